@@ -1,0 +1,230 @@
+"""Forums, their kinds of appeal and the steps of their life cycles (see shared/domain.md)."""
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Forum(models.TextChoices):
+    ECTHR = "ecthr", _("European Court of Human Rights")
+    UN_SPECIAL_PROCEDURES = "un_sp", _("UN Special Procedures")
+    WGEID = "wgeid", _("UN Working Group on Enforced or Involuntary Disappearances")
+    UN_HRC = "un_hrc", _("UN Human Rights Committee")
+    UN_CAT = "un_cat", _("UN Committee against Torture")
+    OSCE = "osce", _("OSCE")
+    DOMESTIC_INVESTIGATIVE = "dom_investigative", _("Investigative Committee")
+    DOMESTIC_PROSECUTOR = "dom_prosecutor", _("Prosecutor's office")
+    DOMESTIC_COURT = "dom_court", _("Domestic court")
+    ICC = "icc", _("International Criminal Court")
+    UNIVERSAL_JURISDICTION = "universal_jurisdiction", _("Universal-jurisdiction complaint")
+    FOREIGN_GOVERNMENT = "foreign_government", _("Foreign government")
+    OMBUDSPERSON = "ombudsperson", _("Ombudsperson")
+
+
+class AppealKind(models.TextChoices):
+    APPLICATION = "application", _("Individual application (Art. 34)")
+    INTERIM_MEASURES_REQUEST = "interim_request", _("Request for interim measures only")
+    URGENT_APPEAL = "urgent_appeal", _("Urgent appeal (UA)")
+    ALLEGATION_LETTER = "allegation_letter", _("Allegation letter (AL)")
+    OTHER_LETTER = "other_letter", _("Other letter (OL)")
+    SUBMISSION = "submission", _("Submission of information")
+    URGENT_ACTION = "urgent_action", _("Urgent action (disappearance within 3 months)")
+    STANDARD_CASE = "standard_case", _("Standard case")
+    INDIVIDUAL_COMPLAINT = "individual_complaint", _("Individual complaint")
+    MOSCOW_MECHANISM = "moscow_mechanism", _("Moscow Mechanism")
+    CRIME_REPORT = "crime_report", _("Crime report / complaint")
+    COURT_APPEAL = "court_appeal", _("Court appeal")
+    CASSATION = "cassation", _("Cassation appeal")
+    COMMUNICATION = "communication", _("Communication")
+    PETITION = "petition", _("Petition / letter")
+
+
+class InterimMeasures(models.TextChoices):
+    NONE = "", _("None")
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted (indicated to the Government)")
+    REFUSED = "refused", _("Refused")
+    LIFTED = "lifted", _("Lifted")
+    NOT_COMPLIED = "not_complied", _("Not complied with")
+
+
+class StepType(models.TextChoices):
+    # Shared
+    SUBMITTED = "submitted", _("Submitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    GOVERNMENT_REPLY = "government_reply", _("Government replied")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+    # Interim measures (ECtHR Rule 39, treaty bodies)
+    INTERIM_REQUESTED = "interim_requested", _("Interim measures requested")
+    INTERIM_GRANTED = "interim_granted", _("Interim measures indicated to the Government")
+    INTERIM_REFUSED = "interim_refused", _("Interim measures refused")
+    INTERIM_LIFTED = "interim_lifted", _("Interim measures lifted")
+    INTERIM_NOT_COMPLIED = "interim_not_complied", _("Interim measures not complied with")
+    # ECtHR
+    FINAL_DOMESTIC_DECISION = "final_domestic_decision", _("Final domestic decision (starts the time limit)")
+    LODGED = "lodged", _("Application lodged (complete Rule 47 form)")
+    REGISTERED = "registered", _("Registered")
+    ALLOCATED_SINGLE_JUDGE = "allocated_single_judge", _("Allocated to a single judge")
+    ALLOCATED_COMMITTEE = "allocated_committee", _("Allocated to a committee")
+    ALLOCATED_CHAMBER = "allocated_chamber", _("Allocated to a chamber")
+    PRIORITY_GRANTED = "priority_granted", _("Rule 41 priority granted")
+    COMMUNICATED = "communicated", _("Communicated to the Government")
+    FRIENDLY_SETTLEMENT_PHASE = "friendly_settlement_phase", _("Friendly-settlement phase")
+    OBSERVATIONS = "observations", _("Observations and just-satisfaction claims exchanged")
+    COMMITTEE_JUDGMENT = "committee_judgment", _("Committee judgment (final at once)")
+    CHAMBER_JUDGMENT = "chamber_judgment", _("Chamber judgment")
+    REFERRAL_REQUESTED = "referral_requested", _("Referral to the Grand Chamber requested")
+    REFERRAL_REFUSED = "referral_refused", _("Grand Chamber panel refused referral")
+    GRAND_CHAMBER_JUDGMENT = "grand_chamber_judgment", _("Grand Chamber judgment")
+    JUDGMENT_FINAL = "judgment_final", _("Judgment final")
+    EXECUTION_SUPERVISION = "execution_supervision", _("Execution supervised by the Committee of Ministers")
+    EXECUTION_CLOSED = "execution_closed", _("Supervision of execution closed")
+    INADMISSIBLE = "inadmissible", _("Declared inadmissible")
+    STRUCK_OUT = "struck_out", _("Struck out")
+    FRIENDLY_SETTLEMENT = "friendly_settlement", _("Friendly settlement")
+    UNILATERAL_DECLARATION = "unilateral_declaration", _("Unilateral declaration")
+    # UN Special Procedures and WGEID
+    COMMUNICATION_SENT = "communication_sent", _("Communication sent to the Government")
+    COMMUNICATION_PUBLISHED = "communication_published", _("Communication published in report")
+    CASE_TRANSMITTED = "case_transmitted", _("Case transmitted to the Government")
+    CLARIFIED = "clarified", _("Case clarified")
+    DISCONTINUED = "discontinued", _("Case discontinued")
+    # UN treaty bodies
+    TRANSMITTED_TO_STATE = "transmitted_to_state", _("Transmitted to the State")
+    STATE_OBSERVATIONS = "state_observations", _("State observations received")
+    AUTHOR_COMMENTS = "author_comments", _("Author's comments submitted")
+    ADMISSIBILITY_DECISION = "admissibility_decision", _("Admissibility decision")
+    VIEWS_ADOPTED = "views_adopted", _("Views adopted")
+    # OSCE
+    MECHANISM_INVOKED = "mechanism_invoked", _("Mechanism invoked")
+    REPORT_PUBLISHED = "report_published", _("Report published")
+    # Domestic
+    PRE_INVESTIGATION_CHECK = "pre_investigation_check", _("Pre-investigation check")
+    REFUSAL_TO_OPEN_CASE = "refusal_to_open_case", _("Refusal to open a criminal case")
+    INVESTIGATION_OPENED = "investigation_opened", _("Criminal investigation opened")
+    COURT_HEARING = "court_hearing", _("Court hearing")
+    COURT_DECISION = "court_decision", _("Court decision")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    APPEAL_DECISION = "appeal_decision", _("Appeal decision")
+    CASSATION_FILED = "cassation_filed", _("Cassation filed")
+    CASSATION_DECISION = "cassation_decision", _("Cassation decision")
+    DECISION = "decision", _("Decision")
+
+
+S = StepType
+_INTERIM = [S.INTERIM_REQUESTED, S.INTERIM_GRANTED, S.INTERIM_REFUSED, S.INTERIM_LIFTED, S.INTERIM_NOT_COMPLIED]
+_DOMESTIC = [
+    S.SUBMITTED, S.ACKNOWLEDGED, S.PRE_INVESTIGATION_CHECK, S.REFUSAL_TO_OPEN_CASE, S.INVESTIGATION_OPENED,
+    S.COURT_HEARING, S.COURT_DECISION, S.APPEAL_FILED, S.APPEAL_DECISION, S.CASSATION_FILED,
+    S.CASSATION_DECISION, S.FINAL_DOMESTIC_DECISION, S.CLOSED,
+]  # fmt: skip
+_GENERIC = [S.SUBMITTED, S.ACKNOWLEDGED, S.GOVERNMENT_REPLY, S.DECISION, S.FOLLOW_UP, S.CLOSED]
+_TREATY_BODY = [
+    S.SUBMITTED, S.REGISTERED, *_INTERIM, S.TRANSMITTED_TO_STATE, S.STATE_OBSERVATIONS, S.AUTHOR_COMMENTS,
+    S.ADMISSIBILITY_DECISION, S.INADMISSIBLE, S.VIEWS_ADOPTED, S.FOLLOW_UP, S.DISCONTINUED, S.CLOSED,
+]  # fmt: skip
+
+# The life cycle of each forum, in procedural order; the order breaks ties between
+# steps recorded on the same day when deriving the current stage.
+FORUM_STEPS: dict[str, list[str]] = {
+    Forum.ECTHR: [
+        S.FINAL_DOMESTIC_DECISION, *_INTERIM, S.LODGED, S.REGISTERED, S.ALLOCATED_SINGLE_JUDGE,
+        S.ALLOCATED_COMMITTEE, S.ALLOCATED_CHAMBER, S.PRIORITY_GRANTED, S.COMMUNICATED,
+        S.FRIENDLY_SETTLEMENT_PHASE, S.GOVERNMENT_REPLY, S.OBSERVATIONS, S.COMMITTEE_JUDGMENT,
+        S.CHAMBER_JUDGMENT, S.REFERRAL_REQUESTED, S.REFERRAL_REFUSED, S.GRAND_CHAMBER_JUDGMENT,
+        S.JUDGMENT_FINAL, S.EXECUTION_SUPERVISION, S.EXECUTION_CLOSED, S.INADMISSIBLE, S.STRUCK_OUT,
+        S.FRIENDLY_SETTLEMENT, S.UNILATERAL_DECLARATION,
+    ],
+    Forum.UN_SPECIAL_PROCEDURES: [
+        S.SUBMITTED, S.COMMUNICATION_SENT, S.GOVERNMENT_REPLY, S.COMMUNICATION_PUBLISHED, S.FOLLOW_UP, S.CLOSED,
+    ],
+    Forum.WGEID: [
+        S.SUBMITTED, S.CASE_TRANSMITTED, S.GOVERNMENT_REPLY, S.FOLLOW_UP, S.CLARIFIED, S.DISCONTINUED,
+    ],
+    Forum.UN_HRC: _TREATY_BODY,
+    Forum.UN_CAT: _TREATY_BODY,
+    Forum.OSCE: [S.SUBMITTED, S.MECHANISM_INVOKED, S.GOVERNMENT_REPLY, S.REPORT_PUBLISHED, S.FOLLOW_UP, S.CLOSED],
+    Forum.DOMESTIC_INVESTIGATIVE: _DOMESTIC,
+    Forum.DOMESTIC_PROSECUTOR: _DOMESTIC,
+    Forum.DOMESTIC_COURT: _DOMESTIC,
+    Forum.ICC: _GENERIC,
+    Forum.UNIVERSAL_JURISDICTION: [*_GENERIC[:3], S.INVESTIGATION_OPENED, *_GENERIC[3:]],
+    Forum.FOREIGN_GOVERNMENT: _GENERIC,
+    Forum.OMBUDSPERSON: _GENERIC,
+}  # fmt: skip
+
+K = AppealKind
+FORUM_KINDS: dict[str, list[str]] = {
+    Forum.ECTHR: [K.APPLICATION, K.INTERIM_MEASURES_REQUEST],
+    Forum.UN_SPECIAL_PROCEDURES: [K.SUBMISSION, K.URGENT_APPEAL, K.ALLEGATION_LETTER, K.OTHER_LETTER],
+    Forum.WGEID: [K.URGENT_ACTION, K.STANDARD_CASE],
+    Forum.UN_HRC: [K.INDIVIDUAL_COMPLAINT],
+    Forum.UN_CAT: [K.INDIVIDUAL_COMPLAINT],
+    Forum.OSCE: [K.MOSCOW_MECHANISM, K.SUBMISSION],
+    Forum.DOMESTIC_INVESTIGATIVE: [K.CRIME_REPORT],
+    Forum.DOMESTIC_PROSECUTOR: [K.CRIME_REPORT],
+    Forum.DOMESTIC_COURT: [K.COURT_APPEAL, K.CASSATION],
+    Forum.ICC: [K.COMMUNICATION],
+    Forum.UNIVERSAL_JURISDICTION: [K.CRIME_REPORT],
+    Forum.FOREIGN_GOVERNMENT: [K.PETITION],
+    Forum.OMBUDSPERSON: [K.PETITION],
+}
+
+# Reference formats per forum: (pattern, example shown in the error message).
+REFERENCE_FORMATS: dict[str, tuple[re.Pattern, str]] = {
+    Forum.ECTHR: (re.compile(r"\d{1,6}/\d{2}"), "28834/19"),
+    Forum.UN_SPECIAL_PROCEDURES: (re.compile(r"(UA|AL|OL|JUA|JAL|JOL) [A-Z]{3} \d{1,3}/\d{4}"), "UA RUS 4/2019"),
+    Forum.UN_HRC: (re.compile(r"\d{1,5}/\d{4}"), "3456/2019"),
+    Forum.UN_CAT: (re.compile(r"\d{1,5}/\d{4}"), "987/2020"),
+}
+
+# Steps after which nothing more is expected from the forum.
+CLOSING_STEPS = {
+    S.EXECUTION_CLOSED, S.INADMISSIBLE, S.STRUCK_OUT, S.FRIENDLY_SETTLEMENT, S.UNILATERAL_DECLARATION,
+    S.CLARIFIED, S.DISCONTINUED, S.CLOSED,
+}  # fmt: skip
+
+INTERIM_STEP_STATE = {
+    S.INTERIM_REQUESTED: InterimMeasures.REQUESTED,
+    S.INTERIM_GRANTED: InterimMeasures.GRANTED,
+    S.INTERIM_REFUSED: InterimMeasures.REFUSED,
+    S.INTERIM_LIFTED: InterimMeasures.LIFTED,
+    S.INTERIM_NOT_COMPLIED: InterimMeasures.NOT_COMPLIED,
+}
+
+
+class Party(models.TextChoices):
+    GOVERNMENT = "government", _("The Government / State")
+    US = "us", _("Us (applicant's side)")
+    FORUM = "forum", _("The court or body")
+    OTHER = "other", _("Someone else")
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+
+
+class ResponseType(models.TextChoices):
+    NO_RESPONSE = "no_response", _("No response (overdue)")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement only")
+    SUBSTANTIVE_REPLY = "substantive_reply", _("Substantive reply")
+    DENIAL = "denial", _("Denial of facts")
+    PARTIAL_INFORMATION = "partial_information", _("Partial information")
+    REFUSAL_TO_COOPERATE = "refusal_to_cooperate", _("Refusal to cooperate")
+    REFUSAL_TO_OPEN_CASE = "refusal_to_open_case", _("Refusal to open a criminal case")
+    INVESTIGATION_OPENED = "investigation_opened", _("Investigation opened")
+    PUBLIC_STATEMENT = "public_statement", _("Public statement (concern or condemnation)")
+    SANCTIONS = "sanctions", _("Sanctions")
+    VISA_OR_ASYLUM_DECISION = "visa_asylum_decision", _("Visa or asylum decision")
+
+
+# Responses that answer what was asked, and so settle a pending deadline for a reply.
+ANSWERING_RESPONSES = {
+    ResponseType.ACKNOWLEDGEMENT, ResponseType.SUBSTANTIVE_REPLY, ResponseType.DENIAL,
+    ResponseType.PARTIAL_INFORMATION, ResponseType.REFUSAL_TO_COOPERATE, ResponseType.REFUSAL_TO_OPEN_CASE,
+    ResponseType.INVESTIGATION_OPENED,
+}  # fmt: skip

@@ -1,0 +1,300 @@
+from django.contrib import admin
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
+from cases.enums import Status
+from cases.forms import FuzzyDateForm, ReasonForm, StatusChangeForm, StatusChangeInlineFormSet
+from cases.models import (
+    Case,
+    CaseMembership,
+    NameVariant,
+    Person,
+    PersonIdentity,
+    Source,
+    StatusChange,
+)
+
+
+class StatusChangeAdminForm(ReasonForm, StatusChangeForm):
+    class Meta(StatusChangeForm.Meta):
+        pass
+
+
+class PersonIdentityInline(AuditedStackedInline):
+    model = PersonIdentity
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = _("identity (protected)")
+
+
+class NameVariantInline(AuditedInline):
+    model = NameVariant
+    fields = ["name", "script", "scheme", "source_note"]
+    show_change_link = False
+
+
+class MembershipOfPersonInline(AuditedInline):
+    model = CaseMembership
+    fields = ["case", "role", "note"]
+    autocomplete_fields = ["case"]
+    verbose_name_plural = _("cases of this person")
+    show_change_link = False
+
+
+class MembershipInline(AuditedInline):
+    model = CaseMembership
+    fields = ["person", "role", "note"]
+    autocomplete_fields = ["person"]
+    show_change_link = False
+
+
+class StatusChangeInline(AuditedStackedInline):
+    model = StatusChange
+    form = StatusChangeForm
+    formset = StatusChangeInlineFormSet
+    fields = [
+        ("person", "status"),
+        ("when", "place", "verification"),
+        "description",
+        "sources",
+        "differs_from",
+        "internal_notes",
+    ]
+    autocomplete_fields = ["person", "sources", "differs_from"]
+    ordering = ["date_start"]
+
+
+class SourceInline(AuditedInline):
+    model = Source
+    fields = ["source_type", "title", "publisher", "published_on", "url", "language", "reliability", "file"]
+
+
+class AppealOfCaseInline(AuditedInline):
+    model = Appeal
+    fields = ["forum", "kind", "reference", "title", "filed_on", "current_stage", "interim_measures"]
+    readonly_fields = ["current_stage", "interim_measures"]
+    verbose_name_plural = _("appeals (open one to add its steps and deadlines)")
+
+
+class ResponseOfCaseInline(AuditedStackedInline):
+    model = OfficialResponse
+    form = FuzzyDateForm
+    fields = [
+        ("when", "response_type", "verification"),
+        ("state", "body", "official"),
+        "appeal",
+        "summary",
+        "quote",
+        "sources",
+    ]
+    autocomplete_fields = ["appeal", "sources"]
+
+
+class PeopleStatusFilter(admin.SimpleListFilter):
+    title = _("current status of someone in the case")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.filter(people__current_status=self.value()).distinct()
+        return queryset
+
+
+class OverdueDeadlineFilter(admin.SimpleListFilter):
+    title = _("overdue deadline")
+    parameter_name = "overdue"
+    deadline_path = "appeal__case"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has an overdue deadline")), ("no", _("None overdue"))]
+
+    def queryset(self, request, queryset):
+        overdue = Deadline.objects.overdue().filter(**{self.deadline_path: OuterRef("pk")})
+        if self.value() == "yes":
+            return queryset.filter(Exists(overdue))
+        if self.value() == "no":
+            return queryset.exclude(Exists(overdue))
+        return queryset
+
+
+class MatchingSearchMixin:
+    """Admin search through the model's own ``matching`` (names in any script, codenames)."""
+
+    search_fields = ["pk"]  # enables the search box; the search itself is ``matching``
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset & self.model.objects.matching(search_term), False
+
+
+@admin.register(Person)
+class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
+    list_display = ["codename", "sensitivity", "current_status", "status_since", "consent_publicity"]
+    list_filter = ["current_status", "sensitivity", "consent_publicity", "consent_partner_sharing"]
+    list_select_related = ["latest_status_change"]
+    inlines = [PersonIdentityInline, NameVariantInline, MembershipOfPersonInline]
+    fieldsets = [
+        (None, {"fields": ["codename", "sensitivity"]}),
+        (
+            _("Consent"),
+            {
+                "fields": [
+                    ("consent_publicity", "consent_partner_sharing", "consent_un_submission"),
+                    "consent_recorded_on",
+                    "consent_notes",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("since"), ordering="latest_status_change__date_start")
+    def status_since(self, person):
+        change = person.latest_status_change
+        return str(change.when) if change else "—"
+
+    def history_querysets(self, person):
+        return [
+            *super().history_querysets(person),
+            PersonIdentity.history.filter(person_id=person.pk),
+            NameVariant.history.filter(person_id=person.pk),
+            CaseMembership.history.filter(person_id=person.pk),
+            StatusChange.history.filter(person_id=person.pk),
+        ]
+
+
+@admin.register(Case)
+class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
+    list_display = ["reference", "title", "region", "confidentiality", "opened_on", "people_count"]
+    list_filter = [
+        PeopleStatusFilter,
+        "appeals__forum",
+        "appeals__current_stage",
+        OverdueDeadlineFilter,
+        "confidentiality",
+        "region",
+    ]
+    inlines = [MembershipInline, StatusChangeInline, AppealOfCaseInline, ResponseOfCaseInline, SourceInline]
+    autocomplete_fields = ["team"]
+    fieldsets = [
+        (None, {"fields": ["reference", "title", "summary", ("region", "opened_on", "confidentiality")]}),
+        (_("Team and notes"), {"fields": ["team", "internal_notes"]}),
+    ]
+    readonly_fields = ["reference"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_total=Count("people", distinct=True))
+
+    @admin.display(description=_("people"), ordering="people_total")
+    def people_count(self, case):
+        return case.people_total
+
+    def history_querysets(self, case):
+        appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")
+        return [
+            *super().history_querysets(case),
+            CaseMembership.history.filter(case_id=case.pk),
+            StatusChange.history.filter(case_id=case.pk),
+            Source.history.filter(case_id=case.pk),
+            Appeal.history.filter(case_id=case.pk),
+            AppealStep.history.filter(appeal_id__in=appeal_ids),
+            Deadline.history.filter(appeal_id__in=appeal_ids),
+            OfficialResponse.history.filter(case_id=case.pk),
+        ]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(AuditedAdmin):
+    form = StatusChangeAdminForm
+    list_display = ["person", "status", "when_display", "place", "verification", "case"]
+    list_filter = ["status", "verification", "date_precision"]
+    list_select_related = ["person", "case"]
+    autocomplete_fields = ["person", "case", "sources", "differs_from"]
+    search_fields = ["person__codename", "case__reference", "description"]
+    fields = [
+        "case",
+        "person",
+        "status",
+        "when",
+        "place",
+        "verification",
+        "description",
+        "sources",
+        "differs_from",
+        "internal_notes",
+    ]
+    ordering = ["-date_start"]
+
+    @admin.display(description=_("when"), ordering="date_start")
+    def when_display(self, change):
+        return str(change.when)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results = results | queryset.filter(person__in=Person.objects.matching(search_term))
+        return results, duplicates
+
+
+@admin.register(Source)
+class SourceAdmin(AuditedAdmin):
+    list_display = ["title", "source_type", "publisher", "published_on", "reliability", "case"]
+    list_filter = ["source_type", "reliability", "language"]
+    list_select_related = ["case"]
+    search_fields = ["title", "publisher", "case__reference"]
+    autocomplete_fields = ["case"]
+    fields = [
+        "case",
+        "source_type",
+        "title",
+        "publisher",
+        "published_on",
+        "url",
+        "language",
+        "reliability",
+        "file",
+        "sha256",
+    ]
+    readonly_fields = ["sha256"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An attached file is evidence: once stored it is never swapped.
+        return [*super().get_readonly_fields(request, obj), *(["file"] if obj and obj.file else [])]
+
+
+@admin.register(CaseMembership)
+class CaseMembershipAdmin(AuditedAdmin):
+    list_display = ["person", "role", "case"]
+    list_filter = ["role"]
+    list_select_related = ["person", "case"]
+    autocomplete_fields = ["person", "case"]
+    search_fields = ["person__codename", "case__reference"]
+    fields = ["case", "person", "role", "note"]
+
+
+@admin.register(NameVariant)
+class NameVariantAdmin(AuditedAdmin):
+    list_display = ["person", "script", "scheme"]
+    list_filter = ["script", "scheme"]
+    list_select_related = ["person"]
+    autocomplete_fields = ["person"]
+    fields = ["person", "name", "script", "scheme", "source_note"]
+    search_fields = ["person__codename"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(Q(person__in=Person.objects.matching(search_term))), False
+
+
+@admin.register(PersonIdentity)
+class PersonIdentityAdmin(AuditedAdmin):
+    list_display = ["__str__"]
+    list_select_related = ["person"]
+    autocomplete_fields = ["person"]
+    search_fields = ["person__codename"]

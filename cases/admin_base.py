@@ -1,0 +1,214 @@
+"""What every admin page for case records shares: scoping, reasons, history and restore."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.audit import history_entries
+from cases.forms import ReasonForm
+from cases.models import is_administrator
+from cases.restore import deleted_rows, restore
+from cases.services import delete_record, save_record
+
+REASON_FIELD = "change_reason"
+
+
+def _scoped(model, user):
+    manager = model._default_manager
+    return manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+
+
+class ScopedFormfieldsMixin:
+    """Choices in foreign-key and many-to-many fields only offer what the user may see."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if hasattr(db_field.related_model._default_manager, "visible_to"):
+            kwargs["queryset"] = _scoped(db_field.related_model, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if hasattr(db_field.related_model._default_manager, "visible_to"):
+            kwargs["queryset"] = _scoped(db_field.related_model, request.user)
+        elif db_field.related_model._meta.label == "auth.User":
+            kwargs["queryset"] = db_field.related_model.objects.filter(is_active=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class AuditedInline(ScopedFormfieldsMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return _scoped(self.model, request.user)
+
+
+class AuditedStackedInline(ScopedFormfieldsMixin, admin.StackedInline):
+    extra = 0
+
+    def get_queryset(self, request):
+        return _scoped(self.model, request.user)
+
+
+def delete_selected_with_reason(modeladmin, request, queryset):
+    if request.POST.get("post") and not request.POST.get(REASON_FIELD, "").strip():
+        modeladmin.message_user(request, _("Give a reason for deleting; nothing was deleted."), messages.ERROR)
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+delete_selected_with_reason.short_description = gettext_lazy("Delete selected %(verbose_name_plural)s")
+delete_selected_with_reason.allowed_permissions = ("delete",)
+
+
+class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
+    """Admin for a domain record: sees only what the user may see and records who changed what, and why."""
+
+    form = ReasonForm
+    change_list_template = "admin/audited/change_list.html"
+    delete_confirmation_template = "admin/audited/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/audited/delete_selected_confirmation.html"
+    object_history_template = "admin/audited/object_history.html"
+    list_per_page = 50
+
+    # --- what this user may see ---
+
+    def get_queryset(self, request):
+        return _scoped(self.model, request.user)
+
+    # --- the reason for each change, and saving through the services ---
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != REASON_FIELD]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        editable = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if editable:
+            fieldsets.append((_("Why"), {"fields": [REASON_FIELD], "classes": ["change-reason"]}))
+        return fieldsets
+
+    def _reason(self, request, form=None) -> str:
+        if form is not None and hasattr(form, "cleaned_data"):
+            return form.cleaned_data.get(REASON_FIELD, "")
+        return request.POST.get(REASON_FIELD, "")
+
+    def save_model(self, request, obj, form, change):
+        save_record(obj, by=request.user, reason=self._reason(request, form), validate=False)
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+        for formset in formsets:
+            self._save_inline(request, form, formset)
+
+    def _save_inline(self, request, form, formset):
+        reason = self._reason(request, form)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete_record(obj, by=request.user, reason=reason)
+        for obj in instances:
+            save_record(obj, by=request.user, reason=reason, validate=False)
+        formset.save_m2m()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and not request.POST.get(REASON_FIELD, "").strip():
+            self.message_user(request, _("Give a reason for deleting; nothing was deleted."), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        delete_record(obj, by=request.user, reason=self._reason(request))
+
+    def delete_queryset(self, request, queryset):
+        reason = self._reason(request)
+        with transaction.atomic():
+            for obj in queryset:
+                delete_record(obj, by=request.user, reason=reason)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (
+                delete_selected_with_reason,
+                "delete_selected",
+                delete_selected_with_reason.short_description,
+            )
+        return actions
+
+    # --- history: who changed what, when and why, including the record's parts ---
+
+    def history_querysets(self, obj):
+        """Historical rows shown on this record's history page; admins add their parts."""
+        return [self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History of %(record)s") % {"record": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.model._meta,
+            "entries": history_entries(self.history_querysets(obj)),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    # --- deleted records, findable and restorable by administrators ---
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        return [
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{prefix}_deleted"),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name=f"{prefix}_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_restore": is_administrator(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    def deleted_view(self, request):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(records)s") % {"records": self.model._meta.verbose_name_plural},
+            "opts": self.model._meta,
+            "rows": deleted_rows(self.model)[:200],
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/audited/deleted_list.html", context)
+
+    def restore_view(self, request, history_id):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")
+            )
+        row = get_object_or_404(deleted_rows(self.model), history_id=history_id)
+        try:
+            instance = restore(row, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect("../..")
+        self.message_user(request, _("%(record)s was restored with its history.") % {"record": instance})
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[instance.pk])
+        )

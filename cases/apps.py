@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Case records")
+
+    def ready(self):
+        from cases import roles
+
+        post_migrate.connect(roles.ensure_roles, sender=self)

@@ -1,0 +1,106 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.fuzzydate import FuzzyDate
+from cases.models import CaseMembership, StatusChange
+
+DATE_PLACEHOLDER = "8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · c. 2017 · early 2022"
+
+
+class ReasonForm(forms.ModelForm):
+    """Every change in the admin states why; the reason is kept with the history rows it creates."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        max_length=300,
+        help_text=_("Kept in the history with your name, e.g. “New report from the lawyer”."),
+    )
+
+
+def validate_event_date(value: FuzzyDate, *, allow_future: bool) -> None:
+    if not allow_future and value.start > timezone.localdate():
+        raise ValidationError(_("This event is dated in the future."), code="future")
+
+
+class FuzzyDateForm(forms.ModelForm):
+    """One box for a reported date and its precision, instead of three fields to puzzle over."""
+
+    when = forms.CharField(
+        label=_("When"),
+        max_length=60,
+        help_text=_("As precisely as known: 8 Feb 2021, Feb 2023, 2017, 16–28 Mar 2017, c. 2017, early 2022."),
+        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "size": 22}),
+    )
+
+    class Meta:
+        # A base for every dated model: all its fields, but the three that ``when`` replaces.
+        exclude = ["date_start", "date_end", "date_precision"]  # noqa: DJ006
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.date_start:
+            self.initial["when"] = str(self.instance.when)
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("when")
+        if text:
+            try:
+                value = FuzzyDate.parse(text)
+                validate_event_date(value, allow_future=self._meta.model.allow_future_dates)
+            except ValidationError as error:
+                self.add_error("when", error)
+            else:
+                self.instance.when = value
+        return cleaned
+
+
+class StatusChangeForm(FuzzyDateForm):
+    class Meta(FuzzyDateForm.Meta):
+        model = StatusChange
+
+    def clean(self):
+        cleaned = super().clean()
+        # Inline on a case, the formset checks against the people posted with it.
+        if "case" in self.fields and cleaned.get("person") and cleaned.get("case"):
+            self.instance.person, self.instance.case = cleaned["person"], cleaned["case"]
+            try:
+                self.instance.check_person_in_case()
+            except ValidationError as error:
+                self.add_error("person", error.message_dict["person"])
+        return cleaned
+
+
+class StatusChangeInlineFormSet(forms.BaseInlineFormSet):
+    """Status changes may name people added to the case in the same submission."""
+
+    membership_prefix = "memberships"
+
+    def _people_in_case(self) -> set[str]:
+        people = set()
+        if self.instance.pk:
+            people = {
+                str(p) for p in CaseMembership.objects.filter(case=self.instance).values_list("person_id", flat=True)
+            }
+        prefix = self.membership_prefix
+        try:
+            total = min(int(self.data.get(f"{prefix}-TOTAL_FORMS", 0) or 0), 1000)
+        except ValueError:
+            total = 0
+        for index in range(total):
+            person = self.data.get(f"{prefix}-{index}-person")
+            if person and not self.data.get(f"{prefix}-{index}-DELETE"):
+                people.add(person)
+        return people
+
+    def clean(self):
+        super().clean()
+        people = self._people_in_case()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+                continue
+            person = form.cleaned_data.get("person")
+            if person and str(person.pk) not in people:
+                form.add_error("person", _("This person is not part of this case; add them to the case first."))

@@ -1,0 +1,492 @@
+import hashlib
+import secrets
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import search
+from cases.enums import (
+    Consent,
+    DatePrecision,
+    NameScheme,
+    Reliability,
+    Role,
+    Script,
+    Sensitivity,
+    SourceType,
+    Status,
+    Verification,
+)
+from cases.fuzzydate import FuzzyDate
+from cases.history import AuditedHistory
+
+ADMINISTRATORS = "Administrators"
+STAFF_EDITORS = "Staff editors"
+ADVOCATES = "Advocates"
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CODEWORDS = [
+    "ALDER",
+    "ASPEN",
+    "BIRCH",
+    "CEDAR",
+    "CYPRESS",
+    "ELM",
+    "HAZEL",
+    "HOLLY",
+    "JUNIPER",
+    "LARCH",
+    "LINDEN",
+    "MAPLE",
+    "OAK",
+    "OLIVE",
+    "PINE",
+    "POPLAR",
+    "ROWAN",
+    "SPRUCE",
+    "WILLOW",
+    "YEW",
+    "FALCON",
+    "HERON",
+    "KESTREL",
+    "LARK",
+    "MERLIN",
+    "ORIOLE",
+    "OSPREY",
+    "PLOVER",
+    "RAVEN",
+    "ROBIN",
+    "SWIFT",
+    "WREN",
+]
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def new_codename() -> str:
+    return f"{secrets.choice(_CODEWORDS)}-{_code(4)}"
+
+
+def new_case_reference() -> str:
+    return f"C-{_code(6)}"
+
+
+def is_administrator(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+
+
+class Record(models.Model):
+    """Common ground of every domain record: an unguessable id and timestamps."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class FuzzyDated(models.Model):
+    """A reported event date: earliest and latest possible day plus precision."""
+
+    date_start = models.DateField(_("earliest possible date"), db_index=True)
+    date_end = models.DateField(_("latest possible date"))
+    date_precision = models.CharField(_("date precision"), max_length=12, choices=DatePrecision.choices)
+
+    # Events are reports of the past; subclasses for planned things override this.
+    allow_future_dates = False
+
+    class Meta:
+        abstract = True
+
+    @property
+    def when(self) -> FuzzyDate | None:
+        if self.date_start is None or self.date_end is None:
+            return None
+        return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @when.setter
+    def when(self, value: FuzzyDate) -> None:
+        self.date_start, self.date_end, self.date_precision = value.start, value.end, value.precision
+
+    def clean(self):
+        super().clean()
+        if self.date_start and self.date_end:
+            if self.date_end < self.date_start:
+                raise ValidationError({"date_end": _("The end date is before the start date.")})
+            if not self.allow_future_dates and self.date_start > timezone.localdate():
+                raise ValidationError({"date_start": _("This event is dated in the future.")})
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Records seen through what they belong to: ``scope_path`` leads to a case or a person."""
+
+    scope_path = "case"
+
+    def visible_to(self, user):
+        if is_administrator(user):
+            return self
+        owner = Person if self.scope_path.endswith("person") else Case
+        return self.filter(**{f"{self.scope_path}__in": owner.objects.visible_to(user)})
+
+
+def scoped_manager(path: str):
+    return type(
+        f"ScopedBy{path.title().replace('__', '')}QuerySet", (ScopedQuerySet,), {"scope_path": path}
+    ).as_manager()
+
+
+# --- People -------------------------------------------------------------------------
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People this user may see: those in a case they may see, or that they created."""
+        if is_administrator(user):
+            return self
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        visible_cases = Case.objects.visible_to(user)
+        in_visible_case = CaseMembership.objects.filter(person=OuterRef("pk"), case__in=visible_cases)
+        return self.filter(Exists(in_visible_case) | Q(created_by=user))
+
+    def matching(self, query: str):
+        """People with a name in any script or spelling matching every word typed, or the codename."""
+        query = query.strip()
+        if not query:
+            return self
+        by_codename = Q(codename__iexact=query) | Q(codename__icontains=query)
+        per_token = query_filters = search.query_digests(query)
+        if not query_filters:
+            return self.filter(by_codename)
+        by_name = Q()
+        for digests in per_token:
+            by_name &= Q(Exists(NameKey.objects.filter(person=OuterRef("pk"), digest__in=digests)))
+        return self.filter(by_codename | by_name)
+
+
+class Person(Record):
+    codename = models.CharField(
+        _("codename"),
+        max_length=40,
+        unique=True,
+        default=new_codename,
+        help_text=_("Used everywhere instead of the name unless the person consented to publicity."),
+    )
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=16, choices=Sensitivity.choices, default=Sensitivity.CONFIDENTIAL
+    )
+    consent_publicity = models.CharField(
+        _("consent to publicity"), max_length=12, choices=Consent.choices, default=Consent.NOT_ASKED
+    )
+    consent_partner_sharing = models.CharField(
+        _("consent to sharing with partners"), max_length=12, choices=Consent.choices, default=Consent.NOT_ASKED
+    )
+    consent_un_submission = models.CharField(
+        _("consent to UN submission"), max_length=12, choices=Consent.choices, default=Consent.NOT_ASKED
+    )
+    consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    consent_notes = models.TextField(
+        _("consent notes"), blank=True, help_text=_("Who gave or withdrew consent, and how.")
+    )
+    current_status = models.CharField(
+        _("current status"), max_length=32, choices=Status.choices, blank=True, editable=False, db_index=True
+    )
+    latest_status_change = models.ForeignKey(
+        "StatusChange", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = AuditedHistory(excluded_fields=["current_status", "latest_status_change"])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["codename"]
+
+    def __str__(self):
+        return self.codename
+
+    def clean(self):
+        super().clean()
+        if self.sensitivity == Sensitivity.PUBLIC and self.consent_publicity != Consent.GIVEN:
+            raise ValidationError(
+                {"sensitivity": _("A person can be marked public only after consenting to publicity.")}
+            )
+
+
+class PersonIdentity(models.Model):
+    """Who the person is. Kept apart from case facts so it can be protected and erased on its own."""
+
+    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="identity")
+    legal_name = models.CharField(_("legal name (Latin script)"), max_length=200, blank=True)
+    name_original_script = models.CharField(_("name in original script"), max_length=200, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True, help_text=_("When only the year is known.")
+    )
+    contacts = models.TextField(_("contacts"), blank=True)
+    current_whereabouts = models.TextField(
+        _("current whereabouts"), blank=True, help_text=_("Never copied into shared fields or exports.")
+    )
+
+    history = AuditedHistory()
+    objects = scoped_manager("person")
+
+    class Meta:
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+
+    def __str__(self):
+        return _("Identity of %(codename)s") % {"codename": self.person.codename}
+
+    def clean(self):
+        super().clean()
+        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+            raise ValidationError({"birth_year": _("The year of birth does not match the date of birth.")})
+        if self.birth_date and self.birth_date > date.today():
+            raise ValidationError({"birth_date": _("The date of birth is in the future.")})
+
+
+class NameVariant(Record):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_variants")
+    name = models.CharField(_("name"), max_length=200)
+    script = models.CharField(_("script"), max_length=12, choices=Script.choices)
+    scheme = models.CharField(
+        _("spelling / transliteration"), max_length=16, choices=NameScheme.choices, default=NameScheme.ORIGINAL
+    )
+    source_note = models.CharField(
+        _("where this spelling is used"), max_length=200, blank=True, help_text=_("e.g. ECtHR judgment, media")
+    )
+
+    history = AuditedHistory()
+    objects = scoped_manager("person")
+
+    class Meta:
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+        ordering = ["script", "name"]
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="unique_name_variant_per_person")]
+
+    def __str__(self):
+        return _("Name variant of %(codename)s") % {"codename": self.person.codename}
+
+    def clean(self):
+        super().clean()
+        has_cyrillic = bool(search._CYRILLIC.search(self.name or ""))
+        if self.script == Script.LATIN and has_cyrillic:
+            raise ValidationError({"script": _("This name contains Cyrillic letters; choose Cyrillic.")})
+        if self.script == Script.CYRILLIC and self.name and not has_cyrillic:
+            raise ValidationError({"script": _("This name has no Cyrillic letters.")})
+
+
+class NameKey(models.Model):
+    """Keyed digest of one name token of a person (see cases/search.py). Derived: rebuilt, never edited."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    digest = models.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "digest"], name="unique_name_key")]
+
+    def __str__(self):
+        return f"name key of {self.person_id}"
+
+
+# --- Cases --------------------------------------------------------------------------
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one answer to "which cases may this user see?": administrators all, others their teams'."""
+        if is_administrator(user):
+            return self
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(team=user)
+
+    def matching(self, query: str):
+        query = query.strip()
+        if not query:
+            return self
+        people = Person.objects.matching(query)
+        from appeals.models import Appeal
+
+        by_reference = Appeal.objects.filter(case=OuterRef("pk"), reference__icontains=query)
+        return self.filter(
+            Q(reference__iexact=query)
+            | Q(title__icontains=query)
+            | Q(Exists(CaseMembership.objects.filter(case=OuterRef("pk"), person__in=people)))
+            | Q(Exists(by_reference))
+        )
+
+
+class Case(Record):
+    reference = models.CharField(_("case reference"), max_length=12, unique=True, default=new_case_reference)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("Shown to the case team. Use codenames for confidential people.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, help_text=_("Region or town, never an address."))
+    opened_on = models.DateField(_("opened on"), default=date.today)
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=16, choices=Sensitivity.choices, default=Sensitivity.CONFIDENTIAL
+    )
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never exported outside the team."))
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="case_teams",
+        verbose_name=_("case team"),
+        help_text=_("Who may see this case. Administrators see every case."),
+    )
+    people = models.ManyToManyField(Person, through="CaseMembership", related_name="cases", blank=True)
+
+    history = AuditedHistory(m2m_fields=[team])
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "reference"]
+
+    def __str__(self):
+        return self.reference
+
+    def clean(self):
+        super().clean()
+        if self.opened_on and self.opened_on > timezone.localdate():
+            raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
+
+
+class CaseMembership(Record):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = AuditedHistory()
+    objects = scoped_manager("case")
+
+    class Meta:
+        verbose_name = _("person in case")
+        verbose_name_plural = _("people in this case")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="unique_role_per_person_per_case")
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()}"
+
+
+# --- Sources ------------------------------------------------------------------------
+
+
+def _source_upload_path(instance, filename):
+    # The uploaded file name may itself identify someone; keep only a random name.
+    return f"sources/{uuid.uuid4().hex}"
+
+
+class Source(Record):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
+    source_type = models.CharField(_("type"), max_length=24, choices=SourceType.choices)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("e.g. en, ru"))
+    reliability = models.CharField(
+        _("reliability"), max_length=10, choices=Reliability.choices, default=Reliability.UNKNOWN
+    )
+    file = models.FileField(_("file"), upload_to=_source_upload_path, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, editable=False)
+
+    history = AuditedHistory()
+    objects = scoped_manager("case")
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["published_on", "title"]
+
+    def __str__(self):
+        return f"{self.get_source_type_display()}: {self.title}"[:120]
+
+    def clean(self):
+        super().clean()
+        if self.published_on and self.published_on > timezone.localdate():
+            raise ValidationError({"published_on": _("A source cannot be dated in the future.")})
+
+    def compute_sha256(self) -> str:
+        hasher = hashlib.sha256()
+        self.file.seek(0)
+        for chunk in self.file.chunks():
+            hasher.update(chunk)
+        self.file.seek(0)
+        return hasher.hexdigest()
+
+
+# --- Status over time ---------------------------------------------------------------
+
+
+class StatusChange(Record, FuzzyDated):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices)
+    place = models.CharField(_("where"), max_length=200, blank=True, help_text=_("Region or town, never an address."))
+    description = models.TextField(_("what was reported"), blank=True)
+    verification = models.CharField(
+        _("verification"), max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="status_changes", verbose_name=_("sources"))
+    differs_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="other_accounts",
+        verbose_name=_("another account of the same event"),
+        help_text=_("Link reports that disagree, so both are shown side by side."),
+    )
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+
+    history = AuditedHistory(m2m_fields=[sources])
+    objects = scoped_manager("case")
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["date_start", "date_end", "created_at"]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_status_display()} ({self.when})"
+
+    def clean(self):
+        super().clean()
+        if self.differs_from_id and self.differs_from_id == self.id:
+            raise ValidationError({"differs_from": _("A report cannot disagree with itself.")})
+
+    def check_person_in_case(self, people_in_case: set | None = None):
+        """A status is recorded for someone in the case. ``people_in_case`` lets a form that adds
+        memberships in the same submission pass the people it is about to add."""
+        if not (self.person_id and self.case_id):
+            return
+        if people_in_case is None:
+            people_in_case = set(
+                CaseMembership.objects.filter(case_id=self.case_id).values_list("person_id", flat=True)
+            )
+        if self.person_id not in people_in_case:
+            raise ValidationError({"person": _("This person is not part of this case; add them to the case first.")})

@@ -1,0 +1,32 @@
+"""The three roles, as groups with permissions, kept in step after every migration."""
+
+from django.contrib.auth.models import Group, Permission
+
+from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
+
+DOMAIN_APPS = ("cases", "appeals")
+# Removing a person or a whole case is an administrator's decision; editors fix the details.
+EDITOR_MAY_DELETE = {
+    "namevariant", "casemembership", "source", "statuschange", "appealstep", "deadline", "officialresponse",
+    "personidentity",
+}  # fmt: skip
+
+
+def _wanted(role: str, codename: str, model: str) -> bool:
+    action = codename.split("_", 1)[0]
+    if model == "namekey":
+        return False
+    if role == ADMINISTRATORS:
+        return True
+    if role == STAFF_EDITORS:
+        return action in {"add", "change", "view"} or (action == "delete" and model in EDITOR_MAY_DELETE)
+    return action == "view" and not model.startswith("historical")
+
+
+def ensure_roles(**_kwargs) -> None:
+    permissions = list(
+        Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).select_related("content_type")
+    )
+    for role in (ADMINISTRATORS, STAFF_EDITORS, ADVOCATES):
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([p for p in permissions if _wanted(role, p.codename, p.content_type.model)])

@@ -1,0 +1,84 @@
+"""Finding people by any spelling of their name, without storing names in the index.
+
+Every name token is reduced to a *skeleton* that washes out transliteration
+differences (Исаев, Isaev, Isayev all become ``isaev``), then stored only as a
+keyed hash. The index answers "does this person have a name matching this
+token?" and nothing else: a copy of the table alone reveals no name.
+"""
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+import iuliia
+from django.conf import settings
+
+_SCHEMES = (
+    iuliia.ICAO_DOC_9303,
+    iuliia.BGN_PCGN,
+    iuliia.WIKIPEDIA,
+    iuliia.MOSMETRO,
+    iuliia.GOST_779,
+    iuliia.SCIENTIFIC,
+    iuliia.TELEGRAM,
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’ʹ][^\W\d_]+)*")
+# Order matters: longer spellings of a sound are folded before their parts.
+_FOLDS = (
+    ("shch", "sch"),
+    ("kh", "h"),
+    ("x", "h"),
+    ("yu", "u"),
+    ("iu", "u"),
+    ("ju", "u"),
+    ("ya", "a"),
+    ("ia", "a"),
+    ("ja", "a"),
+    ("ye", "e"),
+    ("je", "e"),
+    ("yo", "o"),
+    ("jo", "o"),
+    ("y", "i"),
+    ("j", "i"),
+)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def _ascii_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[^a-z]", "", decomposed.encode("ascii", "ignore").decode())
+
+
+def skeleton(latin: str) -> str:
+    folded = _ascii_fold(latin)
+    for long, short in _FOLDS:
+        folded = folded.replace(long, short)
+    return re.sub(r"(.)\1+", r"\1", folded)
+
+
+def token_skeletons(token: str) -> set[str]:
+    if _CYRILLIC.search(token):
+        spellings = {scheme.translate(token.lower().replace("ё", "е")) for scheme in _SCHEMES}
+    else:
+        spellings = {token}
+    return {s for s in map(skeleton, spellings) if s}
+
+
+def digest(skeleton_value: str) -> str:
+    key = settings.NAME_SEARCH_KEY.encode()
+    return hmac.new(key, skeleton_value.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def name_digests(*names: str) -> set[str]:
+    """Every keyed digest under which these names should be found."""
+    return {digest(s) for name in names for token in tokens(name) for s in token_skeletons(token)}
+
+
+def query_digests(query: str) -> list[set[str]]:
+    """One set of acceptable digests per token typed; a match needs every token."""
+    return [{digest(s) for s in token_skeletons(token)} for token in tokens(query)]

@@ -1,0 +1,193 @@
+"""The one way in for every change to case records.
+
+Admin forms, the demo loader, commands and tests all call ``save_record`` and
+``delete_record``. Each validates, runs in one transaction, attributes the
+history rows to a user and a reason, and keeps derived data (current status,
+name search keys, appeal stage, proposed deadlines) in step with the change.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.enums import Verification
+from cases.fuzzydate import FuzzyDate
+from cases.history import attributed
+from cases.models import Case, CaseMembership, NameKey, NameVariant, Person, PersonIdentity, Source, StatusChange
+from cases.search import name_digests
+
+_after_save: dict[type, list[Callable]] = {}
+_after_delete: dict[type, list[Callable]] = {}
+
+
+def after_save(model):
+    def register(func):
+        _after_save.setdefault(model, []).append(func)
+        return func
+
+    return register
+
+
+def after_delete(model):
+    def register(func):
+        _after_delete.setdefault(model, []).append(func)
+        return func
+
+    return register
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a short reason for this change; it is kept in the history."))
+    return reason
+
+
+def save_record(obj, *, by, reason: str, validate: bool = True, **context):
+    """Create or change one record, with history attributed to ``by`` and ``reason``.
+
+    ``context`` carries what a form knows that the database does not yet (for
+    example the people added to a case in the same submission).
+    """
+    reason = _require_reason(reason)
+    adding = obj._state.adding
+    with attributed(by, reason), transaction.atomic():
+        if validate:
+            obj.full_clean()
+        _check_before_save(obj, adding=adding, **context)
+        obj._history_user = by
+        obj._change_reason = reason
+        obj.save()
+        for hook in _after_save.get(type(obj), []):
+            hook(obj, adding=adding, by=by)
+    return obj
+
+
+def delete_record(obj, *, by, reason: str):
+    reason = _require_reason(reason)
+    with attributed(by, reason), transaction.atomic():
+        obj._history_user = by
+        obj._change_reason = reason
+        obj.delete()
+        for hook in _after_delete.get(type(obj), []):
+            hook(obj, by=by)
+
+
+def _check_before_save(obj, *, adding: bool, people_in_case=None):
+    if isinstance(obj, StatusChange):
+        obj.check_person_in_case(people_in_case)
+    if isinstance(obj, Person) and adding and obj.created_by_id is None:
+        obj.created_by = getattr(obj, "_history_user", None) or _current_user()
+    if isinstance(obj, Source):
+        _check_source_file(obj, adding=adding)
+
+
+def _current_user():
+    from cases.history import _attribution
+
+    context = _attribution.get()
+    user = context[0] if context else None
+    return user if user is not None and user.pk else None
+
+
+def _check_source_file(source: Source, *, adding: bool):
+    if not adding:
+        stored = Source.objects.filter(pk=source.pk).values_list("file", flat=True).first()
+        if stored and source.file.name != stored:
+            raise ValidationError(
+                {"file": _("An attached file is evidence and is never replaced; add a new source instead.")}
+            )
+    if source.file and not source.file._committed:
+        source.sha256 = source.compute_sha256()
+
+
+@after_save(Case)
+def _creator_joins_team(case: Case, *, adding: bool, by):
+    if adding and by is not None and by.pk:
+        case.team.add(by)
+
+
+@after_save(StatusChange)
+@after_delete(StatusChange)
+def _refresh_status(change: StatusChange, **_ignored):
+    refresh_current_status(change.person_id)
+
+
+def refresh_current_status(person_id) -> None:
+    """A person's current status is their latest confirmed or credible status, by the latest possible date.
+
+    An unverified or disputed report (an anonymous message that someone escaped)
+    stays on the timeline but does not overwrite what is better established; it
+    counts only while nothing better is known.
+    """
+    changes = StatusChange.objects.filter(person_id=person_id).order_by("-date_end", "-date_start", "-created_at")
+    established = changes.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
+    latest = established.only("id", "status").first() or changes.only("id", "status").first()
+    Person.objects.filter(pk=person_id).update(
+        current_status=latest.status if latest else "", latest_status_change=latest
+    )
+
+
+@after_save(NameVariant)
+@after_delete(NameVariant)
+@after_save(PersonIdentity)
+@after_delete(PersonIdentity)
+def _refresh_keys(record, **_ignored):
+    refresh_name_keys(record.person_id)
+
+
+def refresh_name_keys(person_id) -> None:
+    identity = PersonIdentity.objects.filter(person_id=person_id).first()
+    names = list(NameVariant.objects.filter(person_id=person_id).values_list("name", flat=True))
+    if identity:
+        names += [identity.legal_name, identity.name_original_script]
+    NameKey.objects.filter(person_id=person_id).delete()
+    NameKey.objects.bulk_create(NameKey(person_id=person_id, digest=d) for d in sorted(name_digests(*names)))
+
+
+# --- Domain verbs, for code that has no form: the demo loader, commands, tests ---------
+
+
+def open_case(*, by, reason: str, title: str, **fields) -> Case:
+    return save_record(Case(title=title, **fields), by=by, reason=reason)
+
+
+def add_person(
+    *,
+    by,
+    reason: str,
+    identity: dict | None = None,
+    names: list[tuple[str, str, str]] = (),
+    **fields,
+) -> Person:
+    """Create a person with their identity and name variants (name, script, scheme)."""
+    with transaction.atomic():
+        person = save_record(Person(**fields), by=by, reason=reason)
+        if identity:
+            save_record(PersonIdentity(person=person, **identity), by=by, reason=reason)
+        for name, script, scheme in names:
+            save_record(NameVariant(person=person, name=name, script=script, scheme=scheme), by=by, reason=reason)
+    return person
+
+
+def add_to_case(*, by, reason: str, case: Case, person: Person, role: str, note: str = "") -> CaseMembership:
+    membership = CaseMembership(case=case, person=person, role=role, note=note)
+    return save_record(membership, by=by, reason=reason)
+
+
+def add_source(*, by, reason: str, case: Case, **fields) -> Source:
+    return save_record(Source(case=case, **fields), by=by, reason=reason)
+
+
+def record_status_change(
+    *, by, reason: str, person: Person, case: Case, status: str, when: str | FuzzyDate, sources=(), **fields
+) -> StatusChange:
+    change = StatusChange(person=person, case=case, status=status, **fields)
+    change.when = when if isinstance(when, FuzzyDate) else FuzzyDate.parse(when)
+    with transaction.atomic():
+        save_record(change, by=by, reason=reason)
+        if sources:
+            change.sources.set(sources)
+    return change
