@@ -86,7 +86,7 @@ class DeadlineInline(AuditedInline):
 
     @admin.display(description=_("days left"))
     def days_left(self, deadline):
-        if deadline.pk is None or deadline.status != DeadlineStatus.OPEN:
+        if deadline._state.adding or deadline.status != DeadlineStatus.OPEN:
             return "—"
         days = (deadline.due_on - timezone.localdate()).days
         return _("%(days)d days overdue") % {"days": -days} if days < 0 else days

@@ -117,8 +117,13 @@ class AppealStep(Record, FuzzyDated):
 
     def clean(self):
         super().clean()
-        if self.appeal_id and self.step_type:
-            forum = self.appeal.forum
+        try:
+            # On an appeal's add page the appeal is attached but not saved yet, so there is no appeal_id.
+            appeal = self.appeal
+        except Appeal.DoesNotExist:
+            appeal = None
+        if appeal is not None and self.step_type:
+            forum = appeal.forum
             if self.step_type not in FORUM_STEPS.get(forum, []):
                 raise ValidationError(
                     {

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.enums import Status
 from cases.forms import FuzzyDateForm, ReasonForm, StatusChangeForm, StatusChangeInlineFormSet
 from cases.models import (
+    is_administrator,
     Case,
     CaseMembership,
     NameVariant,
@@ -168,8 +170,27 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         ]
 
 
+class CaseForm(ReasonForm):
+    class Meta:
+        model = Case
+        fields = "__all__"
+
+    editing_user = None  # set per request by CaseAdmin.get_form
+
+    def clean_team(self):
+        team = self.cleaned_data.get("team")
+        user = self.editing_user
+        if user is not None and not is_administrator(user) and user not in team:
+            raise ValidationError(
+                _("Keep yourself on the case team: without it you could no longer see this case."),
+                code="self_removal",
+            )
+        return team
+
+
 @admin.register(Case)
 class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
+    form = CaseForm
     list_display = ["reference", "title", "region", "confidentiality", "opened_on", "people_count"]
     list_filter = [
         PeopleStatusFilter,
@@ -189,6 +210,14 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_total=Count("people", distinct=True))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editing_user = request.user
+        return form
+
+    def get_changeform_initial_data(self, request):
+        return {"team": [request.user.pk], **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("people"), ordering="people_total")
     def people_count(self, case):

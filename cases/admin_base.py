@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -131,8 +132,8 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
             for obj in queryset:
                 delete_record(obj, by=request.user, reason=reason)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if "delete_selected" in actions:
             actions["delete_selected"] = (
                 delete_selected_with_reason,

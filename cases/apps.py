@@ -10,4 +10,5 @@ class CasesConfig(AppConfig):
     def ready(self):
         from cases import roles
 
-        post_migrate.connect(roles.ensure_roles, sender=self)
+        # Not limited to this app: the appeals permissions exist only once its own migrate step ran.
+        post_migrate.connect(roles.ensure_roles, dispatch_uid="cases.ensure_roles")

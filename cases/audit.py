@@ -48,7 +48,7 @@ def _display(model_field, value, names: dict) -> str:
 
 
 def _m2m_targets(model, field_name: str, rows) -> set[str]:
-    target = model._meta.get_field(field_name).m2m_reverse_field_name()
+    target = model._meta.get_field(field_name).m2m_reverse_field_name() + "_id"
     return {str(row[target]) for row in rows or []}
 
 
@@ -61,7 +61,7 @@ def _names_for(model, historical_rows) -> dict[str, str]:
                 wanted[f.related_model].add(getattr(row, f.attname))
         for m2m in model._meta.many_to_many:
             for through_row in getattr(row, "_m2m_cache", {}).get(m2m.name, []):
-                wanted[m2m.related_model].add(through_row[m2m.m2m_reverse_field_name()])
+                wanted[m2m.related_model].add(through_row[m2m.m2m_reverse_field_name() + "_id"])
     names = {}
     for related, pks in wanted.items():
         manager = related._base_manager
@@ -85,10 +85,12 @@ def history_entries(querysets) -> list[HistoryEntry]:
         for row in rows:
             row._m2m_cache = {f.name: list(getattr(row, f.name).values()) for f in m2m_fields}
         names = _names_for(model, rows)
+        pk_name = model._meta.pk.attname
         previous_by_id = {}
         for row in rows:
-            previous = previous_by_id.get(row.id)
-            previous_by_id[row.id] = row
+            key = getattr(row, pk_name)
+            previous = previous_by_id.get(key)
+            previous_by_id[key] = row
             changes = _changes(model, m2m_fields, previous, row, names)
             if row.history_type == "~" and not changes:
                 continue
@@ -111,7 +113,7 @@ def _str_or_id(row) -> str:
     try:
         return str(row.instance)
     except Exception:  # a deleted record whose relations are gone too
-        return str(row.id)
+        return str(row.pk)
 
 
 def _changes(model, m2m_fields, previous, row, names) -> list[FieldChange]:

@@ -50,7 +50,7 @@ def _restore(deletion_row, *, by):
     last_state = model.history.filter(**{pk_name: pk}).exclude(history_type="-").order_by("-history_date").first()
     for m2m in getattr(model.history.model, "_history_m2m_fields", []):
         if last_state is not None:
-            target = m2m.m2m_reverse_field_name()
+            target = m2m.m2m_reverse_field_name() + "_id"
             ids = [row[target] for row in getattr(last_state, m2m.name).values()]
             related = m2m.related_model._base_manager.filter(pk__in=ids)
             getattr(instance, m2m.name).set(related)
