@@ -8,7 +8,6 @@ from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.enums import Status
 from cases.forms import FuzzyDateForm, ReasonForm, StatusChangeForm, StatusChangeInlineFormSet
 from cases.models import (
-    is_administrator,
     Case,
     CaseMembership,
     NameVariant,
@@ -16,6 +15,7 @@ from cases.models import (
     PersonIdentity,
     Source,
     StatusChange,
+    is_administrator,
 )
 
 

@@ -45,15 +45,17 @@ def _restore(deletion_row, *, by):
     pk_name = model._meta.pk.attname
     pk = getattr(deletion_row, pk_name)
     instance = deletion_row.instance
-    reason = _("Restored from the history (deleted %(when)s)") % {"when": f"{deletion_row.history_date:%Y-%m-%d %H:%M}"}
-    save_record(instance, by=by, reason=reason, validate=False)
+    # Links are not on the deletion row (a delete removes them first): take them from the last state before it.
     last_state = model.history.filter(**{pk_name: pk}).exclude(history_type="-").order_by("-history_date").first()
+    links = {}
     for m2m in getattr(model.history.model, "_history_m2m_fields", []):
         if last_state is not None:
             target = m2m.m2m_reverse_field_name() + "_id"
-            ids = [row[target] for row in getattr(last_state, m2m.name).values()]
-            related = m2m.related_model._base_manager.filter(pk__in=ids)
-            getattr(instance, m2m.name).set(related)
+            links[m2m] = [row[target] for row in getattr(last_state, m2m.name).values()]
+    reason = _("Restored from the history (deleted %(when)s)") % {"when": f"{deletion_row.history_date:%Y-%m-%d %H:%M}"}
+    save_record(instance, by=by, reason=reason, validate=False)
+    for m2m, ids in links.items():
+        getattr(instance, m2m.name).set(m2m.related_model._base_manager.filter(pk__in=ids))
     window = (deletion_row.history_date - _SAME_OPERATION, deletion_row.history_date + _SAME_OPERATION)
     for label, fk in _CHILDREN.get(model._meta.label_lower, []):
         child_model = _model(label)

@@ -116,7 +116,11 @@ def test_admin_unknown_vocabulary_value_is_refused(alice_client, person_of_alice
     ("fields", "field", "message"),
     [
         ({"reference": "ABC"}, "reference", "“ABC” is not a reference of this forum; expected e.g. 28834/19."),
-        ({"forum": "un_sp", "kind": "urgent_appeal", "reference": "UA RUS 4"}, "reference", "expected e.g. UA RUS 4/2019"),
+        (
+            {"forum": "un_sp", "kind": "urgent_appeal", "reference": "UA RUS 4"},
+            "reference",
+            "expected e.g. UA RUS 4/2019",
+        ),
         ({"kind": "urgent_appeal"}, "kind", "Not a kind of appeal to this forum."),
         ({"filed_on": "2999-01-01"}, "filed_on", "An appeal cannot be filed in the future."),
     ],
@@ -185,7 +189,9 @@ def test_admin_history_page_shows_who_changed_what_and_why_through_inlines(alice
     data = case_form(
         team=[alice, bob],
         reason="Lawyer confirmed the release",
-        memberships=formset("memberships", [{"id": membership.pk, "person": membership.person.pk, "role": "victim"}], 1),
+        memberships=formset(
+            "memberships", [{"id": membership.pk, "person": membership.person.pk, "role": "victim"}], initial=1
+        ),
         status_changes=formset(
             "status_changes",
             [{"id": change.pk, "person": membership.person.pk, "status": "released", "when": "6 Feb 2021",
@@ -206,9 +212,7 @@ def test_admin_history_page_shows_who_changed_what_and_why_through_inlines(alice
         "Changed",
         "Status change",
     )
-    assert [(c.label, c.old, c.new) for c in newest.changes] == [
-        ("status", "Detained (acknowledged)", "Released")
-    ]
+    assert [(c.label, c.old, c.new) for c in newest.changes] == [("status", "Detained (acknowledged)", "Released")]
     assert any(e.user == "bob" and e.reason == "Police admitted the arrest" for e in entries)
     assert "Lawyer confirmed the release" in page.content.decode()
 

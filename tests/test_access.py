@@ -1,0 +1,96 @@
+"""Deny by default: a case, its people and their records reach only the case team and administrators."""
+
+import pytest
+
+from cases.models import Case, Person
+from tests.factories import AppealFactory, MembershipFactory, SourceFactory, StatusChangeFactory
+
+
+@pytest.fixture
+def records(case):
+    membership = MembershipFactory(case=case)
+    return {
+        "case": case,
+        "person": membership.person,
+        "statuschange": StatusChangeFactory(case=case, person=membership.person),
+        "source": SourceFactory(case=case),
+        "appeal": AppealFactory(case=case),
+    }
+
+
+ADMIN_URLS = {
+    "case": "cases/case",
+    "person": "cases/person",
+    "statuschange": "cases/statuschange",
+    "source": "cases/source",
+    "appeal": "appeals/appeal",
+}
+
+
+@pytest.mark.parametrize("kind", ADMIN_URLS)
+def test_admin_change_list_shows_team_records_only(client, records, alice, charlie, kind):
+    url = f"/admin/{ADMIN_URLS[kind]}/"
+    pk = str(records[kind].pk)
+
+    client.force_login(alice)
+    seen_by_alice = {str(obj.pk) for obj in client.get(url).context["cl"].result_list}
+    client.force_login(charlie)
+    listing = client.get(url).context["cl"]
+
+    assert pk in seen_by_alice
+    assert [str(obj.pk) for obj in listing.result_list] == []
+    assert listing.full_result_count == 0
+
+
+@pytest.mark.parametrize("kind", ADMIN_URLS)
+@pytest.mark.parametrize("page", ["change", "history", "delete"])
+def test_admin_record_of_another_team_looks_exactly_like_a_missing_one(client, records, charlie, kind, page):
+    client.force_login(charlie)
+    base = f"/admin/{ADMIN_URLS[kind]}"
+
+    hidden = client.get(f"{base}/{records[kind].pk}/{page}/")
+    missing = client.get(f"{base}/00000000-0000-0000-0000-000000000000/{page}/")
+
+    assert hidden.status_code == missing.status_code
+    assert hidden.status_code in {302, 403, 404}
+    assert str(records[kind].pk) not in hidden.content.decode()
+
+
+def test_admin_autocomplete_offers_only_visible_people(client, records, charlie, alice):
+    url = "/admin/autocomplete/?app_label=cases&model_name=statuschange&field_name=person&term="
+    codename = records["person"].codename
+
+    client.force_login(alice)
+    offered_to_alice = [r["text"] for r in client.get(url).json()["results"]]
+    client.force_login(charlie)
+    offered_to_charlie = [r["text"] for r in client.get(url).json()["results"]]
+
+    assert codename in offered_to_alice
+    assert offered_to_charlie == []
+
+
+def test_admin_form_refuses_a_hidden_case_posted_by_hand(client, records, charlie):
+    client.force_login(charlie)
+    data = {"case": str(records["case"].pk), "source_type": "media", "title": "x", "reliability": "unknown"}
+
+    response = client.post("/admin/cases/source/add/", {**data, "change_reason": "probe"})
+
+    assert "Select a valid choice" in response.content.decode()
+    assert records["case"].sources.count() == 1
+
+
+def test_case_visibility_follows_team_membership_and_role(records, alice, charlie, administrator, advocate):
+    case = records["case"]
+
+    assert list(Case.objects.visible_to(alice)) == [case]
+    assert list(Case.objects.visible_to(charlie)) == []
+    assert list(Case.objects.visible_to(administrator)) == [case]
+    assert list(Case.objects.visible_to(advocate)) == []
+    assert list(Person.objects.visible_to(charlie)) == []
+
+
+def test_deactivated_team_member_sees_nothing(records, alice):
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+
+    assert list(Case.objects.visible_to(alice)) == []

@@ -1,0 +1,70 @@
+"""Names found in any script: Исаев, Isaev and Isayev are the same person."""
+
+import pytest
+from django.db import connection
+
+from cases.enums import Script
+from cases.models import NameKey, Person
+from cases.services import save_record
+from tests.factories import MembershipFactory, NameVariantFactory, PersonIdentityFactory
+
+
+@pytest.fixture
+def isaev(db):
+    variant = NameVariantFactory(name="Исмаил Исаев", script=Script.CYRILLIC)
+    return variant.person
+
+
+@pytest.mark.parametrize("typed", ["Isayev", "Isaev", "ISAEV", "Исаев", "isaev ismail", "Ismail Isayev"])
+def test_person_is_found_by_any_spelling_of_a_cyrillic_name(isaev, typed):
+    assert list(Person.objects.matching(typed)) == [isaev]
+
+
+@pytest.mark.parametrize("typed", ["Ivanov", "Isa", "Ismail Magamadov"])
+def test_person_is_not_found_by_other_names(isaev, typed):
+    assert list(Person.objects.matching(typed)) == []
+
+
+def test_person_is_found_by_codename(isaev):
+    assert list(Person.objects.matching(isaev.codename.lower())) == [isaev]
+
+
+def test_cyrillic_spelling_variants_are_found_when_recorded(isaev):
+    NameVariantFactory(person=isaev, name="Салех Магомадов")
+
+    assert list(Person.objects.matching("Magomadov")) == [isaev]
+    assert list(Person.objects.matching("Магомадов")) == [isaev]
+
+
+def test_identity_names_are_searchable_and_keys_follow_edits(db):
+    identity = PersonIdentityFactory(legal_name="Maxim Lapunov")
+    person = identity.person
+    assert list(Person.objects.matching("Lapunov")) == [person]
+
+    identity.legal_name = "Maksim Lapunov"
+    save_record(identity, by=None, reason="Spelling as in the judgment")
+
+    assert list(Person.objects.matching("Maksim")) == [person]
+    assert list(Person.objects.matching("Maxim")) == []
+
+
+def test_search_index_stores_no_name_in_clear(isaev):
+    stored = " ".join(NameKey.objects.values_list("digest", flat=True)).lower()
+
+    assert stored
+    for fragment in ("isaev", "isayev", "исаев", "ismail"):
+        assert fragment not in stored
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT digest FROM cases_namekey")
+        assert all(len(row[0]) == 40 for row in cursor.fetchall())
+
+
+def test_admin_search_finds_the_case_by_a_name_variant(client, alice, case):
+    MembershipFactory(case=case, person=NameVariantFactory(name="Исмаил Исаев").person)
+    client.force_login(alice)
+
+    found = client.get("/admin/cases/case/", {"q": "Isayev"}).context["cl"].result_list
+    not_found = client.get("/admin/cases/case/", {"q": "Lapunov"}).context["cl"].result_list
+
+    assert list(found) == [case]
+    assert list(not_found) == []
