@@ -1,0 +1,36 @@
+"""Admin lists cost the same number of queries for one record as for many."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import AppealFactory, DeadlineFactory, MembershipFactory, SourceFactory, StatusChangeFactory
+
+LISTS = [
+    "/admin/cases/case/",
+    "/admin/cases/person/",
+    "/admin/cases/statuschange/",
+    "/admin/cases/source/",
+    "/admin/cases/casemembership/",
+    "/admin/appeals/appeal/",
+    "/admin/appeals/deadline/",
+]
+
+
+def _add_records(case, count):
+    for _ in range(count):
+        StatusChangeFactory(case=case, person=MembershipFactory(case=case).person)
+        SourceFactory(case=case)
+        DeadlineFactory(appeal=AppealFactory(case=case))
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_admin_list_query_count_does_not_grow_with_rows(client, alice, case, url, django_assert_num_queries):
+    client.force_login(alice)
+    _add_records(case, 1)
+    with CaptureQueriesContext(connection) as with_one:
+        assert client.get(url).status_code == 200
+    _add_records(case, 4)
+
+    with django_assert_num_queries(len(with_one)):
+        assert client.get(url).status_code == 200
