@@ -12,6 +12,9 @@ EDITOR_MAY_DELETE = {
 }  # fmt: skip
 
 
+IDENTITY_MODELS = {"personidentity", "namevariant"}
+
+
 def _wanted(role: str, codename: str, model: str) -> bool:
     action = codename.split("_", 1)[0]
     if model == "namekey":
@@ -20,7 +23,8 @@ def _wanted(role: str, codename: str, model: str) -> bool:
         return True
     if role == STAFF_EDITORS:
         return action in {"add", "change", "view"} or (action == "delete" and model in EDITOR_MAY_DELETE)
-    return action == "view" and not model.startswith("historical")
+    # Advocates read case facts; who a person is stays with the staff who need it.
+    return action == "view" and not model.startswith("historical") and model not in IDENTITY_MODELS
 
 
 def ensure_roles(**_kwargs) -> None:

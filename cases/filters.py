@@ -1,0 +1,74 @@
+"""Filter forms of the advocate pages: every value is checked, and a bad one gets a clear message."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals.enums import Forum
+from appeals.models import Appeal, Deadline
+from cases.enums import Status, Verification
+from cases.models import CaseMembership
+from cases.timeline import EVENT_KINDS
+
+
+def _blank(choices, label=_("Any")):
+    return [("", label), *choices]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Codename, name (any spelling) or reference"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Current status"), choices=_blank(Status.choices), required=False)
+    forum = forms.ChoiceField(label=_("Appeal to"), choices=_blank(Forum.choices), required=False)
+    region = forms.CharField(label=_("Region"), required=False, max_length=100)
+    verification = forms.ChoiceField(
+        label=_("Latest status verified as"), choices=_blank(Verification.choices), required=False
+    )
+    whereabouts_unknown = forms.BooleanField(label=_("Whereabouts unknown"), required=False)
+    overdue = forms.BooleanField(label=_("Has an overdue deadline"), required=False)
+
+    def apply(self, cases):
+        data = self.cleaned_data
+        if data["q"]:
+            cases = cases.matching(data["q"])
+        people = CaseMembership.objects.filter(case=OuterRef("pk"))
+        if data["status"]:
+            cases = cases.filter(Exists(people.filter(person__current_status=data["status"])))
+        if data["whereabouts_unknown"]:
+            cases = cases.filter(Exists(people.filter(person__current_status=Status.DISAPPEARED)))
+        if data["verification"]:
+            verified = people.filter(person__latest_status_change__verification=data["verification"])
+            cases = cases.filter(Exists(verified))
+        if data["forum"]:
+            cases = cases.filter(Exists(Appeal.objects.filter(case=OuterRef("pk"), forum=data["forum"])))
+        if data["region"]:
+            cases = cases.filter(region__icontains=data["region"])
+        if data["overdue"]:
+            cases = cases.filter(Exists(Deadline.objects.overdue().filter(appeal__case=OuterRef("pk"))))
+        return cases
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.MultipleChoiceField(
+        label=_("Show"), choices=list(EVENT_KINDS.items()), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    as_of = forms.DateField(
+        label=_("As known on"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("“As known on” needs a date such as 2021-03-10.")},
+        help_text=_("The timeline as the record stood at the end of that day."),
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = _blank([(str(p.pk), p.codename) for p in people], _("Everyone"))
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("“As known on” cannot be in the future."))
+        return day

@@ -1,0 +1,425 @@
+"""One chronological stream of what happened in a case, as it stands now or as it stood on a past day.
+
+Status changes, appeal steps (interim measures among them), deadlines and
+official responses become ``Event`` objects sorted by the earliest possible
+date; sources become numbered references. The same builder serves the
+advocate's timeline page and the "as known on" view, which reads the audit
+history instead of the live tables. The number of queries does not depend on
+the number of events.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from appeals.enums import INTERIM_STEP_STATE, DeadlineStatus
+from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from cases.enums import Sensitivity, Status, Verification
+from cases.fuzzydate import FuzzyDate
+from cases.models import CaseMembership, Person, PersonIdentity, Source, StatusChange
+
+EVENT_KINDS = {
+    "status": gettext_lazy("Status"),
+    "appeal": gettext_lazy("Appeal steps"),
+    "interim": gettext_lazy("Interim measures"),
+    "deadline": gettext_lazy("Deadlines"),
+    "response": gettext_lazy("Official responses"),
+}
+_KIND_ORDER = {kind: index for index, kind in enumerate(EVENT_KINDS)}
+
+# Broad families of statuses, for the colours of the bands (see cases/static/cases/app.css).
+STATUS_FAMILY = {
+    Status.AT_LIBERTY: "free", Status.RELEASED: "free", Status.RELOCATED_ABROAD: "safe",
+    Status.ASYLUM_GRANTED: "safe", Status.RELOCATED_IN_COUNTRY: "safe", Status.IN_HIDING: "hiding",
+    Status.DETAINED: "detained", Status.DETAINED_INCOMMUNICADO: "detained", Status.TRANSFERRED: "detained",
+    Status.CHARGED: "detained", Status.CONVICTED: "detained", Status.DISAPPEARED: "missing",
+    Status.PRESUMED_DEAD: "dead", Status.DEAD: "dead", Status.UNKNOWN: "unknown",
+}  # fmt: skip
+
+
+@dataclass
+class Event:
+    kind: str
+    when: FuzzyDate
+    title: str
+    people: list[str] = field(default_factory=list)
+    person_ids: set = field(default_factory=set)
+    place: str = ""
+    detail: str = ""
+    quote: str = ""
+    verification: str = ""
+    appeal: str = ""
+    state: str = ""
+    state_label: str = ""
+    source_numbers: list[int] = field(default_factory=list)
+    other_accounts: list["Event"] = field(default_factory=list)
+    internal_notes: str = ""
+    record_id: str = ""
+    created_at: datetime | None = None
+
+    @property
+    def verification_label(self) -> str:
+        return str(Verification(self.verification).label) if self.verification else ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_KINDS[self.kind])
+
+    def sort_key(self):
+        return (self.when.start, self.when.end, _KIND_ORDER[self.kind], self.created_at or timezone.now())
+
+
+@dataclass
+class Band:
+    status: str
+    label: str
+    family: str
+    start: date
+    end: date
+    # Position on the drawing, in thousandths of the case's time span.
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
+class PersonRow:
+    person_id: str
+    label: str
+    role: str
+    bands: list[Band] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    events: list[Event]
+    sources: list[Source]
+    people: list[PersonRow]
+    span: tuple[date, date]
+    as_of: date | None
+    years: list[tuple[int, float]] = field(default_factory=list)
+
+
+def person_label(person: Person) -> str:
+    """The codename, or the name for a person who consented to publicity."""
+    identity = getattr(person, "identity", None) if _identity_loaded(person) else None
+    if person.sensitivity == Sensitivity.PUBLIC and identity and identity.legal_name:
+        return f"{identity.legal_name} ({person.codename})"
+    return person.codename
+
+
+def _identity_loaded(person) -> bool:
+    try:
+        person.identity  # noqa: B018 - loaded by select_related, or absent
+    except PersonIdentity.DoesNotExist:
+        return False
+    return True
+
+
+class _Live:
+    """Reads the records as they are now."""
+
+    def __init__(self, case):
+        self.case = case
+
+    def memberships(self):
+        return CaseMembership.objects.filter(case=self.case).select_related("person__identity")
+
+    def status_changes(self):
+        return StatusChange.objects.filter(case=self.case).prefetch_related("sources")
+
+    def steps(self):
+        return AppealStep.objects.filter(appeal__case=self.case).select_related("appeal").prefetch_related("sources")
+
+    def deadlines(self):
+        return Deadline.objects.filter(appeal__case=self.case).select_related("appeal")
+
+    def responses(self):
+        return OfficialResponse.objects.filter(case=self.case).select_related("appeal").prefetch_related("sources")
+
+    def sources(self):
+        return list(Source.objects.filter(case=self.case).order_by("published_on", "created_at"))
+
+    def source_ids(self, record) -> list:
+        return [s.pk for s in record.sources.all()]
+
+    def today(self) -> date:
+        return timezone.localdate()
+
+
+class _AsKnownOn:
+    """Reads the records as the audit history says they stood at the end of a given day."""
+
+    def __init__(self, case, day: date):
+        self.case = case
+        self.day = day
+        self.moment = timezone.make_aware(datetime.combine(day, time.max))
+        self._links: dict = {}
+
+    def _of(self, model, **filters):
+        return list(model.history.as_of(self.moment).filter(**filters))
+
+    def memberships(self):
+        rows = self._of(CaseMembership, case_id=self.case.pk)
+        people = {p.pk: p for p in Person._base_manager.filter(pk__in=[r.person_id for r in rows])
+                  .select_related("identity")}  # fmt: skip
+        for row in rows:
+            row.person = people.get(row.person_id) or Person(pk=row.person_id, codename=_("(removed person)"))
+        return rows
+
+    def _with_links(self, model, rows):
+        if rows and hasattr(model.history.model, "_history_m2m_fields"):
+            links = apps.get_model(model._meta.app_label, f"Historical{model.__name__}_sources")
+            history_ids = [row._history.history_id for row in rows]
+            for history_id, source_id in links.objects.filter(history_id__in=history_ids).values_list(
+                "history_id", "source_id"
+            ):
+                self._links.setdefault(history_id, []).append(source_id)
+        return rows
+
+    def status_changes(self):
+        return self._with_links(StatusChange, self._of(StatusChange, case_id=self.case.pk))
+
+    def steps(self):
+        appeals = {a.pk: a for a in self._of(Appeal, case_id=self.case.pk)}
+        steps = [s for s in self._of(AppealStep, appeal_id__in=list(appeals)) if s.appeal_id in appeals]
+        for step in steps:
+            step.appeal = appeals[step.appeal_id]
+        self._appeals = appeals
+        return self._with_links(AppealStep, steps)
+
+    def deadlines(self):
+        appeals = getattr(self, "_appeals", None) or {a.pk: a for a in self._of(Appeal, case_id=self.case.pk)}
+        deadlines = [d for d in self._of(Deadline, appeal_id__in=list(appeals))]
+        for deadline in deadlines:
+            deadline.appeal = appeals[deadline.appeal_id]
+        return deadlines
+
+    def responses(self):
+        appeals = getattr(self, "_appeals", {})
+        responses = self._of(OfficialResponse, case_id=self.case.pk)
+        for response in responses:
+            response.appeal = appeals.get(response.appeal_id)
+        return self._with_links(OfficialResponse, responses)
+
+    def sources(self):
+        return sorted(self._of(Source, case_id=self.case.pk), key=lambda s: (s.published_on or date.max, s.created_at))
+
+    def source_ids(self, record) -> list:
+        return self._links.get(record._history.history_id, [])
+
+    def today(self) -> date:
+        return self.day
+
+
+def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=None) -> Timeline:
+    reader = _AsKnownOn(case, as_of) if as_of else _Live(case)
+    memberships = reader.memberships()
+    people = {}
+    for membership in memberships:
+        row = people.get(membership.person_id)
+        if row is None:
+            people[membership.person_id] = PersonRow(
+                str(membership.person_id), person_label(membership.person), membership.get_role_display()
+            )
+        else:
+            row.role = f"{row.role}, {membership.get_role_display()}"
+    sources = reader.sources()
+    numbers = {source.pk: index for index, source in enumerate(sources, start=1)}
+
+    def cited(record):
+        return sorted(numbers[pk] for pk in reader.source_ids(record) if pk in numbers)
+
+    today = reader.today()
+    status_changes = list(reader.status_changes())
+    events = _status_events(status_changes, people, cited)
+    events += _step_events(reader.steps(), cited)
+    events += _deadline_events(reader.deadlines(), today)
+    events += _response_events(reader.responses(), cited)
+    _add_bands(people, status_changes, today)
+
+    if kinds:
+        events = [e for e in events if e.kind in kinds]
+    if person_id:
+        events = [e for e in events if str(person_id) in {str(p) for p in e.person_ids}]
+    events.sort(key=Event.sort_key)
+    span = _span(people.values(), events, today)
+    _place_bands(people.values(), span)
+    return Timeline(events, sources, list(people.values()), span, as_of, _year_ticks(span))
+
+
+def _status_events(changes, people, cited) -> list[Event]:
+    by_id = {}
+    for change in changes:
+        person = people.get(change.person_id)
+        by_id[change.pk] = Event(
+            kind="status",
+            when=change.when,
+            title=change.get_status_display(),
+            people=[person.label if person else _("(removed person)")],
+            person_ids={change.person_id},
+            place=change.place,
+            detail=change.description,
+            verification=change.verification,
+            source_numbers=cited(change),
+            internal_notes=change.internal_notes,
+            record_id=str(change.pk),
+            created_at=change.created_at,
+        )
+    # A report that disagrees with another is shown beside it, not as a separate event.
+    events = []
+    for change in changes:
+        event = by_id[change.pk]
+        primary = by_id.get(change.differs_from_id)
+        if primary is not None and primary is not event:
+            primary.other_accounts.append(event)
+        else:
+            events.append(event)
+    return _merge_shared(events)
+
+
+def _merge_shared(events: list[Event]) -> list[Event]:
+    """People seized together get one event naming them all, not one copy each."""
+    merged: dict[tuple, Event] = {}
+    for event in events:
+        if event.other_accounts:
+            merged[(event.record_id,)] = event
+            continue
+        key = (event.title, event.when, event.place, event.detail, event.verification,
+               tuple(event.source_numbers), event.internal_notes)  # fmt: skip
+        shared = merged.get(key)
+        if shared is None:
+            merged[key] = event
+        else:
+            shared.people += event.people
+            shared.person_ids |= event.person_ids
+    return list(merged.values())
+
+
+def _appeal_label(appeal) -> str:
+    return appeal.title or str(appeal)
+
+
+def _step_events(steps, cited) -> list[Event]:
+    events = []
+    for step in steps:
+        detail = step.description
+        if step.response_due_on:
+            detail = " ".join(
+                filter(None, [detail, _("Reply due by %(day)s.") % {"day": FuzzyDate.exact(step.response_due_on)}])
+            )
+        events.append(
+            Event(
+                kind="interim" if step.step_type in INTERIM_STEP_STATE else "appeal",
+                when=step.when,
+                title=step.get_step_type_display(),
+                appeal=_appeal_label(step.appeal),
+                detail=detail,
+                source_numbers=cited(step),
+                record_id=str(step.pk),
+                created_at=step.created_at,
+            )
+        )
+    return events
+
+
+def deadline_state(deadline, today: date) -> tuple[str, str]:
+    if deadline.status == DeadlineStatus.MET:
+        return "met", _("Met on %(day)s") % {"day": FuzzyDate.exact(deadline.settled_on)}
+    if deadline.status == DeadlineStatus.MISSED:
+        return "missed", _("Missed — answered %(day)s") % {"day": FuzzyDate.exact(deadline.settled_on)}
+    days = (deadline.due_on - today).days
+    if days < 0:
+        return "overdue", _("Overdue by %(days)d days") % {"days": -days}
+    return "upcoming", _("Due in %(days)d days") % {"days": days}
+
+
+def _deadline_events(deadlines, today) -> list[Event]:
+    events = []
+    for deadline in deadlines:
+        state, label = deadline_state(deadline, today)
+        events.append(
+            Event(
+                kind="deadline",
+                when=FuzzyDate.exact(deadline.due_on),
+                title=_("Due: %(what)s") % {"what": deadline.description},
+                appeal=_appeal_label(deadline.appeal),
+                detail=deadline.note,
+                state=state,
+                state_label=label,
+                record_id=str(deadline.pk),
+                created_at=deadline.created_at,
+            )
+        )
+    return events
+
+
+def _response_events(responses, cited) -> list[Event]:
+    events = []
+    for response in responses:
+        who = ", ".join(filter(None, [response.official, response.body, response.state]))
+        events.append(
+            Event(
+                kind="response",
+                when=response.when,
+                title=f"{response.get_response_type_display()} — {who}",
+                appeal=_appeal_label(response.appeal) if response.appeal else "",
+                detail=response.summary,
+                quote=response.quote,
+                verification=response.verification,
+                source_numbers=cited(response),
+                record_id=str(response.pk),
+                created_at=response.created_at,
+            )
+        )
+    return events
+
+
+def _add_bands(people, changes, today):
+    by_person = defaultdict(list)
+    for change in changes:
+        if change.verification != Verification.DISPUTED and change.differs_from_id is None:
+            by_person[change.person_id].append(change)
+    for person_id, rows in by_person.items():
+        if person_id not in people:
+            continue
+        rows.sort(key=lambda c: (c.date_start, c.date_end))
+        for index, change in enumerate(rows):
+            end = rows[index + 1].date_start if index + 1 < len(rows) else max(today, change.date_end)
+            people[person_id].bands.append(
+                Band(
+                    change.status,
+                    change.get_status_display(),
+                    STATUS_FAMILY.get(change.status, "unknown"),
+                    change.date_start,
+                    max(end, change.date_end),
+                )  # fmt: skip
+            )
+
+
+def _span(people, events, today) -> tuple[date, date]:
+    starts = [b.start for p in people for b in p.bands] + [e.when.start for e in events]
+    if not starts:
+        return today, today
+    first = min(starts)
+    return date(first.year, 1, 1), max(today, *(e.when.end for e in events)) if events else today
+
+
+def _place_bands(people, span):
+    total = max((span[1] - span[0]).days, 1)
+    for person in people:
+        for band in person.bands:
+            band.x = round(1000 * (band.start - span[0]).days / total, 1)
+            band.width = round(max(1000 * (band.end - band.start).days / total, 4), 1)
+
+
+def _year_ticks(span) -> list[tuple[int, float]]:
+    total = max((span[1] - span[0]).days, 1)
+    return [
+        (year, round(1000 * (date(year, 1, 1) - span[0]).days / total, 1))
+        for year in range(span[0].year, span[1].year + 1)
+    ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<uuid:case_id>/", views.case_timeline, name="case_timeline"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+]

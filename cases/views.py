@@ -1,0 +1,186 @@
+"""Pages for advocates: read-only, server-rendered, scoped to the cases the user may see."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from appeals.enums import DeadlineStatus
+from appeals.models import Appeal, Deadline, OfficialResponse
+from cases.filters import CaseFilterForm, TimelineFilterForm
+from cases.models import Case, CaseMembership, Person, StatusChange
+from cases.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
+
+CASES_PER_PAGE = 25
+
+
+def home(request):
+    return redirect("cases:case_list")
+
+
+def _people_prefetch():
+    memberships = CaseMembership.objects.select_related("person__identity", "person__latest_status_change").order_by(
+        "person__codename"
+    )
+    return Prefetch("memberships", queryset=memberships)
+
+
+@never_cache
+@login_required
+@require_GET
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    cases = Case.objects.visible_to(request.user)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+        cases = cases.none()
+    elif form.is_bound:
+        cases = form.apply(cases)
+    overdue = Deadline.objects.overdue().filter(appeal__case=OuterRef("pk"))
+    cases = (
+        cases.annotate(
+            overdue_total=Count("appeals__deadlines", filter=Q(
+                appeals__deadlines__status=DeadlineStatus.OPEN,
+                appeals__deadlines__due_on__lt=timezone.localdate()), distinct=True),
+            has_overdue=Exists(overdue),
+        )
+        .prefetch_related(_people_prefetch())
+        .order_by("-opened_on", "reference")
+    )  # fmt: skip
+    paginator = Paginator(cases, CASES_PER_PAGE)
+    page_number = request.GET.get("page") or 1
+    try:
+        page = paginator.page(page_number)
+    except (EmptyPage, PageNotAnInteger):
+        return render(
+            request,
+            "cases/case_list.html",
+            {"form": form, "page": None, "page_error": _("There is no page “%(page)s”: the list has %(count)d.")
+             % {"page": page_number, "count": paginator.num_pages}},
+            status=404,
+        )  # fmt: skip
+    for case in page.object_list:
+        case.people_rows = [
+            {"person": m.person, "label": person_label(m.person), "role": m.get_role_display(),
+             "since": m.person.latest_status_change.when if m.person.latest_status_change else None}
+            for m in case.memberships.all()
+        ]  # fmt: skip
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": paginator.count},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def case_timeline(request, case_id):
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
+    people = Person.objects.filter(memberships__case=case).distinct().order_by("codename")
+    form = TimelineFilterForm(request.GET or None, people=people)
+    status = 200
+    kinds, person_id, as_of = None, None, None
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        kinds = form.cleaned_data["kind"] or None
+        person_id = form.cleaned_data["person"] or None
+        as_of = form.cleaned_data["as_of"]
+    timeline = build_timeline(case, as_of=as_of, kinds=kinds, person_id=person_id)
+    return render(
+        request,
+        "cases/case_timeline.html",
+        {"case": case, "form": form, "timeline": timeline, "event_kinds": EVENT_KINDS},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def person_detail(request, person_id):
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("identity", "latest_status_change"), pk=person_id
+    )
+    visible_cases = Case.objects.visible_to(request.user)
+    memberships = person.memberships.filter(case__in=visible_cases).select_related("case")
+    changes = (
+        StatusChange.objects.filter(person=person, case__in=visible_cases)
+        .select_related("case")
+        .prefetch_related("sources")
+        .order_by("date_start", "date_end", "created_at")
+    )
+    appeals = Appeal.objects.filter(people=person, case__in=visible_cases).select_related("case")
+    responses = (
+        OfficialResponse.objects.filter(
+            Q(appeal__in=appeals) | Q(appeal__isnull=True, case__in=memberships.values("case"))
+        )
+        .select_related("appeal", "case")
+        .order_by("date_start")
+    )
+    may_see_identity = request.user.has_perm("cases.view_personidentity")
+    identity = getattr(person, "identity", None) if may_see_identity and _has_identity(person) else None
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "label": person_label(person),
+            "identity": identity,
+            "may_see_identity": may_see_identity,
+            "memberships": memberships,
+            "changes": changes,
+            "appeals": appeals,
+            "responses": responses,
+        },
+    )
+
+
+def _has_identity(person) -> bool:
+    try:
+        return person.identity is not None
+    except Person.identity.RelatedObjectDoesNotExist:
+        return False
+
+
+@never_cache
+@login_required
+@require_GET
+def deadlines(request):
+    today = timezone.localdate()
+    open_deadlines = (
+        Deadline.objects.visible_to(request.user)
+        .filter(status=DeadlineStatus.OPEN)
+        .select_related("appeal__case")
+        .order_by("due_on")
+    )
+    rows = []
+    for deadline in open_deadlines:
+        state, label = deadline_state(deadline, today)
+        rows.append({"deadline": deadline, "state": state, "label": label})
+    waiting = (
+        Appeal.objects.visible_to(request.user)
+        .filter(is_closed=False, filed_on__isnull=False)
+        .exclude(Exists(OfficialResponse.objects.filter(appeal=OuterRef("pk"))))
+        .select_related("case")
+        .order_by("filed_on")[:20]
+    )
+    return render(
+        request,
+        "cases/deadlines.html",
+        {
+            "overdue": [r for r in rows if r["state"] == "overdue"],
+            "upcoming": [r for r in rows if r["state"] == "upcoming"],
+            "waiting": [{"appeal": a, "days": (today - a.filed_on).days} for a in waiting],
+            "today": today,
+        },
+    )
