@@ -13,7 +13,10 @@ from cases.models import CaseMembership
 from cases.timeline import EVENT_KINDS
 
 
-def _blank(choices, label=_("Any")):
+ANY = _("Any")
+
+
+def _blank(choices, label=ANY):
     return [("", label), *choices]
 
 

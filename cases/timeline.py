@@ -11,6 +11,7 @@ the number of events.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 
 from django.apps import apps
 from django.utils import timezone
@@ -184,26 +185,26 @@ class _AsKnownOn:
     def status_changes(self):
         return self._with_links(StatusChange, self._of(StatusChange, case_id=self.case.pk))
 
+    @cached_property
+    def _appeals(self) -> dict:
+        return {appeal.pk: appeal for appeal in self._of(Appeal, case_id=self.case.pk)}
+
     def steps(self):
-        appeals = {a.pk: a for a in self._of(Appeal, case_id=self.case.pk)}
-        steps = [s for s in self._of(AppealStep, appeal_id__in=list(appeals)) if s.appeal_id in appeals]
+        steps = self._of(AppealStep, appeal_id__in=list(self._appeals))
         for step in steps:
-            step.appeal = appeals[step.appeal_id]
-        self._appeals = appeals
+            step.appeal = self._appeals[step.appeal_id]
         return self._with_links(AppealStep, steps)
 
     def deadlines(self):
-        appeals = getattr(self, "_appeals", None) or {a.pk: a for a in self._of(Appeal, case_id=self.case.pk)}
-        deadlines = [d for d in self._of(Deadline, appeal_id__in=list(appeals))]
+        deadlines = self._of(Deadline, appeal_id__in=list(self._appeals))
         for deadline in deadlines:
-            deadline.appeal = appeals[deadline.appeal_id]
+            deadline.appeal = self._appeals[deadline.appeal_id]
         return deadlines
 
     def responses(self):
-        appeals = getattr(self, "_appeals", {})
         responses = self._of(OfficialResponse, case_id=self.case.pk)
         for response in responses:
-            response.appeal = appeals.get(response.appeal_id)
+            response.appeal = self._appeals.get(response.appeal_id)
         return self._with_links(OfficialResponse, responses)
 
     def sources(self):
