@@ -12,7 +12,6 @@ from cases.enums import Status, Verification
 from cases.models import CaseMembership
 from cases.timeline import EVENT_KINDS
 
-
 ANY = _("Any")
 
 
