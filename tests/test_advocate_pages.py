@@ -1,0 +1,233 @@
+"""Advocate pages: what each user sees, bad input, and queries that do not grow with the data."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from appeals.enums import StepType
+from appeals.services import add_appeal_step
+from cases.enums import Sensitivity, Status
+from cases.models import StatusChange
+from cases.services import record_status_change, save_record
+from tests.factories import (
+    AppealFactory,
+    CaseFactory,
+    DeadlineFactory,
+    MembershipFactory,
+    OfficialResponseFactory,
+    PersonIdentityFactory,
+    SourceFactory,
+    StatusChangeFactory,
+)
+
+
+@pytest.fixture
+def advocate_client(client, advocate, case):
+    case.team.add(advocate)
+    client.force_login(advocate)
+    return client
+
+
+def test_pages_require_login(client, case):
+    for url in ["/cases/", f"/cases/{case.pk}/", "/deadlines/"]:
+        response = client.get(url)
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, "/accounts/login/")
+
+
+def test_case_list_shows_team_cases_with_current_status(advocate_client, case):
+    change = StatusChangeFactory(case=case, status=Status.DISAPPEARED, when="c. Mar 2023")
+
+    page = advocate_client.get("/cases/").content.decode()
+
+    assert case.title in page
+    assert change.person.codename in page
+    assert "Disappeared / whereabouts unknown" in page
+    assert "since c. Mar 2023" in page
+
+
+def test_case_list_hides_cases_of_other_teams(client, charlie, case):
+    client.force_login(charlie)
+
+    response = client.get("/cases/")
+
+    assert case.title not in response.content.decode()
+    assert response.context["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("status=kidnapped", 400, "Select a valid choice. kidnapped is not one of the available choices."),
+        ("page=99", 404, "There is no page “99”: the list has 1."),
+        ("page=abc", 404, "There is no page “abc”"),
+    ],
+)
+def test_case_list_bad_input_gets_a_clear_message(advocate_client, query, status, message):
+    response = advocate_client.get(f"/cases/?{query}")
+
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+def test_case_list_filters_by_overdue_deadline_and_whereabouts(advocate_client, case, alice):
+    CaseFactory(title="Nothing overdue", team=list(case.team.all()))
+    DeadlineFactory(appeal=AppealFactory(case=case), due_on=date(2021, 2, 12))
+    StatusChangeFactory(case=case, status=Status.DISAPPEARED)
+
+    overdue = advocate_client.get("/cases/?overdue=on").context["page"].object_list
+    unknown = advocate_client.get("/cases/?whereabouts_unknown=on").context["page"].object_list
+
+    assert [c.title for c in overdue] == [case.title]
+    assert [c.title for c in unknown] == [case.title]
+
+
+def test_timeline_merges_events_in_date_order_with_numbered_sources(advocate_client, case):
+    source = SourceFactory(case=case, title="Court letter")
+    change = StatusChangeFactory(case=case, when="6 Feb 2021")
+    change.sources.add(source)
+    appeal = AppealFactory(case=case, title="Rule 39 request", reference="")
+    add_appeal_step(by=None, reason="t", appeal=appeal, step_type=StepType.INTERIM_GRANTED, when="8 Feb 2021",
+                    response_due_on=date(2021, 2, 12))  # fmt: skip
+    OfficialResponseFactory(case=case, when="c. 2017", summary="Such people do not exist")
+
+    response = advocate_client.get(f"/cases/{case.pk}/")
+
+    events = response.context["timeline"].events
+    assert [(str(e.when), e.kind) for e in events] == [
+        ("c. 2017", "response"),
+        ("6 Feb 2021", "status"),
+        ("8 Feb 2021", "interim"),
+        ("12 Feb 2021", "deadline"),
+    ]
+    assert events[1].source_numbers == [1]
+    assert events[3].state == "overdue"
+    assert "Court letter" in response.content.decode()
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_timeline_shows_disagreeing_accounts_side_by_side(advocate_client, case):
+    court = StatusChangeFactory(case=case, when="16–28 Mar 2017")
+    StatusChangeFactory(case=case, person=court.person, when="15–28 Mar 2017", differs_from=court)
+
+    page = advocate_client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "Sources disagree" in page
+    assert page.index("16–28 Mar 2017") < page.index("15–28 Mar 2017")
+
+
+def test_timeline_filters_by_kind_and_person(advocate_client, case):
+    first = StatusChangeFactory(case=case)
+    StatusChangeFactory(case=case, status=Status.RELEASED)
+    OfficialResponseFactory(case=case)
+
+    responses = advocate_client.get(f"/cases/{case.pk}/?kind=response").context["timeline"].events
+    of_first = advocate_client.get(f"/cases/{case.pk}/?person={first.person.pk}").context["timeline"].events
+
+    assert [e.kind for e in responses] == ["response"]
+    assert [e.people for e in of_first] == [[first.person.codename]]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("as_of=yesterday", "“As known on” needs a date such as 2021-03-10."),
+        ("as_of=2999-01-01", "“As known on” cannot be in the future."),
+        ("kind=rumour", "Select a valid choice. rumour is not one of the available choices."),
+        ("person=00000000-0000-0000-0000-000000000000", "Select a valid choice."),
+    ],
+)
+def test_timeline_bad_input_gets_a_clear_message(advocate_client, case, query, message):
+    response = advocate_client.get(f"/cases/{case.pk}/?{query}")
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_timeline_as_known_on_reads_the_record_as_it_stood(advocate_client, alice, case):
+    change = StatusChangeFactory(case=case, status=Status.DETAINED)
+    last_week = timezone.now() - timedelta(days=7)
+    StatusChange.history.update(history_date=last_week)
+    change.status = Status.RELEASED
+    save_record(change, by=alice, reason="Lawyer confirmed release")
+    record_status_change(by=alice, reason="New report", person=change.person, case=case,
+                         status=Status.RELOCATED_ABROAD, when="2021")  # fmt: skip
+
+    before = advocate_client.get(f"/cases/{case.pk}/?as_of={(last_week + timedelta(days=1)).date()}")
+    now = advocate_client.get(f"/cases/{case.pk}/")
+
+    assert [e.title for e in before.context["timeline"].events] == ["Detained (acknowledged)"]
+    assert "As known on" in before.content.decode()
+    assert sorted(e.title for e in now.context["timeline"].events) == ["Released", "Relocated abroad"]
+
+
+def test_timeline_of_another_teams_case_is_404_like_a_missing_one(client, charlie, case):
+    client.force_login(charlie)
+
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert client.get("/cases/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_person_page_shows_identity_only_to_staff(client, alice, advocate, case):
+    identity = PersonIdentityFactory(legal_name="Timur Vymyshlenny", current_whereabouts="Safe house B")
+    MembershipFactory(case=case, person=identity.person)
+    case.team.add(advocate)
+    url = f"/people/{identity.person.pk}/"
+
+    client.force_login(alice)
+    as_staff = client.get(url).content.decode()
+    client.force_login(advocate)
+    as_advocate = client.get(url).content.decode()
+
+    assert "Safe house B" in as_staff
+    assert "Timur Vymyshlenny" not in as_advocate
+    assert "Safe house B" not in as_advocate
+    assert identity.person.codename in as_advocate
+
+
+def test_public_person_is_named_on_the_timeline(advocate_client, case):
+    identity = PersonIdentityFactory(legal_name="Maxim Lapunov")
+    person = identity.person
+    person.sensitivity, person.consent_publicity = Sensitivity.PUBLIC, "given"
+    save_record(person, by=None, reason="Consent recorded")
+    StatusChangeFactory(case=case, person=MembershipFactory(case=case, person=person).person)
+
+    events = advocate_client.get(f"/cases/{case.pk}/").context["timeline"].events
+
+    assert events[0].people == [f"Maxim Lapunov ({person.codename})"]
+
+
+def test_deadlines_dashboard_lists_overdue_upcoming_and_waiting(advocate_client, case):
+    appeal = AppealFactory(case=case, filed_on=date(2021, 2, 5))
+    DeadlineFactory(appeal=appeal, description="Reply to Rule 39", due_on=date(2021, 2, 12))
+    DeadlineFactory(appeal=appeal, description="Observations", due_on=timezone.localdate() + timedelta(days=10))
+
+    response = advocate_client.get("/deadlines/")
+
+    assert [r["deadline"].description for r in response.context["overdue"]] == ["Reply to Rule 39"]
+    assert [r["label"] for r in response.context["upcoming"]] == ["Due in 10 days"]
+    assert [r["appeal"] for r in response.context["waiting"]] == [appeal]
+
+
+def _events(case, count):
+    for _ in range(count):
+        change = StatusChangeFactory(case=case)
+        change.sources.add(SourceFactory(case=case))
+        appeal = AppealFactory(case=case)
+        add_appeal_step(by=None, reason="t", appeal=appeal, step_type=StepType.INTERIM_GRANTED, when="2021",
+                        response_due_on=date(2021, 12, 31))  # fmt: skip
+        OfficialResponseFactory(case=case, appeal=appeal)
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/cases/{case}/", "/cases/{case}/?as_of={today}", "/deadlines/"])
+def test_page_query_count_does_not_grow_with_events(advocate_client, case, url, django_assert_num_queries):
+    url = url.format(case=case.pk, today=timezone.localdate())
+    _events(case, 1)
+    with CaptureQueriesContext(connection) as with_one:
+        assert advocate_client.get(url).status_code == 200
+    _events(case, 5)
+
+    with django_assert_num_queries(len(with_one)):
+        assert advocate_client.get(url).status_code == 200
