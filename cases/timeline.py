@@ -11,14 +11,14 @@ the number of events.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from appeals.enums import INTERIM_STEP_STATE, DeadlineStatus
+from appeals.enums import INTERIM_STEP_STATE, AppealKind, DeadlineStatus, Forum, ResponseType, StepType
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
 from cases.enums import Sensitivity, Status, Verification
 from cases.fuzzydate import FuzzyDate
@@ -65,11 +65,15 @@ class Event:
 
     @property
     def verification_label(self) -> str:
-        return str(Verification(self.verification).label) if self.verification else ""
+        return _label(Verification, self.verification) if self.verification else ""
 
     @property
     def kind_label(self) -> str:
-        return str(EVENT_KINDS[self.kind])
+        return _translated_kind(self.kind, get_language())
+
+    @property
+    def iso_date(self) -> str:
+        return self.when.start.isoformat()
 
     def sort_key(self):
         return (self.when.start, self.when.end, _KIND_ORDER[self.kind], self.created_at or timezone.now())
@@ -82,9 +86,13 @@ class Band:
     family: str
     start: date
     end: date
-    # Position on the drawing, in thousandths of the case's time span.
-    x: float = 0.0
-    width: float = 0.0
+    # Position on the drawing, in thousandths of the case's time span, ready for SVG attributes.
+    x: str = "0"
+    width: str = "0"
+
+    @property
+    def period(self) -> str:
+        return f"{FuzzyDate.exact(self.start)} – {FuzzyDate.exact(self.end)}"
 
 
 @dataclass
@@ -102,7 +110,22 @@ class Timeline:
     people: list[PersonRow]
     span: tuple[date, date]
     as_of: date | None
-    years: list[tuple[int, float]] = field(default_factory=list)
+    years: list[tuple[int, str]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=64)
+def _translated_kind(kind, language) -> str:
+    return str(EVENT_KINDS[kind])
+
+
+@lru_cache(maxsize=1024)
+def _translated(choices, value, language) -> str:
+    return str(choices(value).label)
+
+
+def _label(choices, value) -> str:
+    # Model.get_FOO_display() rebuilds the translated choices on every call: a thousand events notice.
+    return _translated(choices, value, get_language())
 
 
 def person_label(person: Person) -> str:
@@ -126,27 +149,41 @@ class _Live:
 
     def __init__(self, case):
         self.case = case
+        self._links: dict = {}
 
     def memberships(self):
         return CaseMembership.objects.filter(case=self.case).select_related("person__identity")
 
+    def _with_links(self, model, records, **through_filter):
+        # Source ids straight from the link table: no Source objects or related managers per record.
+        through = model.sources.through
+        owner = f"{model._meta.model_name}_id"
+        links = through.objects.filter(**through_filter).values_list(owner, "source_id")
+        self._links.update({(model, pk): [] for pk in (r.pk for r in records)})
+        for owner_id, source_id in links:
+            self._links.setdefault((model, owner_id), []).append(source_id)
+        return records
+
     def status_changes(self):
-        return StatusChange.objects.filter(case=self.case).prefetch_related("sources")
+        changes = list(StatusChange.objects.filter(case=self.case))
+        return self._with_links(StatusChange, changes, statuschange__case=self.case)
 
     def steps(self):
-        return AppealStep.objects.filter(appeal__case=self.case).select_related("appeal").prefetch_related("sources")
+        steps = list(AppealStep.objects.filter(appeal__case=self.case).select_related("appeal"))
+        return self._with_links(AppealStep, steps, appealstep__appeal__case=self.case)
 
     def deadlines(self):
         return Deadline.objects.filter(appeal__case=self.case).select_related("appeal")
 
     def responses(self):
-        return OfficialResponse.objects.filter(case=self.case).select_related("appeal").prefetch_related("sources")
+        responses = list(OfficialResponse.objects.filter(case=self.case).select_related("appeal"))
+        return self._with_links(OfficialResponse, responses, officialresponse__case=self.case)
 
     def sources(self):
         return list(Source.objects.filter(case=self.case).order_by("published_on", "created_at"))
 
     def source_ids(self, record) -> list:
-        return [s.pk for s in record.sources.all()]
+        return self._links.get((type(record), record.pk), [])
 
     def today(self) -> date:
         return timezone.localdate()
@@ -275,7 +312,7 @@ def _status_events(changes, people, cited) -> list[Event]:
         by_id[change.pk] = Event(
             kind="status",
             when=change.when,
-            title=change.get_status_display(),
+            title=_label(Status, change.status),
             people=[person.label if person else _("(removed person)")],
             person_ids={change.person_id},
             place=change.place,
@@ -317,7 +354,10 @@ def _merge_shared(events: list[Event]) -> list[Event]:
 
 
 def _appeal_label(appeal) -> str:
-    return appeal.title or str(appeal)
+    if appeal.title:
+        return appeal.title
+    forum = _label(Forum, appeal.forum)
+    return f"{forum} {appeal.reference}" if appeal.reference else f"{forum} ({_label(AppealKind, appeal.kind)})"
 
 
 def _step_events(steps, cited) -> list[Event]:
@@ -332,7 +372,7 @@ def _step_events(steps, cited) -> list[Event]:
             Event(
                 kind="interim" if step.step_type in INTERIM_STEP_STATE else "appeal",
                 when=step.when,
-                title=step.get_step_type_display(),
+                title=_label(StepType, step.step_type),
                 appeal=_appeal_label(step.appeal),
                 detail=detail,
                 source_numbers=cited(step),
@@ -382,7 +422,7 @@ def _response_events(responses, cited) -> list[Event]:
             Event(
                 kind="response",
                 when=response.when,
-                title=f"{response.get_response_type_display()} — {who}",
+                title=f"{_label(ResponseType, response.response_type)} — {who}",
                 appeal=_appeal_label(response.appeal) if response.appeal else "",
                 detail=response.summary,
                 quote=response.quote,
@@ -409,7 +449,7 @@ def _add_bands(people, changes, today):
             people[person_id].bands.append(
                 Band(
                     change.status,
-                    change.get_status_display(),
+                    _label(Status, change.status),
                     STATUS_FAMILY.get(change.status, "unknown"),
                     change.date_start,
                     max(end, change.date_end),
@@ -429,13 +469,13 @@ def _place_bands(people, span):
     total = max((span[1] - span[0]).days, 1)
     for person in people:
         for band in person.bands:
-            band.x = round(1000 * (band.start - span[0]).days / total, 1)
-            band.width = round(max(1000 * (band.end - band.start).days / total, 4), 1)
+            band.x = f"{1000 * (band.start - span[0]).days / total:.1f}"
+            band.width = f"{max(1000 * (band.end - band.start).days / total, 4):.1f}"
 
 
-def _year_ticks(span) -> list[tuple[int, float]]:
+def _year_ticks(span) -> list[tuple[int, str]]:
     total = max((span[1] - span[0]).days, 1)
     return [
-        (year, round(1000 * (date(year, 1, 1) - span[0]).days / total, 1))
+        (year, f"{1000 * (date(year, 1, 1) - span[0]).days / total:.1f}")
         for year in range(span[0].year, span[1].year + 1)
     ]
