@@ -44,8 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_tasks_db",
     "cases",
     "appeals",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +141,14 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
+}
+
+# Bulk exports run in the background: `manage.py db_worker` executes the queued tasks.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
