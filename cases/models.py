@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import search
+from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField
 from cases.enums import (
     Consent,
     DatePrecision,
@@ -232,14 +233,16 @@ class PersonIdentity(models.Model):
     """Who the person is. Kept apart from case facts so it can be protected and erased on its own."""
 
     person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="identity")
-    legal_name = models.CharField(_("legal name (Latin script)"), max_length=200, blank=True)
-    name_original_script = models.CharField(_("name in original script"), max_length=200, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(
+    legal_name = EncryptedTextField(_("legal name (Latin script)"), max_length=200, blank=True, single_line=True)
+    name_original_script = EncryptedTextField(
+        _("name in original script"), max_length=200, blank=True, single_line=True
+    )
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    birth_year = EncryptedIntegerField(
         _("year of birth"), null=True, blank=True, help_text=_("When only the year is known.")
     )
-    contacts = models.TextField(_("contacts"), blank=True)
-    current_whereabouts = models.TextField(
+    contacts = EncryptedTextField(_("contacts"), blank=True)
+    current_whereabouts = EncryptedTextField(
         _("current whereabouts"), blank=True, help_text=_("Never copied into shared fields or exports.")
     )
 
@@ -263,7 +266,7 @@ class PersonIdentity(models.Model):
 
 class NameVariant(Record):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_variants")
-    name = models.CharField(_("name"), max_length=200)
+    name = EncryptedTextField(_("name"), max_length=200, single_line=True)
     script = models.CharField(_("script"), max_length=12, choices=Script.choices)
     scheme = models.CharField(
         _("spelling / transliteration"), max_length=16, choices=NameScheme.choices, default=NameScheme.ORIGINAL
@@ -278,8 +281,8 @@ class NameVariant(Record):
     class Meta:
         verbose_name = _("name variant")
         verbose_name_plural = _("name variants")
-        ordering = ["script", "name"]
-        constraints = [models.UniqueConstraint(fields=["person", "name"], name="unique_name_variant_per_person")]
+        # Names are encrypted, so neither the database orders them nor keeps them unique: clean() does.
+        ordering = ["script", "created_at"]
 
     def __str__(self):
         return _("Name variant of %(codename)s") % {"codename": self.person.codename}
@@ -291,6 +294,10 @@ class NameVariant(Record):
             raise ValidationError({"script": _("This name contains Cyrillic letters; choose Cyrillic.")})
         if self.script == Script.CYRILLIC and self.name and not has_cyrillic:
             raise ValidationError({"script": _("This name has no Cyrillic letters.")})
+        if self.person_id and self.name:
+            others = NameVariant.objects.filter(person_id=self.person_id).exclude(pk=self.pk)
+            if any(other.name.casefold() == self.name.casefold() for other in others):
+                raise ValidationError({"name": _("This person already has this name variant.")})
 
 
 class NameKey(models.Model):
@@ -490,3 +497,87 @@ class StatusChange(Record, FuzzyDated):
             )
         if self.person_id not in people_in_case:
             raise ValidationError({"person": _("This person is not part of this case; add them to the case first.")})
+
+
+# --- Accountability -----------------------------------------------------------------
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} records are append-only.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} records are append-only.")
+
+
+class AppendOnly(models.Model):
+    """A record written once and never changed: the audit of who saw or erased what."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} records are append-only.")
+
+
+class AccessAction(models.TextChoices):
+    VIEW_CASE = "view_case", _("Opened a case")
+    VIEW_TIMELINE = "view_timeline", _("Read a case timeline")
+    VIEW_PERSON = "view_person", _("Opened a person's page")
+    VIEW_IDENTITY = "view_identity", _("Saw a person's identity")
+    VIEW_ATTACHMENT = "view_attachment", _("Downloaded an attachment")
+    EXPORT = "export", _("Exported")
+
+
+class AccessRecord(AppendOnly):
+    """Who read what, and when. Identifiers only: never a name, so the log itself leaks nothing."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices, db_index=True)
+    case_id = models.UUIDField(_("case id"), null=True, blank=True, db_index=True)
+    case_reference = models.CharField(_("case"), max_length=12, blank=True, db_index=True)
+    person_id = models.UUIDField(_("person id"), null=True, blank=True)
+    person_codename = models.CharField(_("person"), max_length=40, blank=True)
+    object_id = models.CharField(_("record id"), max_length=40, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.case_reference or self.person_codename} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdentityErasure(AppendOnly):
+    """That a person's identity was erased, by whom, when and why; the identity itself is gone."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    person_id = models.UUIDField(_("person id"))
+    person_codename = models.CharField(_("person"), max_length=40)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("erased by")
+    )
+    erased_by_username = models.CharField(_("erased by (username)"), max_length=150)
+    reason = models.TextField(_("reason"))
+    history_rows_redacted = models.PositiveIntegerField(_("history rows redacted"))
+
+    class Meta:
+        verbose_name = _("identity erasure")
+        verbose_name_plural = _("identity erasures")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.person_codename} {self.at:%Y-%m-%d}"

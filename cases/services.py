@@ -15,7 +15,17 @@ from django.utils.translation import gettext as _
 from cases.enums import Verification
 from cases.fuzzydate import FuzzyDate
 from cases.history import attributed
-from cases.models import Case, CaseMembership, NameKey, NameVariant, Person, PersonIdentity, Source, StatusChange
+from cases.models import (
+    Case,
+    CaseMembership,
+    IdentityErasure,
+    NameKey,
+    NameVariant,
+    Person,
+    PersonIdentity,
+    Source,
+    StatusChange,
+)
 from cases.search import name_digests
 
 _after_save: dict[type, list[Callable]] = {}
@@ -191,3 +201,32 @@ def record_status_change(
         if sources:
             change.sources.set(sources)
     return change
+
+
+def erase_identity(person: Person, *, by, reason: str):
+    """Remove who a person is, from the live tables and from every history row, keeping a record of the erasure.
+
+    The case facts stay, under the codename. Name search keys go too, so the
+    person can no longer be found by name.
+    """
+    reason = _require_reason(reason)
+    with attributed(by, reason), transaction.atomic():
+        identity = PersonIdentity.objects.filter(person=person).first()
+        if identity is not None:
+            delete_record(identity, by=by, reason=reason)
+        for variant in NameVariant.objects.filter(person=person):
+            delete_record(variant, by=by, reason=reason)
+        redacted = PersonIdentity.history.filter(person_id=person.pk).update(
+            legal_name="", name_original_script="", birth_date=None, birth_year=None, contacts="",
+            current_whereabouts="",
+        )  # fmt: skip
+        redacted += NameVariant.history.filter(person_id=person.pk).update(name="", source_note="")
+        NameKey.objects.filter(person=person).delete()
+        return IdentityErasure.objects.create(
+            person_id=person.pk,
+            person_codename=person.codename,
+            erased_by=by,
+            erased_by_username=by.get_username() if by else "",
+            reason=reason,
+            history_rows_redacted=redacted,
+        )
