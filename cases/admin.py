@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.enums import Status
-from cases.forms import FuzzyDateForm, ReasonForm, StatusChangeForm, StatusChangeInlineFormSet
+from cases.forms import FuzzyDateForm, ReasonForm, SourceFileForm, StatusChangeForm, StatusChangeInlineFormSet
 from cases.models import (
     Case,
     CaseMembership,
@@ -70,6 +72,7 @@ class StatusChangeInline(AuditedStackedInline):
 
 class SourceInline(AuditedInline):
     model = Source
+    form = SourceFileForm
     fields = ["source_type", "title", "publisher", "published_on", "url", "language", "reliability", "file"]
 
 
@@ -270,30 +273,35 @@ class StatusChangeAdmin(AuditedAdmin):
         return results, duplicates
 
 
+class SourceAdminForm(ReasonForm, SourceFileForm):
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
+    form = SourceAdminForm
     list_display = ["title", "source_type", "publisher", "published_on", "reliability", "case"]
     list_filter = ["source_type", "reliability", "language"]
     list_select_related = ["case"]
     search_fields = ["title", "publisher", "case__reference"]
     autocomplete_fields = ["case"]
-    fields = [
-        "case",
-        "source_type",
-        "title",
-        "publisher",
-        "published_on",
-        "url",
-        "language",
-        "reliability",
-        "file",
-        "sha256",
-    ]
-    readonly_fields = ["sha256"]
+    readonly_fields = ["sha256", "media_type", "attachment"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # An attached file is evidence: once stored it is never swapped.
-        return [*super().get_readonly_fields(request, obj), *(["file"] if obj and obj.file else [])]
+    def get_fields(self, request, obj=None):
+        base = ["case", "source_type", "title", "publisher", "published_on", "url", "language", "reliability"]
+        # Once stored, evidence is never swapped, and it is offered only through the checked download view.
+        if obj is not None and obj.file:
+            return [*base, "attachment", "media_type", "sha256"]
+        return [*base, "file"]
+
+    @admin.display(description=_("file"))
+    def attachment(self, source):
+        if not source.file:
+            return "—"
+        url = reverse("cases:source_file", args=[source.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download (recorded in the access log)"))
 
 
 @admin.register(CaseMembership)

@@ -1,8 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import uploads
 from cases.fuzzydate import FuzzyDate
 from cases.models import CaseMembership, StatusChange
 
@@ -104,3 +106,13 @@ class StatusChangeInlineFormSet(forms.BaseInlineFormSet):
             person = form.cleaned_data.get("person")
             if person and str(person.pk) not in people:
                 form.add_error("person", _("This person is not part of this case; add them to the case first."))
+
+
+class SourceFileForm(forms.ModelForm):
+    """Refuses a file by its content and size on the form, before anything is saved."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            uploads.inspect(upload)
+        return upload

@@ -420,6 +420,7 @@ class Source(Record):
     )
     file = models.FileField(_("file"), upload_to=_source_upload_path, blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, editable=False)
+    media_type = models.CharField(_("type of file"), max_length=100, blank=True, editable=False)
 
     history = AuditedHistory()
     objects = scoped_manager("case")

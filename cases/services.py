@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases import uploads
 from cases.enums import Verification
 from cases.fuzzydate import FuzzyDate
 from cases.history import attributed
@@ -110,6 +111,10 @@ def _check_source_file(source: Source, *, adding: bool):
                 {"file": _("An attached file is evidence and is never replaced; add a new source instead.")}
             )
     if source.file and not source.file._committed:
+        source.media_type = uploads.inspect(source.file)
+        cleaned = uploads.without_metadata(source.file, source.media_type)
+        if cleaned is not source.file:
+            source.file = cleaned
         source.sha256 = source.compute_sha256()
 
 

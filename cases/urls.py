@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_timeline, name="case_timeline"),
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("deadlines/", views.deadlines, name="deadlines"),
+    path("sources/<uuid:source_id>/file/", views.source_file, name="source_file"),
 ]

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,9 +12,11 @@ from django.views.decorators.http import require_GET
 
 from appeals.enums import DeadlineStatus
 from appeals.models import Appeal, Deadline, OfficialResponse
+from cases.audit_log import record_access
 from cases.filters import CaseFilterForm, TimelineFilterForm
-from cases.models import Case, CaseMembership, Person, StatusChange
+from cases.models import AccessAction, Case, CaseMembership, Person, Source, StatusChange
 from cases.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
+from cases.uploads import ALLOWED_TYPES
 
 CASES_PER_PAGE = 25
 
@@ -96,6 +99,7 @@ def case_timeline(request, case_id):
         person_id = form.cleaned_data["person"] or None
         as_of = form.cleaned_data["as_of"]
     timeline = build_timeline(case, as_of=as_of, kinds=kinds, person_id=person_id)
+    record_access(request, AccessAction.VIEW_TIMELINE, case=case, detail=f"as of {as_of}" if as_of else "")
     return render(
         request,
         "cases/case_timeline.html",
@@ -129,6 +133,7 @@ def person_detail(request, person_id):
     )
     may_see_identity = request.user.has_perm("cases.view_personidentity")
     identity = getattr(person, "identity", None) if may_see_identity and _has_identity(person) else None
+    record_access(request, AccessAction.VIEW_IDENTITY if identity else AccessAction.VIEW_PERSON, person=person)
     return render(
         request,
         "cases/person_detail.html",
@@ -184,3 +189,23 @@ def deadlines(request):
             "today": today,
         },
     )
+
+
+@never_cache
+@login_required
+@require_GET
+def source_file(request, source_id):
+    source = get_object_or_404(Source.objects.visible_to(request.user).select_related("case"), pk=source_id)
+    if not source.file:
+        raise Http404
+    record_access(request, AccessAction.VIEW_ATTACHMENT, case=source.case, obj=source)
+    extension = ALLOWED_TYPES.get(source.media_type, "bin")
+    response = FileResponse(
+        source.file.open("rb"),
+        as_attachment=True,
+        # Neither the uploaded name nor the title: either may name someone.
+        filename=f"{source.case.reference}-source-{str(source.pk)[:8]}.{extension}",
+        content_type=source.media_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,99 @@
+"""Evidence files: checked by content, limited, stripped of metadata, served only to the case team."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.models import AccessRecord, Source
+from cases.services import add_source, save_record
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCameraMaker"  # Make
+    exif[0x8825] = {2: (55.0, 45.0, 0.0), 1: "N"}  # GPS latitude of a safe house
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def _source_form(case, upload, reason="Photo from the lawyer"):
+    return {
+        "case": str(case.pk), "source_type": "witness_statement", "title": "Photo", "reliability": "medium",
+        "file": upload, "change_reason": reason,
+    }  # fmt: skip
+
+
+def test_uploaded_photo_is_stored_without_exif_and_hashed(alice_client, case):
+    original = _jpeg_with_gps()
+    assert b"CanaryCameraMaker" in original
+
+    response = alice_client.post(
+        "/admin/cases/source/add/", _source_form(case, SimpleUploadedFile("IMG_1.jpg", original))
+    )
+
+    assert response.status_code == 302
+    source = Source.objects.get(case=case)
+    with source.file.open("rb") as stored_file:
+        stored = stored_file.read()
+    assert b"CanaryCameraMaker" not in stored
+    assert Image.open(io.BytesIO(stored)).getexif() == {}
+    assert (source.media_type, source.sha256) == ("image/jpeg", hashlib.sha256(stored).hexdigest())
+    assert "IMG_1" not in source.file.name
+
+
+def test_file_of_a_refused_type_gets_a_message_and_nothing_is_saved(alice_client, case):
+    page = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script></html>")
+
+    response = alice_client.post("/admin/cases/source/add/", _source_form(case, page))
+
+    assert "This kind of file is not accepted." in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_file_over_the_limit_is_refused(alice_client, case, settings):
+    settings.SOURCE_FILE_MAX_BYTES = 2**20
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (2 * 2**20))
+
+    response = alice_client.post("/admin/cases/source/add/", _source_form(case, big))
+
+    assert "the limit is 1 MB" in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_attachment_is_served_only_through_the_checked_view(client, alice, charlie, case):
+    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
+                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%canary\n"))  # fmt: skip
+    url = f"/sources/{source.pk}/file/"
+
+    client.force_login(charlie)
+    hidden = client.get(url)
+    client.force_login(alice)
+    served = client.get(url)
+
+    assert hidden.status_code == 404
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == b"%PDF-1.4\n%canary\n"
+    served.close()
+    assert served["Content-Disposition"] == f'attachment; filename="{case.reference}-source-{str(source.pk)[:8]}.pdf"'
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/media-not-served/{source.file.name}").status_code == 404
+    record = AccessRecord.objects.get(action="view_attachment")
+    assert (record.username, record.case_reference, record.object_id) == ("alice", case.reference, str(source.pk))
+
+
+def test_stored_file_cannot_be_replaced(alice, case):
+    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
+                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\nfirst\n"))  # fmt: skip
+    source.file = SimpleUploadedFile("y.pdf", b"%PDF-1.4\nsecond\n")
+
+    with pytest.raises(ValidationError, match="never replaced"):
+        save_record(source, by=alice, reason="Swap")
+
+    with Source.objects.get(pk=source.pk).file.open("rb") as stored:
+        assert stored.read() == b"%PDF-1.4\nfirst\n"
