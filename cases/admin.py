@@ -1,15 +1,20 @@
+from functools import partial
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from cases.admin_accountability import erase_identity_view
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
+from cases.audit_log import record_access
 from cases.enums import Status
 from cases.forms import FuzzyDateForm, ReasonForm, SourceFileForm, StatusChangeForm, StatusChangeInlineFormSet
 from cases.models import (
+    AccessAction,
     Case,
     CaseMembership,
     NameVariant,
@@ -158,10 +163,33 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         ),
     ]
 
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:object_id>/erase/",
+                self.admin_site.admin_view(partial(erase_identity_view, self)),
+                name="cases_person_erase",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_erase": is_administrator(request.user)}
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and person is not None:
+            record_access(request, AccessAction.VIEW_IDENTITY, person=person, detail="admin")
+        return response
+
     @admin.display(description=_("since"), ordering="latest_status_change__date_start")
     def status_since(self, person):
         change = person.latest_status_change
         return str(change.when) if change else "—"
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        record_access(request, AccessAction.VIEW_IDENTITY, person=response.context_data["object"], detail="history")
+        return response
 
     def history_querysets(self, person):
         return [
@@ -218,6 +246,13 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.editing_user = request.user
         return form
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        case = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and case is not None:
+            record_access(request, AccessAction.VIEW_CASE, case=case, detail="admin")
+        return response
 
     def get_changeform_initial_data(self, request):
         return {"team": [request.user.pk], **super().get_changeform_initial_data(request)}
@@ -335,3 +370,10 @@ class PersonIdentityAdmin(AuditedAdmin):
     list_select_related = ["person"]
     autocomplete_fields = ["person"]
     search_fields = ["person__codename"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        identity = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and identity is not None:
+            record_access(request, AccessAction.VIEW_IDENTITY, person=identity.person, detail="admin")
+        return response
