@@ -28,6 +28,13 @@ NAME_SEARCH_KEY = env_str("NAME_SEARCH_KEY", _DEV_SEARCH_KEY)
 if PRODUCTION and (NAME_SEARCH_KEY == _DEV_SEARCH_KEY or len(NAME_SEARCH_KEY) < 32):
     raise ImproperlyConfigured("Production needs NAME_SEARCH_KEY set to a random value of 32+ characters.")
 
+# Identity fields are encrypted with these Fernet keys, newest first (cases/crypto.py). Separate
+# from SECRET_KEY: a leaked signing key must not also open the identities.
+_DEV_FIELD_KEY = "wkXoOpJ0Kvfic8LN-KiorufGqMqHR4eeyjO03XrLU4U="
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [_DEV_FIELD_KEY])
+if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("Production needs FIELD_ENCRYPTION_KEYS set to Fernet keys of its own.")
+
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
