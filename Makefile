@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install chromium lint
+.PHONY: demo test install chromium lint deploy-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required (see .python-version); got " + sys.version)'
@@ -36,3 +36,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit --quiet --recursive cases appeals exports config --exclude '*/migrations/*'
+
+# The deployment gate: Django's checks and ours, with production settings and throw-away keys.
+deploy-check: install
+	APP_ENV=production ALLOWED_HOSTS=cases.example.org \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	NAME_SEARCH_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
+	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING

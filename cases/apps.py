@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case records")
 
     def ready(self):
-        from cases import roles
+        from cases import checks, middleware, roles  # noqa: F401 - registers checks and signal receivers
 
         # Not limited to this app: the appeals permissions exist only once its own migrate step ran.
         post_migrate.connect(roles.ensure_roles, dispatch_uid="cases.ensure_roles")

@@ -16,7 +16,8 @@ if APP_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(f"APP_ENV must be 'development' or 'production', not {APP_ENV!r}")
 PRODUCTION = APP_ENV == "production"
 
-_DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
+# A development default that production refuses just below (hence the lint exemptions).
+_DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("Production needs SECRET_KEY set to a random value of 50+ characters.")
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cases.middleware.AbsoluteSessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -97,6 +99,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 for new passwords; the others only to read hashes made before a change of default.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -122,7 +131,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:case_list"
 LOGOUT_REDIRECT_URL = "login"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Idle timeout: the cookie's age, renewed by every request.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute timeout, however active the session (cases/middleware.py).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
