@@ -1,0 +1,180 @@
+"""Every URL, for every role: a case reaches only its team and administrators.
+
+The URLs come from the URL configuration itself, so a new URL without a rule
+here fails the suite instead of going unchecked.
+"""
+
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+
+from cases.models import ADVOCATES, Case
+from cases.services import delete_record
+from tests.factories import (
+    AppealFactory,
+    AppealStepFactory,
+    CaseFactory,
+    DeadlineFactory,
+    MembershipFactory,
+    NameVariantFactory,
+    OfficialResponseFactory,
+    PersonIdentityFactory,
+    SourceFactory,
+    StatusChangeFactory,
+    UserFactory,
+)
+
+SECRET_TITLE = "Canary title of a secret case"
+
+# Admin URL names end in an action; each action has one rule below.
+ADMIN_ACTIONS = ("changelist", "add", "change", "history", "delete", "deleted", "restore", "erase")
+ADMIN_MODEL_URL = re.compile(rf"^admin:[a-z_]+_(?P<model>[a-z]+)_(?P<action>{'|'.join(ADMIN_ACTIONS)})$")
+# URLs that hold no case data, or only the user's own.
+NO_CASE_DATA = {
+    "login", "logout", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
+    "admin:jsi18n", "admin:index", "admin:app_list", "admin:view_on_site", "cases:home",
+}  # fmt: skip
+# Pages that list or search cases: an outsider gets the page, without the secret case.
+LISTS = {"cases:case_list", "cases:deadlines", "admin:autocomplete"}
+# Pages about one record of a case.
+RECORD_PAGES = {"cases:case_timeline": "case", "cases:person_detail": "person", "cases:source_file": "source"}
+
+
+def _url_names():
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield ":".join(filter(None, [namespace, pattern.name]))
+
+    return sorted(set(walk(get_resolver().url_patterns, "")))
+
+
+def test_every_url_has_an_access_rule():
+    unruled = [
+        name
+        for name in _url_names()
+        if name not in NO_CASE_DATA | LISTS | set(RECORD_PAGES) and not ADMIN_MODEL_URL.match(name)
+    ]
+
+    assert unruled == [], "Add an access rule for these URLs in tests/test_authorization_matrix.py"
+
+
+@pytest.fixture
+def world(alice, charlie, administrator):
+    advocate = UserFactory(username="dana", role=ADVOCATES, is_staff=False)
+    outsider_advocate = UserFactory(username="eve", role=ADVOCATES, is_staff=False)
+    case = CaseFactory(title=SECRET_TITLE, team=[alice, advocate])
+    identity = PersonIdentityFactory(legal_name="Canary Legalname")
+    person = MembershipFactory(case=case, person=identity.person).person
+    appeal = AppealFactory(case=case, title="Canary appeal title")
+    records = {
+        "case": case,
+        "person": person,
+        "personidentity": identity,
+        "namevariant": NameVariantFactory(person=person, name="Канарейкин"),
+        "casemembership": person.memberships.get(),
+        "source": SourceFactory(case=case, title="Canary source title"),
+        "statuschange": StatusChangeFactory(case=case, person=person, description="Canary description"),
+        "appeal": appeal,
+        "appealstep": AppealStepFactory(appeal=appeal),
+        "deadline": DeadlineFactory(appeal=appeal, description="Canary deadline"),
+        "officialresponse": OfficialResponseFactory(case=case, summary="Canary response"),
+    }
+    records["source"].file.save("evidence", ContentFile(b"%PDF-1.4\n"))
+    doomed = CaseFactory(title="Deleted canary case", team=[alice])
+    doomed_id = doomed.pk
+    delete_record(doomed, by=administrator, reason="test")
+    users = {
+        "anonymous": None,
+        "administrator": administrator,
+        "member editor": alice,
+        "outsider editor": charlie,
+        "member advocate": advocate,
+        "outsider advocate": outsider_advocate,
+    }
+    secrets = [SECRET_TITLE, case.reference, person.codename, "Canary", "Канарейкин"]
+    return {"records": records, "users": users, "secrets": secrets,
+            "deleted_history_id": Case.history.get(id=doomed_id, history_type="-").history_id}  # fmt: skip
+
+
+def _urls(world):
+    records = world["records"]
+    urls = []
+    for name in _url_names():
+        match = ADMIN_MODEL_URL.match(name)
+        if name in RECORD_PAGES:
+            kind = RECORD_PAGES[name]
+            urls.append((name, reverse(name, kwargs={f"{kind}_id": records[kind].pk})))
+        elif name in LISTS:
+            query = "?app_label=cases&model_name=statuschange&field_name=person&term=" if "autocomplete" in name else ""
+            urls.append((name, reverse(name) + query))
+        elif match and match["model"] in records:
+            record = records[match["model"]]
+            action = match["action"]
+            if action in {"change", "history", "delete", "erase"}:
+                urls.append((name, reverse(name, args=[record.pk])))
+            elif action == "restore":
+                urls.append((name, reverse(name, args=[world["deleted_history_id"]])))
+            else:
+                urls.append((name, reverse(name)))
+    return urls
+
+
+def _get(client, user, url):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.streaming:
+        response.close()
+    return response.status_code, body.decode(errors="replace"), response.get("Location", "")
+
+
+ROLE_NAMES = ["anonymous", "administrator", "member editor", "outsider editor", "member advocate", "outsider advocate"]
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_case_data_reaches_only_the_team_and_administrators(client, world, role):
+    user = world["users"][role]
+    may_see = role in {"administrator", "member editor", "member advocate"}
+    seen = []
+
+    for name, url in _urls(world):
+        status, body, location = _get(client, user, url)
+        assert status != 500, f"{role} {url}"
+        if user is None:
+            assert status == 302 and "login" in location, f"anonymous reached {url}: {status}"
+            continue
+        leaks = [s for s in world["secrets"] if s in body]
+        if not may_see:
+            assert leaks == [], f"{role} saw {leaks} at {url}"
+            if name in RECORD_PAGES:
+                assert status == 404, f"{role} {url}: {status}"
+        elif status == 200 and leaks:
+            seen.append(name)
+
+    if role in {"administrator", "member editor"}:
+        assert {"admin:cases_case_change", "admin:cases_statuschange_change", "cases:case_timeline"} <= set(seen)
+    if role == "member advocate":
+        assert {"cases:case_timeline", "cases:case_list", "cases:person_detail"} <= set(seen)
+
+
+@pytest.mark.parametrize("role", ["outsider editor", "outsider advocate"])
+def test_hidden_record_answers_exactly_like_a_missing_one(client, world, role):
+    user = world["users"][role]
+    for name, url in _urls(world):
+        if not (name in RECORD_PAGES or (ADMIN_MODEL_URL.match(name) and name.endswith(("_change", "_history")))):
+            continue
+        record_id = str(next(v.pk for v in world["records"].values() if str(v.pk) in url))
+        missing_url = url.replace(record_id, "00000000-0000-0000-0000-000000000000")
+
+        hidden_status, _body, hidden_location = _get(client, user, url)
+        missing_status, _body, missing_location = _get(client, user, missing_url)
+
+        assert (hidden_status, bool(hidden_location)) == (missing_status, bool(missing_location)), url
