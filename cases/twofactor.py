@@ -1,0 +1,134 @@
+"""Second factor for every account: TOTP with recovery codes, required on every page but these.
+
+After the password, a user with a confirmed device is asked for a code; a user
+without one enrols first. Wrong codes count as failed logins for django-axes,
+so guessing codes locks the account like guessing passwords does.
+"""
+
+from base64 import b32encode
+from urllib.parse import quote
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_login_failed
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user, login as otp_login, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODES = 10
+# Paths a password-only session may still reach: the second-factor pages themselves and logging out.
+OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/static/")
+
+
+class RequireSecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(OPEN_PATHS):
+            target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+            return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app, or a recovery code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target if target.startswith("/") else reverse(target)
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _failed(request, user) -> bool:
+    """Count a wrong code like a wrong password; True when the account is now locked."""
+    credentials = {"username": user.get_username()}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if AxesProxyHandler.is_locked(request, credentials):
+        logout(request)
+        return True
+    return False
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+def verify(request):
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].replace(" ", "")
+        device = next((d for d in devices_for_user(request.user) if d.verify_token(token)), None)
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        if _failed(request, request.user):
+            messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
+            return redirect("login")
+        form.add_error("token", _("That code is not valid. Codes change every 30 seconds; try the current one."))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _unconfirmed_device(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def issue_recovery_codes(user) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    device.token_set.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+def setup(request):
+    """Enrol an authenticator app: scan, confirm with one code, keep the recovery codes."""
+    if user_has_device(request.user):
+        return redirect("two_factor_verify")
+    device = _unconfirmed_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            codes = issue_recovery_codes(request.user)
+            return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
+        if _failed(request, request.user):
+            messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
+            return redirect("login")
+        form.add_error("token", _("That code does not match. Check the time on your phone and try the current code."))
+    uri = device.config_url
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {"form": form, "qr_data_uri": segno.make(uri).svg_data_uri(scale=5), "secret": _base32(device),
+         "next": _next_url(request)},
+    )  # fmt: skip
+
+
+def _base32(device) -> str:
+    return b32encode(device.bin_key).decode().rstrip("=")
