@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.audit import history_entries
-from cases.forms import ReasonForm
+from cases.forms import ReasonForm, VersionedForm
 from cases.models import is_administrator
 from cases.restore import deleted_rows, restore
 from cases.services import delete_record, save_record
 
 REASON_FIELD = "change_reason"
+VERSION_FIELD = "seen_version"
 
 
 def _scoped(model, user):
@@ -42,19 +43,24 @@ class ScopedFormfieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class AuditedInline(ScopedFormfieldsMixin, admin.TabularInline):
+class VersionedInlineMixin(ScopedFormfieldsMixin):
+    form = VersionedForm
+
+    def get_queryset(self, request):
+        return _scoped(self.model, request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != VERSION_FIELD]
+        return [*fields, VERSION_FIELD]
+
+
+class AuditedInline(VersionedInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
-    def get_queryset(self, request):
-        return _scoped(self.model, request.user)
 
-
-class AuditedStackedInline(ScopedFormfieldsMixin, admin.StackedInline):
+class AuditedStackedInline(VersionedInlineMixin, admin.StackedInline):
     extra = 0
-
-    def get_queryset(self, request):
-        return _scoped(self.model, request.user)
 
 
 def delete_selected_with_reason(modeladmin, request, queryset):
@@ -87,12 +93,12 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f != REASON_FIELD]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in {REASON_FIELD, VERSION_FIELD}]})
             for name, options in super().get_fieldsets(request, obj)
         ]
         editable = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         if editable:
-            fieldsets.append((_("Why"), {"fields": [REASON_FIELD], "classes": ["change-reason"]}))
+            fieldsets.append((_("Why"), {"fields": [REASON_FIELD, VERSION_FIELD], "classes": ["change-reason"]}))
         return fieldsets
 
     def _reason(self, request, form=None) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 # Bookkeeping columns that change on every save and say nothing to a reader.
-_SILENT_FIELDS = {"updated_at", "created_at"}
+_SILENT_FIELDS = {"updated_at", "created_at", "version"}
 
 
 @dataclass

@@ -7,11 +7,34 @@ from django.utils.translation import gettext_lazy as _
 from cases import uploads
 from cases.fuzzydate import FuzzyDate
 from cases.models import CaseMembership, StatusChange
+from cases.services import conflict_message
 
 DATE_PLACEHOLDER = "8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · c. 2017 · early 2022"
 
 
-class ReasonForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """Carries the version of the record the form was built from, so a later save by someone else is caught."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding and hasattr(self.instance, "version"):
+            self.initial["seen_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if seen is not None and not self.instance._state.adding and hasattr(self.instance, "version"):
+            model = type(self.instance)
+            current = model._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current is not None and current != seen:
+                raise ValidationError(conflict_message(self.instance), code="conflict")
+        self.instance._seen_version = seen
+        return cleaned
+
+
+class ReasonForm(VersionedForm):
     """Every change in the admin states why; the reason is kept with the history rows it creates."""
 
     change_reason = forms.CharField(
@@ -26,7 +49,7 @@ def validate_event_date(value: FuzzyDate, *, allow_future: bool) -> None:
         raise ValidationError(_("This event is dated in the future."), code="future")
 
 
-class FuzzyDateForm(forms.ModelForm):
+class FuzzyDateForm(VersionedForm):
     """One box for a reported date and its precision, instead of three fields to puzzle over."""
 
     when = forms.CharField(
@@ -108,7 +131,7 @@ class StatusChangeInlineFormSet(forms.BaseInlineFormSet):
                 form.add_error("person", _("This person is not part of this case; add them to the case first."))
 
 
-class SourceFileForm(forms.ModelForm):
+class SourceFileForm(VersionedForm):
     """Refuses a file by its content and size on the form, before anything is saved."""
 
     def clean_file(self):

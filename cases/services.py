@@ -67,6 +67,8 @@ def save_record(obj, *, by, reason: str, validate: bool = True, **context):
     with attributed(by, reason), transaction.atomic():
         if validate:
             obj.full_clean()
+        if not adding and hasattr(obj, "version"):
+            _claim_next_version(obj)
         _check_before_save(obj, adding=adding, **context)
         obj._history_user = by
         obj._change_reason = reason
@@ -74,6 +76,33 @@ def save_record(obj, *, by, reason: str, validate: bool = True, **context):
         for hook in _after_save.get(type(obj), []):
             hook(obj, adding=adding, by=by)
     return obj
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record after this edit began; nothing of this edit is saved."""
+
+
+def _claim_next_version(obj) -> None:
+    current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("version", flat=True).first()
+    seen = getattr(obj, "_seen_version", None)
+    if current is not None and seen is not None and seen != current:
+        raise EditConflict(conflict_message(obj), code="conflict")
+    obj.version = (current or obj.version) + 1
+
+
+def conflict_message(obj) -> str:
+    """What the other person changed, so the second editor can redo their edit knowingly."""
+    from cases.audit import history_entries
+
+    pk_name = type(obj)._meta.pk.attname
+    latest = next(iter(history_entries([type(obj).history.filter(**{pk_name: obj.pk})])), None)
+    if latest is None:
+        return _("Someone else changed this record while you were editing it. Reload the page and redo your edit.")
+    changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in latest.changes) or _("no visible field")
+    return _(
+        "%(user)s saved this record at %(when)s while you were editing it (reason: “%(reason)s”; changed: "
+        "%(changes)s). Your edit was not saved: reload the page to see their version, then redo your edit."
+    ) % {"user": latest.user, "when": f"{latest.when:%d %b %Y %H:%M}", "reason": latest.reason, "changes": changes}
 
 
 def delete_record(obj, *, by, reason: str):

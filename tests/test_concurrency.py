@@ -1,0 +1,78 @@
+"""No lost edits: when two people edit the same record, the second sees the first's change."""
+
+import pytest
+from django.test import Client
+
+from cases.models import Case, StatusChange
+from cases.services import EditConflict, save_record
+from tests.admin_forms import case_form, formset
+from tests.factories import MembershipFactory, StatusChangeFactory
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _edit(case, *, title, reason, seen_version, team, **inlines):
+    data = case_form(team=team, reason=reason, **inlines)
+    data.update(title=title, region=case.region, opened_on=case.opened_on.isoformat(), seen_version=seen_version)
+    return data
+
+
+def test_second_save_of_a_case_is_refused_with_the_first_change_shown(alice, bob, case):
+    url = f"/admin/cases/case/{case.pk}/change/"
+    alice_client, bob_client = _client_for(alice), _client_for(bob)
+    seen = bob_client.get(url).context["adminform"].form.initial["seen_version"]
+
+    first = alice_client.post(url, _edit(case, title="Seized in Gudermes", reason="Police confirmed the place",
+                                         seen_version=seen, team=[alice, bob]))  # fmt: skip
+    second = bob_client.post(url, _edit(case, title="Seized in Grozny", reason="Old report",
+                                        seen_version=seen, team=[alice, bob]))  # fmt: skip
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    message = " ".join(second.context["adminform"].form.non_field_errors())
+    assert "alice saved this record" in message
+    assert "Police confirmed the place" in message
+    assert "Seized in Gudermes" in message
+    assert Case.objects.get(pk=case.pk).title == "Seized in Gudermes"
+
+
+def test_conflicting_edit_of_an_inline_row_is_refused(alice, bob, case):
+    membership = MembershipFactory(case=case)
+    change = StatusChangeFactory(case=case, person=membership.person)
+    url = f"/admin/cases/case/{case.pk}/change/"
+    rows = {"memberships": formset("memberships", [{"id": membership.pk, "person": membership.person.pk,
+                                                    "role": "victim", "seen_version": membership.version}], 1)}  # fmt: skip
+
+    def status_row(status):
+        return formset("status_changes", [{"id": change.pk, "person": membership.person.pk, "status": status,
+                                           "when": "6 Feb 2021", "verification": "confirmed",
+                                           "seen_version": change.version}], 1)  # fmt: skip
+
+    case_version = case.version
+    _client_for(alice).post(url, _edit(case, title=case.title, reason="Released", seen_version=case_version,
+                                       team=[alice, bob], status_changes=status_row("released"), **rows))  # fmt: skip
+    response = _client_for(bob).post(url, _edit(case, title=case.title, reason="Disappeared",
+                                                 seen_version=Case.objects.get(pk=case.pk).version,
+                                                 team=[alice, bob], status_changes=status_row("disappeared"),
+                                                 **rows))  # fmt: skip
+
+    assert "alice saved this record" in response.content.decode()
+    assert StatusChange.objects.get(pk=change.pk).status == "released"
+
+
+def test_service_refuses_a_save_based_on_an_old_version(alice, bob, case):
+    stale = Case.objects.get(pk=case.pk)
+    stale._seen_version = stale.version
+    fresh = Case.objects.get(pk=case.pk)
+    fresh.title = "First"
+    save_record(fresh, by=alice, reason="First edit")
+
+    stale.title = "Second"
+    with pytest.raises(EditConflict):
+        save_record(stale, by=bob, reason="Second edit")
+
+    assert Case.objects.get(pk=case.pk).title == "First"
