@@ -44,8 +44,9 @@ def test_conflicting_edit_of_an_inline_row_is_refused(alice, bob, case):
     membership = MembershipFactory(case=case)
     change = StatusChangeFactory(case=case, person=membership.person)
     url = f"/admin/cases/case/{case.pk}/change/"
-    rows = {"memberships": formset("memberships", [{"id": membership.pk, "person": membership.person.pk,
-                                                    "role": "victim", "seen_version": membership.version}], 1)}  # fmt: skip
+    member_row = {"id": membership.pk, "person": membership.person.pk, "role": "victim",
+                  "seen_version": membership.version}  # fmt: skip
+    rows = {"memberships": formset("memberships", [member_row], 1)}
 
     def status_row(status):
         return formset("status_changes", [{"id": change.pk, "person": membership.person.pk, "status": status,
