@@ -21,6 +21,7 @@ from cases.uploads import ALLOWED_TYPES
 CASES_PER_PAGE = 25
 
 
+@login_required
 def home(request):
     return redirect("cases:case_list")
 
