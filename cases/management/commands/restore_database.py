@@ -1,0 +1,40 @@
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from cases.management.commands.backup_database import pg_environment, pg_tool
+
+
+class Command(BaseCommand):
+    help = "Replace the whole database with a backup made by backup_database. Stop the application first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("backup", help="A file written by backup_database.")
+        parser.add_argument("--yes", action="store_true", help="Confirm that the current data is to be replaced.")
+
+    def handle(self, *args, backup, yes, **options):
+        source = Path(backup)
+        if not source.is_file():
+            raise CommandError(f"{source} is not a file.")
+        if not yes:
+            raise CommandError("This replaces every record with the backup's. Run again with --yes to confirm.")
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            with sqlite3.connect(source) as copy:
+                copy.backup(connection.connection)
+            copy.close()
+        elif connection.vendor == "postgresql":
+            settings_dict = connection.settings_dict
+            connection.close()
+            subprocess.run(  # noqa: S603 - fixed tool and arguments, credentials in the environment
+                [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                 "--dbname", settings_dict["NAME"], str(source)],
+                env=pg_environment(settings_dict),
+                check=True,
+            )  # fmt: skip
+        else:
+            raise CommandError(f"No restore procedure for {connection.vendor}.")
+        self.stdout.write(self.style.SUCCESS(f"Restored from {source}."))
