@@ -1,0 +1,142 @@
+"""Synthetic data at the scale of a national register, written in bulk with its history rows.
+
+Everything is invented: names are built from syllables, dates and statuses drawn at random
+(seeded, so a run is repeatable). Derived data (current status, appeal stage, name search
+keys) is computed in bulk the same way the services compute it one record at a time.
+"""
+
+import random
+import time
+from datetime import date, timedelta
+
+import iuliia
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from simple_history.utils import bulk_create_with_history
+
+from appeals.enums import FORUM_KINDS, Forum, StepType
+from appeals.models import Appeal, AppealStep, Deadline
+from cases.enums import Role, Script, Status, Verification
+from cases.models import Case, CaseMembership, NameKey, NameVariant, Person, PersonIdentity, StatusChange
+from cases.search import name_digests
+
+REASON = "Synthetic scale data"
+BATCH = 2000
+_SYLLABLES = ["ма", "го", "са", "ли", "ха", "ру", "за", "ми", "ра", "ту", "би", "ке", "да", "ло", "не"]
+_GIVEN = ["Ислам", "Магомед", "Ахмед", "Руслан", "Зелимхан", "Адам", "Саид", "Тимур", "Хасан", "Иса"]
+_STATUSES = list(Status.values)
+_VERIFICATIONS = [Verification.CONFIRMED, Verification.CREDIBLE, Verification.UNVERIFIED]
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic people, cases, status changes and appeals, with history, in bulk."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--people", type=int, default=1000)
+        parser.add_argument("--status-changes", type=int, default=10000)
+        parser.add_argument("--appeals", type=int, default=500)
+        parser.add_argument("--seed", type=int, default=2017)
+
+    def handle(self, *args, people, status_changes, appeals, seed, **options):
+        rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
+        user, _created = get_user_model().objects.get_or_create(username="scale-data", defaults={"is_active": False})
+        started = time.perf_counter()
+        with transaction.atomic():
+            cases, persons = self._people_and_cases(rng, people, user)
+            self._status_changes(rng, status_changes, cases, persons, user)
+            self._appeals(rng, appeals, cases, user)
+            self._derive()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Generated {people} people, {len(cases)} cases, {status_changes} status changes and {appeals} appeals "
+            f"with their history in {elapsed:.1f} s."
+        )
+
+    def _bulk(self, model, objs, user):
+        for start in range(0, len(objs), BATCH):
+            bulk_create_with_history(
+                objs[start : start + BATCH], model, batch_size=BATCH, default_user=user, default_change_reason=REASON
+            )
+
+    def _people_and_cases(self, rng, count, user):
+        persons = [Person(created_by=user) for _ in range(count)]
+        self._bulk(Person, persons, user)
+        identities, variants, keys = [], [], []
+        for person in persons:
+            surname = "".join(rng.choice(_SYLLABLES) for _ in range(3)).capitalize() + "ев"
+            cyrillic = f"{rng.choice(_GIVEN)} {surname}"
+            latin = iuliia.BGN_PCGN.translate(cyrillic)
+            identities.append(PersonIdentity(person=person, legal_name=latin, name_original_script=cyrillic))
+            variants.append(NameVariant(person=person, name=cyrillic, script=Script.CYRILLIC))
+            variants.append(NameVariant(person=person, name=latin, script=Script.LATIN, scheme="bgn_pcgn"))
+            keys.extend(NameKey(person=person, digest=d) for d in name_digests(cyrillic, latin))
+        self._bulk(PersonIdentity, identities, user)
+        self._bulk(NameVariant, variants, user)
+        NameKey.objects.bulk_create(keys, batch_size=BATCH)
+        cases, memberships = [], []
+        index = 0
+        while index < len(persons):
+            group = persons[index : index + rng.choice([1, 1, 1, 2, 3])]
+            index += len(group)
+            case = Case(title=f"Synthetic case {len(cases) + 1}", region=rng.choice(["Chechnya", "Dagestan", "Moscow"]),
+                        opened_on=date(2017, 1, 1) + timedelta(days=rng.randrange(3000)))  # fmt: skip
+            cases.append(case)
+            memberships.extend(CaseMembership(case=case, person=p, role=Role.VICTIM) for p in group)
+        self._bulk(Case, cases, user)
+        self._bulk(CaseMembership, memberships, user)
+        self.case_people = {}
+        for membership in memberships:
+            self.case_people.setdefault(membership.case_id, []).append(membership.person_id)
+        return cases, persons
+
+    def _status_changes(self, rng, count, cases, persons, user):
+        changes = []
+        for _ in range(count):
+            case = rng.choice(cases)
+            day = date(2015, 1, 1) + timedelta(days=rng.randrange(3600))
+            changes.append(
+                StatusChange(case=case, person_id=rng.choice(self.case_people[case.pk]), status=rng.choice(_STATUSES),
+                             date_start=day, date_end=day, date_precision="day",
+                             verification=rng.choice(_VERIFICATIONS), description="Synthetic report.")
+            )  # fmt: skip
+            if len(changes) >= BATCH * 5:
+                self._bulk(StatusChange, changes, user)
+                changes = []
+        self._bulk(StatusChange, changes, user)
+
+    def _appeals(self, rng, count, cases, user):
+        appeals, steps, deadlines = [], [], []
+        for number in range(count):
+            forum = rng.choice([Forum.ECTHR, Forum.UN_SPECIAL_PROCEDURES, Forum.DOMESTIC_INVESTIGATIVE])
+            filed = date(2016, 1, 1) + timedelta(days=rng.randrange(3300))
+            reference = f"{10000 + number}/{filed:%y}" if forum == Forum.ECTHR else ""
+            appeal = Appeal(case=rng.choice(cases), forum=forum, kind=FORUM_KINDS[forum][0], reference=reference,
+                            filed_on=filed)  # fmt: skip
+            appeals.append(appeal)
+            first = StepType.LODGED if forum == Forum.ECTHR else StepType.SUBMITTED
+            steps.append(AppealStep(appeal=appeal, step_type=first, date_start=filed, date_end=filed,
+                                    date_precision="day"))  # fmt: skip
+            if forum == Forum.UN_SPECIAL_PROCEDURES:
+                sent = filed + timedelta(days=30)
+                steps.append(AppealStep(appeal=appeal, step_type=StepType.COMMUNICATION_SENT, date_start=sent,
+                                        date_end=sent, date_precision="day"))  # fmt: skip
+                deadlines.append(Deadline(appeal=appeal, description="Government's reply to the UN communication",
+                                          due_on=sent + timedelta(days=60), rule="un_reply"))  # fmt: skip
+        self._bulk(Appeal, appeals, user)
+        self._bulk(AppealStep, steps, user)
+        self._bulk(Deadline, deadlines, user)
+
+    def _derive(self):
+        # As cases.services.refresh_current_status: the latest established report, else the latest of any.
+        latest = StatusChange.objects.filter(person=OuterRef("pk")).order_by("-date_end", "-date_start", "-created_at")
+        established = latest.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
+        Person.objects.update(
+            latest_status_change=Coalesce(Subquery(established.values("pk")[:1]), Subquery(latest.values("pk")[:1]))
+        )
+        status = StatusChange.objects.filter(pk=OuterRef("latest_status_change")).values("status")[:1]
+        Person.objects.filter(latest_status_change__isnull=False).update(current_status=Subquery(status))
+        last_step = AppealStep.objects.filter(appeal=OuterRef("pk")).order_by("-date_start", "-created_at")
+        Appeal.objects.update(current_stage=Subquery(last_step.values("step_type")[:1]))
