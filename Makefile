@@ -26,7 +26,7 @@ chromium:
 demo: install
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_demo
-	@echo "Open http://$(HOST):$(PORT)/admin/ and log in with one of the accounts above."
+	@echo "Open http://$(HOST):$(PORT)/ and log in with one of the accounts above."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install chromium

@@ -10,6 +10,8 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appeals.enums import AppealKind, Forum, ResponseType, StepType
 from appeals.services import add_appeal_step, file_appeal, record_official_response
@@ -73,8 +75,19 @@ def _users():
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=role))
+        TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Demo authenticator"})
         users[username] = user
     return users
+
+
+def authenticator(username: str) -> TOTPDevice:
+    return TOTPDevice.objects.get(user__username=username, confirmed=True)
+
+
+def current_code(username: str) -> str:
+    device = authenticator(username)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def _lapunov(by, reference):

@@ -1,4 +1,7 @@
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from tests.factories import CaseFactory, UserFactory
@@ -9,6 +12,27 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing strength is not under test here; a fast hasher keeps user fixtures cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class VerifiedClient(Client):
+    """A test client whose force_login is a login with both factors, as every page requires."""
+
+    def force_login(self, user, backend="django.contrib.auth.backends.ModelBackend"):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def force_login_password_only(self, user):
+        super().force_login(user, "django.contrib.auth.backends.ModelBackend")
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
 
 
 @pytest.fixture

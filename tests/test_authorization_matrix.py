@@ -36,6 +36,9 @@ ADMIN_MODEL_URL = re.compile(rf"^admin:[a-z_]+_(?P<model>[a-z]+)_(?P<action>{'|'
 NO_CASE_DATA = {
     "login", "logout", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
     "admin:jsi18n", "admin:index", "admin:app_list", "admin:view_on_site", "cases:home", "health",
+    "two_factor_verify", "two_factor_setup",
+    # django-otp's own device pages: superusers only, through the admin's permissions.
+    "admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode",
 }  # fmt: skip
 # Reachable without logging in.
 PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}
@@ -93,6 +96,7 @@ def world(alice, charlie, administrator):
     doomed_id = doomed.pk
     delete_record(doomed, by=administrator, reason="test")
     users = {
+        "password only": alice,
         "anonymous": None,
         "administrator": administrator,
         "member editor": alice,
@@ -131,10 +135,12 @@ def _urls(world):
     return urls
 
 
-def _get(client, user, url):
+def _get(client, user, url, *, second_factor=True):
     client.logout()
-    if user is not None:
+    if user is not None and second_factor:
         client.force_login(user)
+    elif user is not None:
+        client.force_login_password_only(user)
     response = client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if response.streaming:
@@ -142,7 +148,15 @@ def _get(client, user, url):
     return response.status_code, body.decode(errors="replace"), response.get("Location", "")
 
 
-ROLE_NAMES = ["anonymous", "administrator", "member editor", "outsider editor", "member advocate", "outsider advocate"]
+ROLE_NAMES = [
+    "password only",
+    "anonymous",
+    "administrator",
+    "member editor",
+    "outsider editor",
+    "member advocate",
+    "outsider advocate",
+]
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
@@ -152,8 +166,13 @@ def test_case_data_reaches_only_the_team_and_administrators(client, world, role)
     seen = []
 
     for name, url in _urls(world):
-        status, body, location = _get(client, user, url)
+        status, body, location = _get(client, user, url, second_factor=role != "password only")
         assert status != 500, f"{role} {url}"
+        if role == "password only":
+            assert [s for s in world["secrets"] if s in body] == [], url
+            if name not in PUBLIC | {"two_factor_verify", "two_factor_setup"}:
+                assert status == 302 and location.startswith("/accounts/2fa/"), f"password-only reached {url}"
+            continue
         if user is None:
             assert [s for s in world["secrets"] if s in body] == [], url
             if name not in PUBLIC:

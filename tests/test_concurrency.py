@@ -1,16 +1,16 @@
 """No lost edits: when two people edit the same record, the second sees the first's change."""
 
 import pytest
-from django.test import Client
 
 from cases.models import Case, StatusChange
 from cases.services import EditConflict, save_record
 from tests.admin_forms import case_form, formset
+from tests.conftest import VerifiedClient
 from tests.factories import MembershipFactory, StatusChangeFactory
 
 
 def _client_for(user):
-    client = Client()
+    client = VerifiedClient()
     client.force_login(user)
     return client
 

@@ -1,0 +1,111 @@
+"""Two factors for every account, and no way to guess either of them."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.twofactor import issue_recovery_codes
+
+PASSWORD = "correct horse battery staple"
+
+
+def _code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def _password_login(client, user, password=PASSWORD, ip="192.0.2.1"):
+    return client.post("/accounts/login/", {"username": user.username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_first_login_enrols_an_authenticator_then_shows_recovery_codes(client, alice, case):
+    response = _password_login(client, alice)
+    assert response["Location"] == "/cases/"
+    assert client.get("/cases/")["Location"] == "/accounts/2fa/setup/?next=/cases/"
+
+    setup = client.get("/accounts/2fa/setup/?next=/cases/")
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    assert setup.context["secret"]
+    done = client.post("/accounts/2fa/setup/", {"token": _code(device), "next": "/cases/"})
+
+    assert len(done.context["codes"]) == 10
+    assert client.get("/cases/").status_code == 200
+    assert TOTPDevice.objects.get(user=alice).confirmed
+
+
+def test_login_with_a_device_asks_for_the_code(client, alice, case):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+    assert client.get(f"/cases/{case.pk}/")["Location"].startswith("/accounts/2fa/?next=")
+
+    client.post("/accounts/2fa/", {"token": _code(device), "next": "/cases/"})
+
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_wrong_code_is_refused_with_a_message(client, alice):
+    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+
+    wrong = client.post("/accounts/2fa/", {"token": "000000", "next": "/cases/"})
+
+    assert "That code is not valid." in wrong.content.decode()
+    assert client.get("/cases/").status_code == 302
+
+
+def test_recovery_code_works_once(client, alice):
+    TOTPDevice.objects.create(user=alice, name="lost phone", confirmed=True)
+    code = issue_recovery_codes(alice)[0]
+    _password_login(client, alice)
+
+    client.post("/accounts/2fa/", {"token": code, "next": "/cases/"})
+
+    assert client.get("/cases/").status_code == 200
+    assert not StaticToken.objects.filter(token=code).exists()
+
+
+def test_password_only_session_reaches_no_admin_page(client, alice, case):
+    client.force_login_password_only(alice)
+
+    for url in ["/admin/", f"/admin/cases/case/{case.pk}/change/", "/admin/cases/person/", "/deadlines/"]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/2fa/"), url
+
+
+def test_admin_login_page_leads_to_the_two_factor_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+
+
+def test_there_is_no_password_reset_to_go_around_the_second_factor(client):
+    with pytest.raises(NoReverseMatch):
+        reverse("password_reset")
+    assert client.get("/accounts/password_reset/").status_code == 404
+
+
+def test_repeated_wrong_passwords_lock_the_account_even_from_new_addresses(client, alice):
+    for attempt in range(5):
+        _password_login(client, alice, password="wrong", ip=f"198.51.100.{attempt}")
+
+    locked = _password_login(client, alice, ip="203.0.113.9")
+
+    assert locked.status_code == 429
+    assert "Account locked" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_guessing_second_factor_codes_locks_the_account_and_ends_the_session(client, alice):
+    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+
+    for _attempt in range(5):
+        response = client.post("/accounts/2fa/", {"token": "123456", "next": "/cases/"})
+
+    assert response.status_code == 429
+    assert "Account locked" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert _password_login(client, alice).status_code == 429
