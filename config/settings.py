@@ -1,5 +1,6 @@
 """Settings for the case tracker, read from the environment (see README, "Configuration")."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -116,9 +117,13 @@ TEMPLATES = [
     },
 ]
 
+# The embedded default lives in var/, which a fresh clone does not have yet.
+_DEFAULT_SQLITE = BASE_DIR / "var" / "db.sqlite3"
+if "DATABASE_URL" not in os.environ:
+    _DEFAULT_SQLITE.parent.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        env_str("DATABASE_URL", f"sqlite:///{_DEFAULT_SQLITE}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
