@@ -73,7 +73,8 @@ def _code(length: int) -> str:
 
 
 def new_codename() -> str:
-    return f"{secrets.choice(_CODEWORDS)}-{_code(4)}"
+    # About a billion combinations; cases.services still re-draws on the rare collision.
+    return f"{secrets.choice(_CODEWORDS)}-{_code(5)}"
 
 
 def new_case_reference() -> str:

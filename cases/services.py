@@ -26,6 +26,7 @@ from cases.models import (
     PersonIdentity,
     Source,
     StatusChange,
+    new_codename,
 )
 from cases.search import name_digests
 
@@ -118,8 +119,11 @@ def delete_record(obj, *, by, reason: str):
 def _check_before_save(obj, *, adding: bool, people_in_case=None):
     if isinstance(obj, StatusChange):
         obj.check_person_in_case(people_in_case)
-    if isinstance(obj, Person) and adding and obj.created_by_id is None:
-        obj.created_by = getattr(obj, "_history_user", None) or _current_user()
+    if isinstance(obj, Person) and adding:
+        if obj.created_by_id is None:
+            obj.created_by = getattr(obj, "_history_user", None) or _current_user()
+        while Person.objects.filter(codename=obj.codename).exists():
+            obj.codename = new_codename()
     if isinstance(obj, Source):
         _check_source_file(obj, adding=adding)
 

@@ -19,6 +19,8 @@ from cases.timeline import EVENT_KINDS, build_timeline, deadline_state, person_l
 from cases.uploads import ALLOWED_TYPES
 
 CASES_PER_PAGE = 25
+# The dashboard shows the most pressing deadlines of each kind and says how many more there are.
+DEADLINES_SHOWN = 100
 
 
 @login_required
@@ -45,17 +47,7 @@ def case_list(request):
         cases = cases.none()
     elif form.is_bound:
         cases = form.apply(cases)
-    overdue = Deadline.objects.overdue().filter(appeal__case=OuterRef("pk"))
-    cases = (
-        cases.annotate(
-            overdue_total=Count("appeals__deadlines", filter=Q(
-                appeals__deadlines__status=DeadlineStatus.OPEN,
-                appeals__deadlines__due_on__lt=timezone.localdate()), distinct=True),
-            has_overdue=Exists(overdue),
-        )
-        .prefetch_related(_people_prefetch())
-        .order_by("-opened_on", "reference")
-    )  # fmt: skip
+    cases = cases.prefetch_related(_people_prefetch()).order_by("-opened_on", "reference")
     paginator = Paginator(cases, CASES_PER_PAGE)
     page_number = request.GET.get("page") or 1
     try:
@@ -68,7 +60,16 @@ def case_list(request):
              % {"page": page_number, "count": paginator.num_pages}},
             status=404,
         )  # fmt: skip
+    page.object_list = list(page.object_list)
+    # Counted for the cases of this page only, so the list costs the same whatever the register's size.
+    overdue = dict(
+        Deadline.objects.overdue()
+        .filter(appeal__case__in=[case.pk for case in page.object_list])
+        .values_list("appeal__case")
+        .annotate(total=Count("pk"))
+    )
     for case in page.object_list:
+        case.overdue_total = overdue.get(case.pk, 0)
         case.people_rows = [
             {"person": m.person, "label": person_label(m.person), "role": m.get_role_display(),
              "since": m.person.latest_status_change.when if m.person.latest_status_change else None}
@@ -164,15 +165,15 @@ def _has_identity(person) -> bool:
 def deadlines(request):
     today = timezone.localdate()
     open_deadlines = (
-        Deadline.objects.visible_to(request.user)
-        .filter(status=DeadlineStatus.OPEN)
-        .select_related("appeal__case")
-        .order_by("due_on")
+        Deadline.objects.visible_to(request.user).filter(status=DeadlineStatus.OPEN).select_related("appeal__case")
     )
-    rows = []
-    for deadline in open_deadlines:
-        state, label = deadline_state(deadline, today)
-        rows.append({"deadline": deadline, "state": state, "label": label})
+    overdue = open_deadlines.filter(due_on__lt=today).order_by("due_on")
+    upcoming = open_deadlines.filter(due_on__gte=today).order_by("due_on")
+
+    def rows(deadlines):
+        return [{"deadline": d, "state": state, "label": label}
+                for d in deadlines[:DEADLINES_SHOWN] for state, label in [deadline_state(d, today)]]  # fmt: skip
+
     waiting = (
         Appeal.objects.visible_to(request.user)
         .filter(is_closed=False, filed_on__isnull=False)
@@ -184,8 +185,10 @@ def deadlines(request):
         request,
         "cases/deadlines.html",
         {
-            "overdue": [r for r in rows if r["state"] == "overdue"],
-            "upcoming": [r for r in rows if r["state"] == "upcoming"],
+            "overdue": rows(overdue),
+            "overdue_total": overdue.count(),
+            "upcoming": rows(upcoming),
+            "upcoming_total": upcoming.count(),
             "waiting": [{"appeal": a, "days": (today - a.filed_on).days} for a in waiting],
             "today": today,
         },

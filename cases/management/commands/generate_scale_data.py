@@ -20,7 +20,16 @@ from simple_history.utils import bulk_create_with_history
 from appeals.enums import FORUM_KINDS, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
 from cases.enums import Role, Script, Status, Verification
-from cases.models import Case, CaseMembership, NameKey, NameVariant, Person, PersonIdentity, StatusChange
+from cases.models import (
+    Case,
+    CaseMembership,
+    NameKey,
+    NameVariant,
+    Person,
+    PersonIdentity,
+    StatusChange,
+    new_codename,
+)
 from cases.search import name_digests
 
 REASON = "Synthetic scale data"
@@ -41,7 +50,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2017)
 
     def handle(self, *args, people, status_changes, appeals, seed, **options):
-        rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
+        # Seeded for repeatable synthetic data; nothing here is a secret.
+        rng = random.Random(seed)  # noqa: S311  # nosec B311
         user, _created = get_user_model().objects.get_or_create(username="scale-data", defaults={"is_active": False})
         started = time.perf_counter()
         with transaction.atomic():
@@ -62,7 +72,13 @@ class Command(BaseCommand):
             )
 
     def _people_and_cases(self, rng, count, user):
-        persons = [Person(created_by=user) for _ in range(count)]
+        taken = set(Person.objects.values_list("codename", flat=True))
+        codenames = set()
+        while len(codenames) < count:
+            codename = new_codename()
+            if codename not in taken:
+                codenames.add(codename)
+        persons = [Person(created_by=user, codename=codename) for codename in codenames]
         self._bulk(Person, persons, user)
         identities, variants, keys = [], [], []
         for person in persons:
