@@ -218,4 +218,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Every login would be logged at INFO; lockouts come at WARNING and stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
