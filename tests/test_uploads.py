@@ -78,8 +78,8 @@ def test_attachment_is_served_only_through_the_checked_view(client, alice, charl
 
     assert hidden.status_code == 404
     assert served.status_code == 200
+    # Reading the stream to its end lets the test client close the response (and the file) itself.
     assert b"".join(served.streaming_content) == b"%PDF-1.4\n%canary\n"
-    served.close()
     assert served["Content-Disposition"] == f'attachment; filename="{case.reference}-source-{str(source.pk)[:8]}.pdf"'
     assert served["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/media-not-served/{source.file.name}").status_code == 404
