@@ -182,6 +182,12 @@ class Deadline(Record):
                 fields=["origin_step", "rule"], condition=~models.Q(rule=""), name="one_proposal_per_step_and_rule"
             )
         ]
+        # The dashboard and the overdue filters only ever look at open deadlines.
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=models.Q(status=DeadlineStatus.OPEN), name="open_deadlines_by_due"
+            )
+        ]
 
     def __str__(self):
         return f"{self.description} ({self.due_on:%d %b %Y})"

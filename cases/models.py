@@ -481,6 +481,8 @@ class StatusChange(Record, FuzzyDated):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["date_start", "date_end", "created_at"]
+        # Finding a person's latest report (their current status) without reading all of them.
+        indexes = [models.Index(fields=["person", "-date_end", "-date_start"], name="latest_status_of_person")]
 
     def __str__(self):
         return f"{self.person} – {self.get_status_display()} ({self.when})"
