@@ -130,11 +130,13 @@ class AppealAdmin(AuditedAdmin):
     readonly_fields = ["current_stage", "interim_measures"]
 
     def get_queryset(self, request):
-        return (
+        counted = (
             super()
             .get_queryset(request)
             .annotate(open_total=Count("deadlines", filter=Q(deadlines__status=DeadlineStatus.OPEN)))
         )
+        # An aggregate drops the model's default ordering; autocomplete pages need one.
+        return counted.order_by(*Appeal._meta.ordering, "pk")
 
     @admin.display(description=_("open deadlines"), ordering="open_total")
     def open_deadlines(self, appeal):

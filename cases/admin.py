@@ -140,7 +140,8 @@ class MatchingSearchMixin:
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset & self.model.objects.matching(search_term), False
+        # Filtering by the matches keeps the list's own ordering and annotations.
+        return queryset.filter(pk__in=self.model.objects.matching(search_term).values("pk")), False
 
 
 @admin.register(Person)
@@ -240,7 +241,9 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
     readonly_fields = ["reference"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(people_total=Count("people", distinct=True))
+        # An aggregate drops the model's default ordering; autocomplete pages need one.
+        counted = super().get_queryset(request).annotate(people_total=Count("people", distinct=True))
+        return counted.order_by(*Case._meta.ordering)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

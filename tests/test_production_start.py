@@ -47,6 +47,7 @@ def production_server(tmp_path_factory):
         "WEB_CONCURRENCY": "2",
     }
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, refused by the deploy checks
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
     server = subprocess.Popen(  # noqa: S603 - our own server on loopback

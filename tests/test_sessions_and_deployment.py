@@ -74,6 +74,7 @@ def test_production_settings_pass_the_deployment_checks():
         "ALLOWED_HOSTS": "cases.example.org",
     }
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, refused by the deploy checks
     env.pop("DATABASE_URL", None)
 
     result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments

@@ -1,0 +1,56 @@
+"""What the browser tests share: Debian's Chromium, a live server, and logging in with both factors."""
+
+import os
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+# Playwright's sync API keeps an event loop running in this thread, so Django takes the fixtures'
+# ORM calls for async code and refuses them; they are plain synchronous calls between page loads.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: the tests never download a browser
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(transactional_db):
+    # One per test, started once its database is ready, so the server's threads share the test's
+    # in-memory SQLite connection rather than one left behind by an earlier test.
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+def authenticator(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Browser test", confirmed=True)
+
+
+def current_code(user) -> str:
+    device = authenticator(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def log_in(page, user, password):
+    """The login a person does: password, then the code from their authenticator."""
+    authenticator(user)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill(current_code(user))
+    page.get_by_role("button", name="Verify").click()
