@@ -90,7 +90,7 @@ def case_list(request):
 @require_GET
 def case_timeline(request, case_id):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
-    people = Person.objects.filter(memberships__case=case).distinct().order_by("codename")
+    people = Person.objects.visible_to(request.user).filter(memberships__case=case).distinct().order_by("codename")
     form = TimelineFilterForm(request.GET or None, people=people)
     status = 200
     kinds, person_id, as_of = None, None, None
