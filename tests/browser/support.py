@@ -1,16 +1,10 @@
 """What the browser tests share: Debian's Chromium, a live server, and logging in with both factors."""
 
-import os
-
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
-
-# Playwright's sync API keeps an event loop running in this thread, so Django takes the fixtures'
-# ORM calls for async code and refuses them; they are plain synchronous calls between page loads.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: the tests never download a browser
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -19,7 +13,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as playwright:
+    """One browser for a module; each test opens fresh contexts (cookies, storage) in it."""
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API keeps an asyncio event loop running in this thread, so Django takes
+        # the fixtures' ORM calls for calls from async code and refuses them. They are plain synchronous
+        # calls made between page loads. Set for the browser modules only; other tests keep the check.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
