@@ -96,7 +96,7 @@ def _after_step_saved(step: AppealStep, *, by, **_ignored):
             save_record(deadline, by=by, reason=_("Proposed automatically from a step"))
     rules = SETTLED_BY_STEP.get(step.step_type)
     if rules:
-        settle_deadlines(step.appeal, rules=rules, on=step.date_start, by=by)
+        settle_deadlines(step.appeal, rules=rules, on=step.date_end, by=by)
     refresh_appeal_state(step.appeal_id)
 
 
@@ -108,11 +108,15 @@ def _after_step_deleted(step: AppealStep, **_ignored):
 @after_save(OfficialResponse)
 def _after_response_saved(response: OfficialResponse, *, by, **_ignored):
     if response.appeal_id and response.response_type in ANSWERING_RESPONSES:
-        settle_deadlines(response.appeal, rules=_REPLY_RULES, on=response.date_start, by=by)
+        settle_deadlines(response.appeal, rules=_REPLY_RULES, on=response.date_end, by=by)
 
 
 def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by) -> None:
-    """Close the open proposed deadlines an answer responds to: met if on time, missed if late."""
+    """Close the open proposed deadlines an answer responds to: met if on time, missed if late.
+
+    ``on`` is the latest day the answer may have come: an answer known only as "Feb 2021" is not
+    counted as on time for a deadline of 12 Feb 2021.
+    """
     for deadline in appeal.deadlines.filter(status=DeadlineStatus.OPEN, rule__in=rules):
         deadline.status = DeadlineStatus.MET if on <= deadline.due_on else DeadlineStatus.MISSED
         deadline.settled_on = on

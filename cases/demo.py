@@ -158,8 +158,8 @@ def _lapunov(by, reference):
         description="Violations of Art. 3 (substantive and procedural), Art. 14 taken with Art. 3, and Art. 5 § 1.",
     )  # fmt: skip
     add_appeal_step(
-        by=by, reason=REASON, appeal=ecthr, step_type=StepType.JUDGMENT_FINAL, when="c. Dec 2023",
-        description="Final under Art. 44 § 2: no referral to the Grand Chamber was requested within three months.",
+        by=by, reason=REASON, appeal=ecthr, step_type=StepType.JUDGMENT_FINAL, when="12 Dec 2023",
+        description="Final under Art. 44 § 2 (b): three months after the judgment, without a referral request.",
     )  # fmt: skip
     record_official_response(
         by=by, reason=REASON, case=case, response_type=ResponseType.DENIAL, when="Apr 2017",

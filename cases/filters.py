@@ -10,7 +10,7 @@ from appeals.enums import Forum
 from appeals.models import Appeal, Deadline
 from cases.enums import Status, Verification
 from cases.models import CaseMembership
-from cases.timeline import EVENT_KINDS
+from cases.timeline import EVENT_KINDS, person_label
 
 ANY = _("Any")
 
@@ -67,7 +67,7 @@ class TimelineFilterForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = _blank([(str(p.pk), p.codename) for p in people], _("Everyone"))
+        self.fields["person"].choices = _blank([(str(p.pk), person_label(p)) for p in people], _("Everyone"))
 
     def clean_as_of(self):
         day = self.cleaned_data.get("as_of")

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 
 from django.apps import apps
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from appeals.enums import INTERIM_STEP_STATE, AppealKind, DeadlineStatus, Forum, ResponseType, StepType
@@ -61,6 +61,7 @@ class Event:
     other_accounts: list["Event"] = field(default_factory=list)
     internal_notes: str = ""
     record_id: str = ""
+    appeal_id: object = None
     created_at: datetime | None = None
 
     @property
@@ -113,9 +114,19 @@ class Timeline:
     years: list[tuple[int, str]] = field(default_factory=list)
 
 
+# What one event is, for its label on the timeline (EVENT_KINDS names the filters).
+EVENT_KIND_LABELS = {
+    "status": gettext_lazy("Status"),
+    "appeal": gettext_lazy("Appeal step"),
+    "interim": gettext_lazy("Interim measures"),
+    "deadline": gettext_lazy("Deadline"),
+    "response": gettext_lazy("Official response"),
+}
+
+
 @lru_cache(maxsize=64)
 def _translated_kind(kind, language) -> str:
-    return str(EVENT_KINDS[kind])
+    return str(EVENT_KIND_LABELS[kind])
 
 
 @lru_cache(maxsize=1024)
@@ -182,6 +193,9 @@ class _Live:
     def sources(self):
         return list(Source.objects.filter(case=self.case).order_by("published_on", "created_at"))
 
+    def appeal_people(self) -> dict:
+        return _appeal_people(self.case)
+
     def source_ids(self, record) -> list:
         return self._links.get((type(record), record.pk), [])
 
@@ -207,8 +221,15 @@ class _AsKnownOn:
         rows = model.history.filter(history_date__lte=self.moment, **filters).latest_of_each()
         tracked = {f.attname for f in model.history.model._meta.concrete_fields}
         columns = [f.attname for f in model._meta.concrete_fields if f.attname in tracked]
-        instances = []
+        pk_name = model._meta.pk.attname
+        # latest_of_each() returns every row sharing the latest timestamp: keep the last one written.
+        latest = {}
         for row in rows:
+            key = getattr(row, pk_name)
+            if key not in latest or row.history_id > latest[key].history_id:
+                latest[key] = row
+        instances = []
+        for row in latest.values():
             if row.history_type == "-":
                 continue
             instance = model(**{name: getattr(row, name) for name in columns})
@@ -265,8 +286,21 @@ class _AsKnownOn:
     def source_ids(self, record) -> list:
         return self._links.get(record._history.history_id, [])
 
+    def appeal_people(self) -> dict:
+        # Who an appeal covers is read as it is now: the link table keeps no dates of its own.
+        return _appeal_people(self.case)
+
     def today(self) -> date:
         return self.day
+
+
+def _appeal_people(case) -> dict:
+    covered = defaultdict(set)
+    for appeal_id, person_id in Appeal.people.through.objects.filter(appeal__case=case).values_list(
+        "appeal_id", "person_id"
+    ):
+        covered[appeal_id].add(person_id)
+    return covered
 
 
 def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=None) -> Timeline:
@@ -294,6 +328,11 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
     events += _deadline_events(reader.deadlines(), today)
     events += _response_events(reader.responses(), cited)
     _add_bands(people, status_changes, today)
+    # Appeal steps, deadlines and answers concern the people the appeal covers.
+    covered = reader.appeal_people()
+    for event in events:
+        if event.appeal_id is not None:
+            event.person_ids |= covered.get(event.appeal_id, set())
 
     if kinds:
         events = [e for e in events if e.kind in kinds]
@@ -374,6 +413,7 @@ def _step_events(steps, cited) -> list[Event]:
                 when=step.when,
                 title=_label(StepType, step.step_type),
                 appeal=_appeal_label(step.appeal),
+                appeal_id=step.appeal_id,
                 detail=detail,
                 source_numbers=cited(step),
                 record_id=str(step.pk),
@@ -390,8 +430,21 @@ def deadline_state(deadline, today: date) -> tuple[str, str]:
         return "missed", _("Missed — answered %(day)s") % {"day": FuzzyDate.exact(deadline.settled_on)}
     days = (deadline.due_on - today).days
     if days < 0:
-        return "overdue", _("Overdue by %(days)d days") % {"days": -days}
+        return "overdue", _("Overdue by %(span)s") % {"span": _duration(-days)}
     return "upcoming", _("Due in %(days)d days") % {"days": days}
+
+
+def _duration(days: int) -> str:
+    """Long delays in words a reader takes in at once, the exact count beside them."""
+    if days < 60:
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+    years, months = divmod(days * 12 // 365, 12)
+    words = []
+    if years:
+        words.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+    if months:
+        words.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
+    return _("%(words)s (%(days)d days)") % {"words": " ".join(words), "days": days}
 
 
 def _deadline_events(deadlines, today) -> list[Event]:
@@ -404,6 +457,7 @@ def _deadline_events(deadlines, today) -> list[Event]:
                 when=FuzzyDate.exact(deadline.due_on),
                 title=_("Due: %(what)s") % {"what": deadline.description},
                 appeal=_appeal_label(deadline.appeal),
+                appeal_id=deadline.appeal_id,
                 detail=deadline.note,
                 state=state,
                 state_label=label,
@@ -424,6 +478,7 @@ def _response_events(responses, cited) -> list[Event]:
                 when=response.when,
                 title=f"{_label(ResponseType, response.response_type)} — {who}",
                 appeal=_appeal_label(response.appeal) if response.appeal else "",
+                appeal_id=response.appeal_id,
                 detail=response.summary,
                 quote=response.quote,
                 verification=response.verification,
@@ -452,7 +507,7 @@ def _add_bands(people, changes, today):
                     _label(Status, change.status),
                     STATUS_FAMILY.get(change.status, "unknown"),
                     change.date_start,
-                    max(end, change.date_end),
+                    max(end, change.date_start),
                 )  # fmt: skip
             )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from appeals.enums import DeadlineStatus
+from appeals.enums import DECIDED_STEPS, DeadlineStatus
 from appeals.models import Appeal, Deadline, OfficialResponse
 from cases.audit_log import record_access
 from cases.filters import CaseFilterForm, TimelineFilterForm
@@ -90,7 +90,13 @@ def case_list(request):
 @require_GET
 def case_timeline(request, case_id):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
-    people = Person.objects.visible_to(request.user).filter(memberships__case=case).distinct().order_by("codename")
+    people = (
+        Person.objects.visible_to(request.user)
+        .filter(memberships__case=case)
+        .select_related("identity")
+        .distinct()
+        .order_by("codename")
+    )
     form = TimelineFilterForm(request.GET or None, people=people)
     status = 200
     kinds, person_id, as_of = None, None, None
@@ -177,6 +183,7 @@ def deadlines(request):
     waiting = (
         Appeal.objects.visible_to(request.user)
         .filter(is_closed=False, filed_on__isnull=False)
+        .exclude(current_stage__in=DECIDED_STEPS)
         .exclude(Exists(OfficialResponse.objects.filter(appeal=OuterRef("pk"))))
         .select_related("case")
         .order_by("filed_on")[:20]
