@@ -25,6 +25,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -57,6 +58,8 @@ def main():
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.ROOT_URLCONF = "bench.plain_admin"
+    # Import every view now: a long run must measure the code it started with, even if files change meanwhile.
+    get_resolver().url_patterns  # noqa: B018
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
