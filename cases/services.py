@@ -26,6 +26,7 @@ from cases.models import (
     PersonIdentity,
     Source,
     StatusChange,
+    new_case_reference,
     new_codename,
 )
 from cases.search import name_digests
@@ -119,6 +120,10 @@ def delete_record(obj, *, by, reason: str):
 def _check_before_save(obj, *, adding: bool, people_in_case=None):
     if isinstance(obj, StatusChange):
         obj.check_person_in_case(people_in_case)
+    if isinstance(obj, Case) and adding:
+        # Random references collide now and then in a large register: draw again rather than fail.
+        while Case.objects.filter(reference=obj.reference).exists():
+            obj.reference = new_case_reference()
     if isinstance(obj, Person) and adding:
         if obj.created_by_id is None:
             obj.created_by = getattr(obj, "_history_user", None) or _current_user()

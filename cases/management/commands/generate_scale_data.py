@@ -28,6 +28,7 @@ from cases.models import (
     Person,
     PersonIdentity,
     StatusChange,
+    new_case_reference,
     new_codename,
 )
 from cases.search import name_digests
@@ -93,12 +94,18 @@ class Command(BaseCommand):
         self._bulk(NameVariant, variants, user)
         NameKey.objects.bulk_create(keys, batch_size=BATCH)
         cases, memberships = [], []
+        references = set(Case.objects.values_list("reference", flat=True))
         index = 0
         while index < len(persons):
             group = persons[index : index + rng.choice([1, 1, 1, 2, 3])]
             index += len(group)
-            case = Case(title=f"Synthetic case {len(cases) + 1}", region=rng.choice(["Chechnya", "Dagestan", "Moscow"]),
-                        opened_on=date(2017, 1, 1) + timedelta(days=rng.randrange(3000)))  # fmt: skip
+            reference = new_case_reference()
+            while reference in references:
+                reference = new_case_reference()
+            references.add(reference)
+            opened = date(2017, 1, 1) + timedelta(days=rng.randrange(3000))
+            region = rng.choice(["Chechnya", "Dagestan", "Moscow"])
+            case = Case(title=f"Synthetic case {len(cases) + 1}", region=region, opened_on=opened, reference=reference)
             cases.append(case)
             memberships.extend(CaseMembership(case=case, person=p, role=Role.VICTIM) for p in group)
         self._bulk(Case, cases, user)
