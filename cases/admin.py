@@ -24,6 +24,7 @@ from cases.models import (
     StatusChange,
     is_administrator,
 )
+from exports.admin import export_selected
 
 
 class StatusChangeAdminForm(ReasonForm, StatusChangeForm):
@@ -223,6 +224,7 @@ class CaseForm(ReasonForm):
 @admin.register(Case)
 class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
     form = CaseForm
+    actions = [export_selected]
     list_display = ["reference", "title", "region", "confidentiality", "opened_on", "people_count"]
     list_filter = [
         PeopleStatusFilter,

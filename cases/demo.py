@@ -361,7 +361,7 @@ def _fictional(by, reference):
         names=[("Тимур Вымышленный", Script.CYRILLIC, NameScheme.ORIGINAL)],
     )  # fmt: skip
     relative = add_person(
-        by=by, reason=REASON, sensitivity=Sensitivity.RESTRICTED,
+        by=by, reason=REASON, sensitivity=Sensitivity.RESTRICTED, consent_partner_sharing=Consent.GIVEN,
         identity={"legal_name": "Aminat Vymyshlennaya", "name_original_script": "Аминат Вымышленная"},
     )  # fmt: skip
     add_to_case(by=by, reason=REASON, case=case, person=person, role=Role.VICTIM)

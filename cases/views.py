@@ -17,6 +17,7 @@ from cases.filters import CaseFilterForm, TimelineFilterForm
 from cases.models import AccessAction, Case, CaseMembership, Person, Source, StatusChange
 from cases.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
 from cases.uploads import ALLOWED_TYPES
+from exports.forms import ExportForm
 
 CASES_PER_PAGE = 25
 # The dashboard shows the most pressing deadlines of each kind and says how many more there are.
@@ -111,7 +112,7 @@ def case_timeline(request, case_id):
     return render(
         request,
         "cases/case_timeline.html",
-        {"case": case, "form": form, "timeline": timeline, "event_kinds": EVENT_KINDS},
+        {"case": case, "form": form, "timeline": timeline, "event_kinds": EVENT_KINDS, "export_form": ExportForm()},
         status=status,
     )
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("accounts/2fa/setup/", twofactor.setup, name="two_factor_setup"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("exports/", include("exports.urls")),
     path("", include("cases.urls")),
 ]

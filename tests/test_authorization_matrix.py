@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from cases.models import ADVOCATES, Case
 from cases.services import delete_record
+from exports.models import ExportJob
 from tests.factories import (
     AppealFactory,
     AppealStepFactory,
@@ -44,8 +45,13 @@ NO_CASE_DATA = {
 PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}
 # Pages that list or search cases: an outsider gets the page, without the secret case.
 LISTS = {"cases:case_list", "cases:deadlines", "admin:autocomplete"}
-# Pages about one record of a case.
-RECORD_PAGES = {"cases:case_timeline": "case", "cases:person_detail": "person", "cases:source_file": "source"}
+# Pages about one record of a case (or one user's export job).
+RECORD_PAGES = {
+    "cases:case_timeline": "case", "cases:person_detail": "person", "cases:source_file": "source",
+    "exports:job_status": "job", "exports:job_download": "job",
+}  # fmt: skip
+# State changes: a GET is refused outright (tests/exports checks the POST).
+POST_ONLY = {"exports:case_export": "case"}
 
 
 def _url_names():
@@ -64,7 +70,7 @@ def test_every_url_has_an_access_rule():
     unruled = [
         name
         for name in _url_names()
-        if name not in NO_CASE_DATA | LISTS | set(RECORD_PAGES) and not ADMIN_MODEL_URL.match(name)
+        if name not in NO_CASE_DATA | LISTS | set(RECORD_PAGES) | set(POST_ONLY) and not ADMIN_MODEL_URL.match(name)
     ]
 
     assert unruled == [], "Add an access rule for these URLs in tests/test_authorization_matrix.py"
@@ -92,6 +98,8 @@ def world(alice, charlie, administrator):
         "officialresponse": OfficialResponseFactory(case=case, summary="Canary response"),
     }
     records["source"].file.save("evidence", ContentFile(b"%PDF-1.4\n"))
+    records["job"] = ExportJob.objects.create(user=alice, case_ids=[str(case.pk)], level="internal", format="pdf",
+                                              purpose="Canary purpose", total=1)  # fmt: skip
     doomed = CaseFactory(title="Deleted canary case", team=[alice])
     doomed_id = doomed.pk
     delete_record(doomed, by=administrator, reason="test")
@@ -114,8 +122,8 @@ def _urls(world):
     urls = []
     for name in _url_names():
         match = ADMIN_MODEL_URL.match(name)
-        if name in RECORD_PAGES:
-            kind = RECORD_PAGES[name]
+        if name in RECORD_PAGES or name in POST_ONLY:
+            kind = RECORD_PAGES.get(name) or POST_ONLY[name]
             urls.append((name, reverse(name, kwargs={f"{kind}_id": records[kind].pk})))
         elif name in LISTS:
             query = "?app_label=cases&model_name=statuschange&field_name=person&term=" if "autocomplete" in name else ""
@@ -182,6 +190,8 @@ def test_case_data_reaches_only_the_team_and_administrators(client, world, role)
             assert leaks == [], f"{role} saw {leaks} at {url}"
             if name in RECORD_PAGES:
                 assert status == 404, f"{role} {url}: {status}"
+            if name in POST_ONLY:
+                assert status == 405, f"{role} {url}: {status}"
         elif status == 200 and leaks:
             seen.append(name)
 

@@ -1,0 +1,173 @@
+"""The content of a case summary for one audience, built once and rendered in every format.
+
+Only what the level's allowlist (exports/levels.py) names goes in; the renderers never look at
+the records themselves, so no format can show more than another.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appeals.enums import Forum, InterimMeasures, StepType
+from appeals.models import Appeal
+from cases.enums import Consent, Sensitivity
+from cases.fuzzydate import FuzzyDate
+from cases.models import CaseMembership
+from cases.timeline import build_timeline
+from exports.levels import (
+    CASE_FIELDS,
+    EVENT_FIELDS,
+    EVENT_VERIFICATIONS,
+    PERSON_FIELDS,
+    REFUSED_PUBLICITY,
+    REQUIRED_CONSENT,
+    SOURCE_TYPES,
+    Level,
+)
+
+
+class ExportRefused(Exception):
+    """The audience asked for is one the people in the case did not consent to."""
+
+
+@dataclass
+class Document:
+    export_id: str
+    level: str
+    level_label: str
+    generated_at: datetime
+    organisation: str
+    case: dict
+    people: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    appeals: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+
+    @property
+    def footer(self) -> str:
+        return _("Export %(id)s · %(level)s · %(date)s · %(organisation)s") % {
+            "id": self.export_id, "level": self.level_label, "date": f"{self.generated_at:%d %b %Y %H:%M} UTC",
+            "organisation": self.organisation,
+        }  # fmt: skip
+
+
+def check_consent(case, level: str) -> None:
+    """Refuse, naming codenames only, a level someone in the case did not consent to."""
+    memberships = CaseMembership.objects.filter(case=case).select_related("person")
+    consent_field = REQUIRED_CONSENT[Level(level)]
+    if consent_field:
+        missing = sorted({m.person.codename for m in memberships if getattr(m.person, consent_field) != Consent.GIVEN})
+        if missing:
+            raise ExportRefused(
+                _("Not everyone in this case consented to sharing with partners: %(codenames)s. Record their consent "
+                  "first, or export for the internal team only.") % {"codenames": ", ".join(missing)}
+            )  # fmt: skip
+    if level == Level.PUBLIC:
+        refused = sorted({m.person.codename for m in memberships if m.person.consent_publicity in REFUSED_PUBLICITY})
+        if refused:
+            raise ExportRefused(
+                _("%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
+                  "public.") % {"codenames": ", ".join(refused)}
+            )  # fmt: skip
+
+
+def _may_name(person, level, user) -> bool:
+    if person.sensitivity == Sensitivity.PUBLIC and person.consent_publicity == Consent.GIVEN:
+        return True
+    return level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
+
+
+def build_document(case, *, user, level: str, export_id: str) -> Document:
+    check_consent(case, level)
+    level = Level(level)
+    timeline = build_timeline(case)
+    document = Document(
+        export_id=export_id,
+        level=level.value,
+        level_label=str(level.label),
+        generated_at=timezone.now(),
+        organisation=settings.ORGANISATION_NAME,
+        case={name: getattr(case, name) for name in CASE_FIELDS[level]},
+    )
+    document.people = _people(case, level, user)
+    sources, renumbered = _sources(timeline.sources, level)
+    document.sources = sources
+    document.events = _events(timeline.events, level, renumbered)
+    document.appeals = _appeals(case)
+    return document
+
+
+def _people(case, level, user) -> list[dict]:
+    allowed = PERSON_FIELDS[level]
+    rows = []
+    memberships = CaseMembership.objects.filter(case=case).select_related(
+        "person__identity", "person__latest_status_change"
+    ).order_by("person__codename")  # fmt: skip
+    for membership in memberships:
+        person = membership.person
+        identity = getattr(person, "identity", None) if hasattr(person, "identity") else None
+        named = _may_name(person, level, user) and identity is not None and identity.legal_name
+        change = person.latest_status_change
+        values = {
+            "label": f"{identity.legal_name} ({person.codename})" if named else person.codename,
+            "role": membership.get_role_display(),
+            "status": f"{person.get_current_status_display()} ({change.when})" if change else "—",
+        }
+        if identity is not None and named:
+            birth = identity.birth_date.isoformat() if identity.birth_date else identity.birth_year
+            values.update(name=identity.legal_name, name_original_script=identity.name_original_script,
+                          birth=str(birth or ""), contacts=identity.contacts,
+                          whereabouts=identity.current_whereabouts)  # fmt: skip
+        rows.append({key: value for key, value in values.items() if key in allowed})
+    return rows
+
+
+def _sources(sources, level) -> tuple[list[dict], dict]:
+    allowed_types = SOURCE_TYPES[level]
+    kept, renumbered = [], {}
+    for number, source in enumerate(sources, start=1):
+        if allowed_types is not None and source.source_type not in allowed_types:
+            continue
+        renumbered[number] = len(kept) + 1
+        kept.append({
+            "number": len(kept) + 1, "title": source.title, "publisher": source.publisher,
+            "date": source.published_on.isoformat() if source.published_on else "", "url": source.url,
+            "type": source.get_source_type_display(),
+        })  # fmt: skip
+    return kept, renumbered
+
+
+def _event(event, level, renumbered) -> dict:
+    values = {
+        "when": str(event.when), "date": event.when.start.isoformat(), "kind": event.kind_label, "title": event.title,
+        "people": ", ".join(event.people), "place": event.place, "detail": event.detail, "quote": event.quote,
+        "verification": event.verification_label, "appeal": event.appeal, "state": event.state_label,
+        "sources": [renumbered[n] for n in event.source_numbers if n in renumbered],
+        "internal_notes": event.internal_notes,
+    }  # fmt: skip
+    allowed = EVENT_FIELDS[level] | {"date"}
+    row = {key: value for key, value in values.items() if key in allowed}
+    verifications = EVENT_VERIFICATIONS[level]
+    accounts = [a for a in event.other_accounts if verifications is None or a.verification in verifications]
+    row["other_accounts"] = [_event(account, level, renumbered) for account in accounts]
+    return row
+
+
+def _events(events, level, renumbered) -> list[dict]:
+    verifications = EVENT_VERIFICATIONS[level]
+    return [_event(e, level, renumbered) for e in events if verifications is None or e.verification in verifications]
+
+
+def _appeals(case) -> list[dict]:
+    rows = []
+    for appeal in Appeal.objects.filter(case=case).order_by("filed_on", "created_at"):
+        rows.append({
+            "forum": str(Forum(appeal.forum).label), "kind": appeal.get_kind_display(), "reference": appeal.reference,
+            "title": appeal.title, "filed_on": str(FuzzyDate.exact(appeal.filed_on)) if appeal.filed_on else "",
+            "stage": str(StepType(appeal.current_stage).label) if appeal.current_stage else "",
+            "interim_measures": str(InterimMeasures(appeal.interim_measures).label) if appeal.interim_measures else "",
+        })  # fmt: skip
+    return rows

@@ -1,0 +1,55 @@
+"""Who an export is for, and what each audience may read: an allowlist per level, never a denylist."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cases.enums import Consent, SourceType, Verification
+
+
+class Level(models.TextChoices):
+    INTERNAL = "internal", _("Internal (the case team)")
+    PARTNER = "partner", _("Partner organisation")
+    PUBLIC = "public", _("Public (press, publication)")
+
+
+class Format(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word (.docx)")
+    JSON = "json", _("JSON (timeline data)")
+    CSV = "csv", _("CSV (timeline rows)")
+
+
+# What each level may show. Anything not listed here is left out of the document.
+PERSON_FIELDS = {
+    Level.INTERNAL: {"label", "role", "status", "name", "name_original_script", "birth", "contacts", "whereabouts"},
+    Level.PARTNER: {"label", "role", "status"},
+    Level.PUBLIC: {"label", "role", "status"},
+}
+CASE_FIELDS = {
+    Level.INTERNAL: {"reference", "title", "summary", "region", "internal_notes"},
+    Level.PARTNER: {"reference", "title", "summary", "region"},
+    Level.PUBLIC: {"reference", "title", "summary", "region"},
+}
+EVENT_FIELDS = {
+    Level.INTERNAL: {"when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal", "state",
+                     "sources", "internal_notes"},
+    Level.PARTNER: {"when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal", "state",
+                    "sources"},
+    Level.PUBLIC: {"when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal", "state",
+                   "sources"},
+}  # fmt: skip
+# Public documents state only what is established; unverified and disputed reports stay inside.
+EVENT_VERIFICATIONS = {
+    Level.INTERNAL: None,
+    Level.PARTNER: None,
+    Level.PUBLIC: {Verification.CONFIRMED, Verification.CREDIBLE, ""},
+}
+SOURCE_TYPES = {
+    Level.INTERNAL: None,
+    Level.PARTNER: set(SourceType.values) - {SourceType.INTERNAL_NOTE},
+    Level.PUBLIC: set(SourceType.values) - {SourceType.INTERNAL_NOTE, SourceType.WITNESS_STATEMENT},
+}
+# Which consent a level needs from every person in the case (None: the team's own use).
+REQUIRED_CONSENT = {Level.INTERNAL: None, Level.PARTNER: "consent_partner_sharing", Level.PUBLIC: None}
+# At public level nobody who refused or withdrew publicity appears, even by codename.
+REFUSED_PUBLICITY = {Consent.REFUSED, Consent.WITHDRAWN}

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.models import Case
+from exports.document import ExportRefused
+from exports.levels import Format, Level
+from exports.services import export_case
+
+
+class Command(BaseCommand):
+    help = "Export one case summary to a file, recorded like any export."
+
+    def add_arguments(self, parser):
+        parser.add_argument("case", help="The case id (UUID) or reference, e.g. C-DEMO01.")
+        parser.add_argument("--format", choices=Format.values, default=Format.PDF)
+        parser.add_argument("--level", choices=Level.values, required=True)
+        parser.add_argument("--purpose", required=True, help="Recipient or purpose, kept with the record.")
+        parser.add_argument("--output", required=True)
+        parser.add_argument("--user", required=True, help="Username the export is made as and recorded under.")
+
+    def handle(self, *args, case, format, level, purpose, output, user, **options):
+        account = get_user_model().objects.filter(username=user, is_active=True).first()
+        if account is None:
+            raise CommandError(f"No active user {user!r}.")
+        found = Case.objects.visible_to(account).filter(reference=case).first()
+        if found is None:
+            try:
+                found = Case.objects.visible_to(account).filter(pk=case).first()
+            except Exception:  # not a UUID either
+                found = None
+        if found is None:
+            raise CommandError(f"{user} may see no case {case!r}.")
+        target = Path(output)
+        if target.exists():
+            raise CommandError(f"{target} exists; choose a new file name.")
+        try:
+            result = export_case(case_id=found.pk, user=account, level=level, fmt=format, purpose=purpose)
+        except ExportRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        target.write_bytes(result.content)
+        target.chmod(0o600)
+        self.stdout.write(f"Wrote {target} ({len(result.content)} bytes), SHA-256 {result.record.sha256}")

@@ -1,0 +1,123 @@
+"""Exporting: one way in, for the case page, the admin's bulk export and the command line.
+
+Every path checks what the user may see (Case.objects.visible_to), what the people consented
+to (exports/document.py), and writes an ExportRecord holding the SHA-256 of the exact bytes
+handed out.
+"""
+
+import hashlib
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from cases.audit_log import record_access
+from cases.models import AccessAction, AccessRecord, Case
+from exports.document import ExportRefused, build_document
+from exports.levels import Format, Level
+from exports.models import ExportJob, ExportRecord, JobStatus
+from exports.render import RENDERERS
+
+
+@dataclass
+class ExportResult:
+    content: bytes
+    filename: str
+    content_type: str
+    record: ExportRecord
+
+
+def _purpose(purpose: str) -> str:
+    purpose = " ".join((purpose or "").split())
+    if not purpose:
+        raise ExportRefused("Say who the export is for or why: it is kept with the export record.")
+    return purpose[:300]
+
+
+def _record(*, user, cases, level, fmt, purpose, content, filename) -> ExportRecord:
+    return ExportRecord.objects.create(
+        user=user, username=user.get_username(), case_references=[c.reference for c in cases],
+        case_ids=[str(c.pk) for c in cases], level=level, format=fmt, purpose=purpose,
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), filename=filename,
+    )  # fmt: skip
+
+
+def _render(case, *, user, level, fmt, export_id) -> tuple[bytes, str, str]:
+    document = build_document(case, user=user, level=level, export_id=export_id)
+    render, content_type = RENDERERS[fmt]
+    return render(document), f"{case.reference}-{level}-{export_id[:8]}.{fmt}", content_type
+
+
+def export_case(*, case_id, user, level: str, fmt: str, purpose: str, request=None) -> ExportResult:
+    """Export one case the user may see, for one audience, in one format."""
+    level, fmt, purpose = Level(level), Format(fmt), _purpose(purpose)
+    case = Case.objects.visible_to(user).get(pk=case_id)
+    export_id = uuid.uuid4().hex
+    content, filename, content_type = _render(case, user=user, level=level, fmt=fmt, export_id=export_id)
+    with transaction.atomic():
+        record = _record(user=user, cases=[case], level=level, fmt=fmt, purpose=purpose, content=content,
+                         filename=filename)  # fmt: skip
+        _log_export(request, user, case, record)
+    return ExportResult(content, filename, content_type, record)
+
+
+def _log_export(request, user, case, record):
+    detail = f"{record.level} {record.format} sha256 {record.sha256}"
+    if request is not None:
+        record_access(request, AccessAction.EXPORT, case=case, obj=record, detail=detail)
+    else:
+        AccessRecord.objects.create(user=user, username=user.get_username(), action=AccessAction.EXPORT,
+                                    case_id=case.pk, case_reference=case.reference, object_id=str(record.pk),
+                                    detail=detail)  # fmt: skip
+
+
+def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str) -> ExportJob:
+    level, fmt, purpose = Level(level), Format(fmt), _purpose(purpose)
+    visible = list(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    job = ExportJob.objects.create(user=user, case_ids=[str(pk) for pk in visible], level=level, format=fmt,
+                                   purpose=purpose, total=len(visible))  # fmt: skip
+    transaction.on_commit(lambda: run_bulk_export.enqueue(str(job.pk)))
+    return job
+
+
+@task()
+def run_bulk_export(job_id: str) -> None:
+    """One ZIP of every case of the job; cases refused for consent are listed, not exported."""
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    cases = Case.objects.visible_to(job.user).filter(pk__in=job.case_ids).order_by("reference")
+    buffer, exported, refused = io.BytesIO(), [], []
+    try:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for done, case in enumerate(cases, start=1):
+                try:
+                    content, filename, _type = _render(case, user=job.user, level=job.level, fmt=job.format,
+                                                       export_id=job.pk.hex)  # fmt: skip
+                except ExportRefused as refusal:
+                    refused.append(f"{case.reference}: {refusal}")
+                else:
+                    archive.writestr(filename, content)
+                    exported.append(case)
+                ExportJob.objects.filter(pk=job.pk).update(done=done)
+            if refused:
+                archive.writestr("not-exported.txt", "\n".join(refused) + "\n")
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message=type(error).__name__)
+        raise
+    content = buffer.getvalue()
+    filename = f"cases-{job.level}-{job.pk.hex[:8]}-{timezone.now():%Y%m%d}.zip"
+    with transaction.atomic():
+        record = _record(user=job.user, cases=exported, level=job.level, fmt=job.format, purpose=job.purpose,
+                         content=content, filename=filename)  # fmt: skip
+        for case in exported:
+            _log_export(None, job.user, case, record)
+        job.refresh_from_db()
+        job.file.save(filename, ContentFile(content), save=False)
+        job.record, job.status = record, JobStatus.DONE
+        job.message = "\n".join(refused)
+        job.save(update_fields=["file", "record", "status", "message"])

@@ -1,0 +1,63 @@
+"""Export pages: one case from its timeline, and the progress and download of a bulk export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.models import Case
+from exports.document import ExportRefused
+from exports.forms import ExportForm
+from exports.models import ExportJob, JobStatus
+from exports.services import export_case
+
+
+@never_cache
+@login_required
+@require_POST
+def case_export(request, case_id):
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("cases:case_timeline", case.pk)
+    try:
+        result = export_case(case_id=case.pk, user=request.user, level=form.cleaned_data["level"],
+                             fmt=form.cleaned_data["format"], purpose=form.cleaned_data["purpose"],
+                             request=request)  # fmt: skip
+    except ExportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("cases:case_timeline", case.pk)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    response["X-Export-Id"] = str(result.record.pk)
+    return response
+
+
+def _own_job(request, job_id) -> ExportJob:
+    return get_object_or_404(ExportJob.objects.filter(user=request.user), pk=job_id)
+
+
+@never_cache
+@login_required
+@require_GET
+def job_status(request, job_id):
+    job = _own_job(request, job_id)
+    return render(
+        request, "exports/job.html", {"job": job, "running": job.status in {JobStatus.QUEUED, JobStatus.RUNNING}}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def job_download(request, job_id):
+    job = _own_job(request, job_id)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.record.filename,
+                        content_type="application/zip")  # fmt: skip
