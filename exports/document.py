@@ -93,9 +93,10 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
         case={name: getattr(case, name) for name in CASE_FIELDS[level]},
     )
     document.people = _people(case, level, user)
+    labels = {row.pop("person_id"): row["label"] for row in document.people}
     sources, renumbered = _sources(timeline.sources, level)
     document.sources = sources
-    document.events = _events(timeline.events, level, renumbered)
+    document.events = _events(timeline.events, level, renumbered, labels)
     document.appeals = _appeals(case)
     return document
 
@@ -112,6 +113,7 @@ def _people(case, level, user) -> list[dict]:
         named = _may_name(person, level, user) and identity is not None and identity.legal_name
         change = person.latest_status_change
         values = {
+            "person_id": person.pk,
             "label": f"{identity.legal_name} ({person.codename})" if named else person.codename,
             "role": membership.get_role_display(),
             "status": f"{person.get_current_status_display()} ({change.when})" if change else "—",
@@ -121,7 +123,7 @@ def _people(case, level, user) -> list[dict]:
             values.update(name=identity.legal_name, name_original_script=identity.name_original_script,
                           birth=str(birth or ""), contacts=identity.contacts,
                           whereabouts=identity.current_whereabouts)  # fmt: skip
-        rows.append({key: value for key, value in values.items() if key in allowed})
+        rows.append({key: value for key, value in values.items() if key in allowed | {"person_id"}})
     return rows
 
 
@@ -140,10 +142,12 @@ def _sources(sources, level) -> tuple[list[dict], dict]:
     return kept, renumbered
 
 
-def _event(event, level, renumbered) -> dict:
+def _event(event, level, renumbered, labels) -> dict:
+    # People as this level names them (the timeline itself names only those who consented to publicity).
+    people = sorted(labels[p] for p in event.person_ids if p in labels) or event.people
     values = {
         "when": str(event.when), "date": event.when.start.isoformat(), "kind": event.kind_label, "title": event.title,
-        "people": ", ".join(event.people), "place": event.place, "detail": event.detail, "quote": event.quote,
+        "people": ", ".join(people), "place": event.place, "detail": event.detail, "quote": event.quote,
         "verification": event.verification_label, "appeal": event.appeal, "state": event.state_label,
         "sources": [renumbered[n] for n in event.source_numbers if n in renumbered],
         "internal_notes": event.internal_notes,
@@ -152,13 +156,14 @@ def _event(event, level, renumbered) -> dict:
     row = {key: value for key, value in values.items() if key in allowed}
     verifications = EVENT_VERIFICATIONS[level]
     accounts = [a for a in event.other_accounts if verifications is None or a.verification in verifications]
-    row["other_accounts"] = [_event(account, level, renumbered) for account in accounts]
+    row["other_accounts"] = [_event(account, level, renumbered, labels) for account in accounts]
     return row
 
 
-def _events(events, level, renumbered) -> list[dict]:
+def _events(events, level, renumbered, labels) -> list[dict]:
     verifications = EVENT_VERIFICATIONS[level]
-    return [_event(e, level, renumbered) for e in events if verifications is None or e.verification in verifications]
+    return [_event(e, level, renumbered, labels) for e in events
+            if verifications is None or e.verification in verifications]  # fmt: skip
 
 
 def _appeals(case) -> list[dict]:

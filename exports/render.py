@@ -123,13 +123,14 @@ CSV_COLUMNS = ["date", "when", "kind", "title", "people", "place", "detail", "qu
 
 
 def render_csv(document: Document) -> bytes:
+    """The timeline as rows, each naming its case; then the numbered sources; then the footer."""
     buffer = io.StringIO()
     columns = [c for c in CSV_COLUMNS if any(c in e for e in document.events)] or CSV_COLUMNS[:4]
     writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer.writerow(["case", *columns])
 
     def row(event):
-        values = []
+        values = [document.case["reference"]]
         for column in columns:
             value = event.get(column, "")
             values.append(" ".join(f"[{n}]" for n in value) if column == "sources" else _no_formula(value))
@@ -139,6 +140,11 @@ def render_csv(document: Document) -> bytes:
         writer.writerow(row(event))
         for account in event["other_accounts"]:
             writer.writerow(row(account))
+    writer.writerow([])
+    writer.writerow(["source", "title", "publisher", "date", "type", "url"])
+    for source in document.sources:
+        writer.writerow([f"[{source['number']}]", *(_no_formula(source[k]) for k in
+                                                    ("title", "publisher", "date", "type", "url"))])  # fmt: skip
     writer.writerow([])
     writer.writerow([document.footer])
     return buffer.getvalue().encode("utf-8-sig")
