@@ -175,13 +175,11 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
             *super().get_urls(),
         ]
 
+    read_access = AccessAction.VIEW_IDENTITY
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "may_erase": is_administrator(request.user)}
-        response = super().change_view(request, object_id, form_url, extra_context)
-        person = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and person is not None:
-            record_access(request, AccessAction.VIEW_IDENTITY, person=person, detail="admin")
-        return response
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("since"), ordering="latest_status_change__date_start")
     def status_since(self, person):
@@ -252,12 +250,7 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
         form.editing_user = request.user
         return form
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        case = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and case is not None:
-            record_access(request, AccessAction.VIEW_CASE, case=case, detail="admin")
-        return response
+    read_access = AccessAction.VIEW_CASE
 
     def get_changeform_initial_data(self, request):
         return {"team": [request.user.pk], **super().get_changeform_initial_data(request)}
@@ -376,9 +369,4 @@ class PersonIdentityAdmin(AuditedAdmin):
     autocomplete_fields = ["person"]
     search_fields = ["person__codename"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        identity = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and identity is not None:
-            record_access(request, AccessAction.VIEW_IDENTITY, person=identity.person, detail="admin")
-        return response
+    read_access = AccessAction.VIEW_IDENTITY

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.audit import history_entries
+from cases.audit_log import record_access
 from cases.forms import ReasonForm, VersionedForm
-from cases.models import is_administrator
+from cases.models import Case, is_administrator
 from cases.restore import deleted_rows, restore
 from cases.services import delete_record, save_record
 
@@ -25,6 +26,13 @@ VERSION_FIELD = "seen_version"
 def _scoped(model, user):
     manager = model._default_manager
     return manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+
+
+def _access_subject(record) -> dict:
+    """What an access record names: the case, or the person, never more than an identifier."""
+    if isinstance(record, Case):
+        return {"case": record}
+    return {"person": getattr(record, "person", record)}
 
 
 class ScopedFormfieldsMixin:
@@ -84,10 +92,20 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     object_history_template = "admin/audited/object_history.html"
     list_per_page = 50
 
+    # Reading this record in the admin is logged as this action (cases.models.AccessAction), if set.
+    read_access = None
+
     # --- what this user may see ---
 
     def get_queryset(self, request):
         return _scoped(self.model, request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        record = getattr(response, "context_data", {}).get("original")
+        if self.read_access and request.method == "GET" and record is not None:
+            record_access(request, self.read_access, detail="admin", **_access_subject(record))
+        return response
 
     # --- the reason for each change, and saving through the services ---
 

@@ -94,7 +94,22 @@ class SourceFactory(ServiceFactory):
     title = factory.Sequence(lambda n: f"Report {n}")
 
 
-class StatusChangeFactory(ServiceFactory):
+class FuzzyDatedFactory(ServiceFactory):
+    """Takes ``when`` as staff type it ("6 Feb 2021", "c. 2017")."""
+
+    class Meta:
+        abstract = True
+
+    when = "2021"
+
+    @classmethod
+    def _create(cls, model_class, *args, when, **kwargs):
+        record = model_class(*args, **kwargs)
+        record.when = FuzzyDate.parse(when)
+        return save_record(record, by=None, reason="Test fixture")
+
+
+class StatusChangeFactory(FuzzyDatedFactory):
     class Meta:
         model = StatusChange
 
@@ -102,12 +117,7 @@ class StatusChangeFactory(ServiceFactory):
     person = factory.LazyAttribute(lambda o: MembershipFactory(case=o.case).person)
     status = Status.DETAINED
     verification = Verification.CONFIRMED
-
-    @classmethod
-    def _create(cls, model_class, *args, when="6 Feb 2021", **kwargs):
-        change = model_class(*args, **kwargs)
-        change.when = FuzzyDate.parse(when)
-        return save_record(change, by=None, reason="Test fixture")
+    when = "6 Feb 2021"
 
 
 class AppealFactory(ServiceFactory):
@@ -120,18 +130,13 @@ class AppealFactory(ServiceFactory):
     reference = factory.Sequence(lambda n: f"{10000 + n}/21")
 
 
-class AppealStepFactory(ServiceFactory):
+class AppealStepFactory(FuzzyDatedFactory):
     class Meta:
         model = AppealStep
 
     appeal = factory.SubFactory(AppealFactory)
     step_type = StepType.LODGED
-
-    @classmethod
-    def _create(cls, model_class, *args, when="8 Feb 2021", **kwargs):
-        step = model_class(*args, **kwargs)
-        step.when = FuzzyDate.parse(when)
-        return save_record(step, by=None, reason="Test fixture")
+    when = "8 Feb 2021"
 
 
 class DeadlineFactory(ServiceFactory):
@@ -143,16 +148,11 @@ class DeadlineFactory(ServiceFactory):
     due_on = date(2021, 2, 12)
 
 
-class OfficialResponseFactory(ServiceFactory):
+class OfficialResponseFactory(FuzzyDatedFactory):
     class Meta:
         model = OfficialResponse
 
     case = factory.SubFactory(CaseFactory)
     state = "Russian Federation"
     response_type = "denial"
-
-    @classmethod
-    def _create(cls, model_class, *args, when="7 Feb 2021", **kwargs):
-        response = model_class(*args, **kwargs)
-        response.when = FuzzyDate.parse(when)
-        return save_record(response, by=None, reason="Test fixture")
+    when = "7 Feb 2021"
