@@ -48,6 +48,7 @@ class Event:
     kind: str
     when: FuzzyDate
     title: str
+    status: str = ""
     people: list[str] = field(default_factory=list)
     person_ids: set = field(default_factory=set)
     place: str = ""
@@ -352,6 +353,7 @@ def _status_events(changes, people, cited) -> list[Event]:
             kind="status",
             when=change.when,
             title=_label(Status, change.status),
+            status=change.status,
             people=[person.label if person else _("(removed person)")],
             person_ids={change.person_id},
             place=change.place,

@@ -8,13 +8,20 @@ from django.template.loader import render_to_string
 from docx import Document as WordDocument
 from docx.shared import Pt
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from exports.document import Document
 
 
-def refuse_to_fetch(url, timeout=10, ssl_context=None):
-    """The PDF renderer loads nothing: no network, no files. The document is self-contained."""
-    raise ValueError(f"Exports fetch nothing; refused {url[:80]!r}")
+class RefusingFetcher(URLFetcher):
+    """The PDF renderer loads nothing: no network, no files. The document is self-contained, so a
+    reference slipped into a record is dropped (WeasyPrint logs it) instead of being fetched."""
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"Exports fetch nothing; refused {url[:80]!r}")
+
+
+refuse_to_fetch = RefusingFetcher(allowed_protocols=())
 
 
 def render_pdf(document: Document) -> bytes:
@@ -151,9 +158,9 @@ def render_csv(document: Document) -> bytes:
 
 
 def _no_formula(value) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula: keep it text.
+    # A spreadsheet runs a cell starting with = + - @ as a formula, even behind a tab or line break: keep it text.
     text = str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 RENDERERS = {

@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from cases.audit_log import record_access
+from cases.crypto import cipher
 from cases.models import AccessAction, AccessRecord, Case
 from exports.document import ExportRefused, build_document
 from exports.levels import Format, Level
@@ -39,9 +40,10 @@ def _purpose(purpose: str) -> str:
     return purpose[:300]
 
 
-def _record(*, user, cases, level, fmt, purpose, content, filename) -> ExportRecord:
+def _record(*, export_id, user, cases, level, fmt, purpose, content, filename) -> ExportRecord:
+    # The record carries the id printed in the document's footer, so a copy found later leads back to it.
     return ExportRecord.objects.create(
-        user=user, username=user.get_username(), case_references=[c.reference for c in cases],
+        id=uuid.UUID(export_id), user=user, username=user.get_username(), case_references=[c.reference for c in cases],
         case_ids=[str(c.pk) for c in cases], level=level, format=fmt, purpose=purpose,
         sha256=hashlib.sha256(content).hexdigest(), size=len(content), filename=filename,
     )  # fmt: skip
@@ -60,8 +62,8 @@ def export_case(*, case_id, user, level: str, fmt: str, purpose: str, request=No
     export_id = uuid.uuid4().hex
     content, filename, content_type = _render(case, user=user, level=level, fmt=fmt, export_id=export_id)
     with transaction.atomic():
-        record = _record(user=user, cases=[case], level=level, fmt=fmt, purpose=purpose, content=content,
-                         filename=filename)  # fmt: skip
+        record = _record(export_id=export_id, user=user, cases=[case], level=level, fmt=fmt, purpose=purpose,
+                         content=content, filename=filename)  # fmt: skip
         _log_export(request, user, case, record)
     return ExportResult(content, filename, content_type, record)
 
@@ -112,12 +114,13 @@ def run_bulk_export(job_id: str) -> None:
     content = buffer.getvalue()
     filename = f"cases-{job.level}-{job.pk.hex[:8]}-{timezone.now():%Y%m%d}.zip"
     with transaction.atomic():
-        record = _record(user=job.user, cases=exported, level=job.level, fmt=job.format, purpose=job.purpose,
-                         content=content, filename=filename)  # fmt: skip
+        record = _record(export_id=job.pk.hex, user=job.user, cases=exported, level=job.level, fmt=job.format,
+                         purpose=job.purpose, content=content, filename=filename)  # fmt: skip
         for case in exported:
             _log_export(None, job.user, case, record)
         job.refresh_from_db()
-        job.file.save(filename, ContentFile(content), save=False)
+        # Stored encrypted like the identities it holds; decrypted only for the download.
+        job.file.save(f"{job.pk.hex}.zip.enc", ContentFile(cipher().encrypt(content)), save=False)
         job.record, job.status = record, JobStatus.DONE
         job.message = "\n".join(refused)
         job.save(update_fields=["file", "record", "status", "message"])

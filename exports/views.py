@@ -1,5 +1,7 @@
 """Export pages: one case from its timeline, and the progress and download of a bulk export."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.crypto import cipher
 from cases.models import Case
 from exports.document import ExportRefused
 from exports.forms import ExportForm
@@ -59,5 +62,7 @@ def job_download(request, job_id):
     job = _own_job(request, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.record.filename,
+    with job.file.open("rb") as stored:
+        content = cipher().decrypt(stored.read())
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=job.record.filename,
                         content_type="application/zip")  # fmt: skip
