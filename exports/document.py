@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from appeals.enums import Forum, InterimMeasures, StepType
 from appeals.models import Appeal
-from cases.enums import Consent, Sensitivity, Status
+from cases.enums import Consent, Sensitivity, Status, Verification
 from cases.fuzzydate import FuzzyDate
 from cases.models import CaseMembership, StatusChange
 from cases.timeline import build_timeline
@@ -31,12 +31,13 @@ from exports.levels import (
 
 # Statuses whose place says where a person is now.
 WHEREABOUTS_STATUSES = {Status.IN_HIDING, Status.RELOCATED_IN_COUNTRY, Status.RELOCATED_ABROAD, Status.ASYLUM_GRANTED}
-# Control characters (pasted from word processors) that PDF and Word files cannot hold.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters (pasted from word processors) that PDF and Word files cannot hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean(value):
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+    # A space, not nothing: the words on either side stay apart.
+    return _CONTROL.sub(" ", value) if isinstance(value, str) else value
 
 
 class ExportRefused(Exception):
@@ -121,11 +122,15 @@ def _people(case, level, user) -> list[dict]:
     may_see_identity = level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
     verifications = EVENT_VERIFICATIONS[level]
     # Each person's status as this case records it (not another case's), at what this level may state.
+    # Established reports first, as cases.services.refresh_current_status does for the app.
     changes = StatusChange.objects.filter(case=case).order_by("-date_end", "-date_start", "-created_at")
-    latest = {}
+    established, reported = {}, {}
     for change in changes:
         if verifications is None or change.verification in verifications:
-            latest.setdefault(change.person_id, change)
+            reported.setdefault(change.person_id, change)
+            if change.verification in (Verification.CONFIRMED, Verification.CREDIBLE):
+                established.setdefault(change.person_id, change)
+    latest = {**reported, **established}
     rows = []
     memberships = (
         CaseMembership.objects.filter(case=case).select_related("person__identity").order_by("person__codename")
@@ -206,8 +211,9 @@ def _appeals(case) -> list[dict]:
     rows = []
     for appeal in Appeal.objects.filter(case=case).order_by("filed_on", "created_at"):
         rows.append({
-            "forum": str(Forum(appeal.forum).label), "kind": appeal.get_kind_display(), "reference": appeal.reference,
-            "title": clean(appeal.title), "filed_on": str(FuzzyDate.exact(appeal.filed_on)) if appeal.filed_on else "",
+            "forum": str(Forum(appeal.forum).label), "kind": appeal.get_kind_display(),
+            "reference": clean(appeal.reference), "title": clean(appeal.title),
+            "filed_on": str(FuzzyDate.exact(appeal.filed_on)) if appeal.filed_on else "",
             "stage": str(StepType(appeal.current_stage).label) if appeal.current_stage else "",
             "interim_measures": str(InterimMeasures(appeal.interim_measures).label) if appeal.interim_measures else "",
         })  # fmt: skip

@@ -89,7 +89,8 @@ def test_each_level_shows_what_it_allows_and_nothing_more(alice_client, canary_c
     response = _export(alice_client, canary_case, level, fmt)
 
     assert response.status_code == 200
-    text = extract(response.content, fmt)
+    # Whitespace out: a PDF may break a marker across lines, and an absent marker must really be absent.
+    text = "".join(extract(response.content, fmt).split())
     for canary, lowest in CANARIES.items():
         allowed = ORDER.index(Level(level)) <= ORDER.index(lowest)
         if fmt == Format.CSV and canary in NOT_IN_TIMELINE_ROWS:
