@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import iuliia
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
@@ -153,6 +153,10 @@ class Command(BaseCommand):
         self._bulk(Deadline, deadlines, user)
 
     def _derive(self):
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner takes the just-filled tables for empty ones.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # As cases.services.refresh_current_status: the latest established report, else the latest of any.
         latest = StatusChange.objects.filter(person=OuterRef("pk")).order_by("-date_end", "-date_start", "-created_at")
         established = latest.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
