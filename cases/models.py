@@ -169,13 +169,14 @@ class PersonQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        by_codename = Q(codename__iexact=query) | Q(codename__icontains=query)
-        per_token = query_filters = search.query_digests(query)
-        if not query_filters:
+        by_codename = Q(codename__icontains=query)
+        per_token = search.query_digests(query)
+        if not per_token:
             return self.filter(by_codename)
+        # "id IN (people having this token)" per token: one hashed lookup each, not a probe per row.
         by_name = Q()
         for digests in per_token:
-            by_name &= Q(Exists(NameKey.objects.filter(person=OuterRef("pk"), digest__in=digests)))
+            by_name &= Q(pk__in=NameKey.objects.filter(digest__in=digests).values("person_id"))
         return self.filter(by_codename | by_name)
 
 
@@ -332,15 +333,14 @@ class CaseQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        people = Person.objects.matching(query)
         from appeals.models import Appeal
 
-        by_reference = Appeal.objects.filter(case=OuterRef("pk"), reference__icontains=query)
+        people = Person.objects.matching(query).values("pk")
         return self.filter(
             Q(reference__iexact=query)
             | Q(title__icontains=query)
-            | Q(Exists(CaseMembership.objects.filter(case=OuterRef("pk"), person__in=people)))
-            | Q(Exists(by_reference))
+            | Q(pk__in=CaseMembership.objects.filter(person__in=people).values("case_id"))
+            | Q(pk__in=Appeal.objects.filter(reference__icontains=query).values("case_id"))
         )
 
 
