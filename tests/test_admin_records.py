@@ -1,6 +1,6 @@
 """Staff logging updates in the admin: what they see after each submission, and what is stored."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,7 +11,14 @@ from cases.fuzzydate import FuzzyDate
 from cases.models import Case, Person, StatusChange
 from cases.services import save_record
 from tests.admin_forms import appeal_form, case_form, formset
-from tests.factories import AppealFactory, MembershipFactory
+from tests.factories import (
+    AppealFactory,
+    AppealStepFactory,
+    CaseFactory,
+    DeadlineFactory,
+    MembershipFactory,
+    StatusChangeFactory,
+)
 
 CASE_ADD = "/admin/cases/case/add/"
 
@@ -225,3 +232,21 @@ def test_admin_editor_cannot_drop_themselves_from_the_case_team(alice_client, al
 
     assert "Keep yourself on the case team" in response.content.decode()
     assert set(case.team.all()) == {alice, bob}
+
+
+def test_case_list_filters_by_status_forum_stage_and_overdue_deadline(alice_client, alice, case):
+    quiet = CaseFactory(title="Quiet case", team=[alice])
+    StatusChangeFactory(case=case, status=Status.DISAPPEARED)
+    appeal = AppealFactory(case=case)
+    AppealStepFactory(appeal=appeal, step_type="communicated", when="2022")
+    DeadlineFactory(appeal=appeal, due_on=date(2021, 2, 12))
+    assert Case.objects.count() == 2
+
+    def listed(query):
+        return [c.title for c in alice_client.get(f"/admin/cases/case/?{query}").context["cl"].result_list]
+
+    assert listed("status=disappeared") == [case.title]
+    assert listed("forum=ecthr") == [case.title]
+    assert listed("stage=communicated") == [case.title]
+    assert listed("overdue=yes") == [case.title]
+    assert listed("overdue=no") == [quiet.title]
