@@ -28,7 +28,7 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	@echo "Open http://$(HOST):$(PORT)/ and log in with one of the accounts above."
 	@# The worker runs the background tasks (bulk exports) and stops with the server.
-	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; trap "kill $$WORKER" EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; trap "kill $$WORKER" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install chromium
