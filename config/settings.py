@@ -165,6 +165,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploaded evidence is never served from MEDIA_URL directly; see cases/views.py.
 MEDIA_URL = "/media-not-served/"
 SOURCE_FILE_MAX_BYTES = env_int("SOURCE_FILE_MAX_BYTES", 20 * 1024 * 1024)
+# A bulk export ZIP is a copy of many identities: it is deleted this long after the export was asked for.
+EXPORT_DOWNLOAD_HOURS = env_int("EXPORT_DOWNLOAD_HOURS", 24, minimum=1)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:case_list"

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +42,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Exporting")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired: the ZIP was deleted")
 
 
 class ExportJob(models.Model):
@@ -66,3 +68,7 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"bulk export {self.pk}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(hours=settings.EXPORT_DOWNLOAD_HOURS)

@@ -10,7 +10,9 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
@@ -87,9 +89,37 @@ def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str) -> 
     return job
 
 
+def delete_expired_downloads() -> int:
+    """Delete the ZIPs of bulk exports past their download window; their export records stay."""
+    cutoff = timezone.now() - timedelta(hours=settings.EXPORT_DOWNLOAD_HOURS)
+    expired = 0
+    for job in ExportJob.objects.filter(status=JobStatus.DONE, created_at__lte=cutoff):
+        job.file.delete(save=False)
+        job.status = JobStatus.EXPIRED
+        job.save(update_fields=["file", "status"])
+        expired += 1
+    return expired
+
+
+def reencrypt_downloads() -> int:
+    """Re-encrypt stored ZIPs with the first key of FIELD_ENCRYPTION_KEYS, as rotation does for fields."""
+    rotated = 0
+    for job in ExportJob.objects.filter(status=JobStatus.DONE).exclude(file=""):
+        with job.file.open("rb") as stored:
+            token = stored.read()
+        old_name = job.file.name
+        job.file.save(f"{job.pk.hex}.zip.enc", ContentFile(cipher().rotate(token)), save=False)
+        job.save(update_fields=["file"])
+        # The old copy goes only once the database points at the new one for good.
+        transaction.on_commit(lambda name=old_name, storage=job.file.storage: storage.delete(name))
+        rotated += 1
+    return rotated
+
+
 @task()
 def run_bulk_export(job_id: str) -> None:
     """One ZIP of every case of the job; cases refused for consent are listed, not exported."""
+    delete_expired_downloads()
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     cases = Case.objects.visible_to(job.user).filter(pk__in=job.case_ids).order_by("reference")

@@ -14,7 +14,7 @@ from cases.models import Case
 from exports.document import ExportRefused
 from exports.forms import ExportForm
 from exports.models import ExportJob, JobStatus
-from exports.services import export_case
+from exports.services import delete_expired_downloads, export_case
 
 
 @never_cache
@@ -49,6 +49,7 @@ def _own_job(request, job_id) -> ExportJob:
 @login_required
 @require_GET
 def job_status(request, job_id):
+    delete_expired_downloads()
     job = _own_job(request, job_id)
     return render(
         request, "exports/job.html", {"job": job, "running": job.status in {JobStatus.QUEUED, JobStatus.RUNNING}}
@@ -59,6 +60,7 @@ def job_status(request, job_id):
 @login_required
 @require_GET
 def job_download(request, job_id):
+    delete_expired_downloads()
     job = _own_job(request, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404

@@ -1,6 +1,9 @@
 """Names found in any script: Исаев, Isaev and Isayev are the same person."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from cases.enums import Script
@@ -68,3 +71,12 @@ def test_admin_search_finds_the_case_by_a_name_variant(client, alice, case):
 
     assert list(found) == [case]
     assert list(not_found) == []
+
+
+def test_name_index_is_rebuilt_under_a_new_search_key(isaev, settings):
+    settings.NAME_SEARCH_KEY = "a-new-name-search-key-of-enough-length"
+    assert list(Person.objects.matching("Isayev")) == []
+
+    call_command("rebuild_name_index", stdout=io.StringIO())
+
+    assert list(Person.objects.matching("Isayev")) == [isaev]

@@ -3,10 +3,13 @@
 import hashlib
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 
-from exports.models import ExportJob
+from exports.models import ExportJob, ExportRecord
 from exports.services import start_bulk_export
 from tests.factories import CaseFactory
 
@@ -61,6 +64,63 @@ def test_bulk_export_left_on_the_server_reveals_no_identity(
     stored = [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
 
     assert [path.name for path in stored if "Canaryname" in _zip_text(path.read_bytes())] == []
+
+
+def _stored_files(settings) -> list:
+    return [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+
+
+def test_bulk_export_zip_is_deleted_when_its_download_window_ends(
+    alice, case, immediate_tasks, django_capture_on_commit_callbacks, client, settings
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="json", purpose="Archive")
+    assert "deleted from the server on" in client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    assert len(_stored_files(settings)) == 1
+
+    ExportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(hours=24, minutes=1))
+    page = client.get(f"/exports/jobs/{job.pk}/").content.decode()
+
+    assert "The ZIP was deleted when its download window ended" in page
+    assert client.get(f"/exports/jobs/{job.pk}/download/").status_code == 404
+    assert _stored_files(settings) == []
+    job.refresh_from_db()
+    assert (job.status, ExportRecord.objects.filter(pk=job.record_id).count()) == ("expired", 1)
+
+
+def test_expired_exports_command_deletes_only_what_is_past_its_window(
+    alice, case, immediate_tasks, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="csv", purpose="Old")
+        fresh = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="csv", purpose="Fresh")
+    ExportJob.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(hours=25))
+
+    call_command("delete_expired_exports", stdout=io.StringIO())
+
+    assert {job.purpose: job.status for job in ExportJob.objects.all()} == {"Old": "expired", "Fresh": "done"}
+    fresh_file = ExportJob.objects.get(pk=fresh.pk).file.name
+    assert [path.name for path in _stored_files(settings)] == [fresh_file.split("/")[-1]]
+
+
+def test_bulk_export_still_downloads_after_key_rotation(
+    alice, case, immediate_tasks, django_capture_on_commit_callbacks, client, settings
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="json", purpose="Archive")
+    old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_encryption_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+
+    job.refresh_from_db()
+    archive = _zip_of(client, job)
+    assert hashlib.sha256(archive).hexdigest() == job.record.sha256
+    assert len(_stored_files(settings)) == 1
 
 
 def _zip_text(content: bytes) -> str:

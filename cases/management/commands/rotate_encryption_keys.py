@@ -3,11 +3,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.crypto import EncryptedTextField
+from exports.services import reencrypt_downloads
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value, history included, with the first key of FIELD_ENCRYPTION_KEYS. "
+        "Re-encrypt every encrypted value, history included, and every stored bulk export, with the first key of "
+        "FIELD_ENCRYPTION_KEYS. "
         "Run it after putting a new key first; then the old keys can be removed."
     )
 
@@ -23,4 +25,7 @@ class Command(BaseCommand):
                 for row in model._base_manager.values(pk, *fields).iterator():
                     model._base_manager.filter(**{pk: row.pop(pk)}).update(**row)
                     total += 1
-        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} rows with the current key."))
+            downloads = reencrypt_downloads()
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-encrypted {total} rows and {downloads} bulk export files with the current key.")
+        )
