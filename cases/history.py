@@ -10,6 +10,7 @@ import contextvars
 from contextlib import contextmanager
 
 from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_field_name
 
 _attribution: contextvars.ContextVar = contextvars.ContextVar("history_attribution", default=None)
 
@@ -36,3 +37,14 @@ class AuditedHistory(HistoricalRecords):
         if context and not hasattr(instance, "_history_user"):
             return context[0]
         return super().get_history_user(instance)
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        # simple-history reads each link joined to both of its related rows; the snapshot needs only the keys.
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            through_model = getattr(instance, field.name).through
+            attnames = [f.attname for f in through_model._meta.fields]
+            links = through_model.objects.filter(**{get_m2m_field_name(field): instance}).values_list(*attnames)
+            m2m_history_model.objects.bulk_create(
+                m2m_history_model(history=history_instance, **dict(zip(attnames, link, strict=True))) for link in links
+            )
