@@ -2,7 +2,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from cases.models import (
     Source,
     StatusChange,
     is_administrator,
+    matching_person_ids,
 )
 from exports.admin import export_selected
 
@@ -171,8 +172,8 @@ class MatchingSearchMixin:
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        # Filtering by the matches keeps the list's own ordering and annotations.
-        return queryset.filter(pk__in=self.model.objects.matching(search_term).values("pk")), False
+        # Filtering by the matches keeps the list's own scoping, ordering and annotations.
+        return queryset.matching(search_term), False
 
 
 @admin.register(Person)
@@ -316,7 +317,7 @@ class StatusChangeAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            results = results | queryset.filter(person__in=Person.objects.matching(search_term))
+            results = results | queryset.filter(person__in=matching_person_ids(search_term))
         return results, duplicates
 
 
@@ -373,7 +374,7 @@ class NameVariantAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(Q(person__in=Person.objects.matching(search_term))), False
+        return queryset.filter(person__in=matching_person_ids(search_term)), False
 
 
 @admin.register(PersonIdentity)

@@ -169,15 +169,23 @@ class PersonQuerySet(models.QuerySet):
         query = query.strip()
         if not query:
             return self
-        by_codename = Q(codename__icontains=query)
-        per_token = search.query_digests(query)
-        if not per_token:
-            return self.filter(by_codename)
-        # "id IN (people having this token)" per token: one hashed lookup each, not a probe per row.
-        by_name = Q()
-        for digests in per_token:
-            by_name &= Q(pk__in=NameKey.objects.filter(digest__in=digests).values("person_id"))
-        return self.filter(by_codename | by_name)
+        return self.filter(pk__in=matching_person_ids(query))
+
+
+def matching_person_ids(query: str):
+    """A subquery of the ids of people matching ``query``, each branch answerable from an index.
+
+    A union rather than an OR: the codename (trigram index on PostgreSQL) and each typed word's
+    name hashes (an index on the digest) are looked up apart, not probed row by row.
+    """
+    by_codename = Person._base_manager.filter(codename__icontains=query).values("pk")
+    per_token = search.query_digests(query)
+    if not per_token:
+        return by_codename
+    by_name = NameKey.objects.filter(digest__in=per_token[0]).values("person_id")
+    for digests in per_token[1:]:
+        by_name = by_name.filter(person_id__in=NameKey.objects.filter(digest__in=digests).values("person_id"))
+    return by_codename.union(by_name)
 
 
 class Person(Record):
@@ -335,13 +343,10 @@ class CaseQuerySet(models.QuerySet):
             return self
         from appeals.models import Appeal
 
-        people = Person.objects.matching(query).values("pk")
-        return self.filter(
-            Q(reference__iexact=query)
-            | Q(title__icontains=query)
-            | Q(pk__in=CaseMembership.objects.filter(person__in=people).values("case_id"))
-            | Q(pk__in=Appeal.objects.filter(reference__icontains=query).values("case_id"))
-        )
+        by_case = Case._base_manager.filter(Q(reference__iexact=query) | Q(title__icontains=query)).values("pk")
+        by_person = CaseMembership._base_manager.filter(person__in=matching_person_ids(query)).values("case_id")
+        by_appeal = Appeal._base_manager.filter(reference__icontains=query).values("case_id")
+        return self.filter(pk__in=by_case.union(by_person, by_appeal))
 
 
 class Case(Record):
