@@ -148,9 +148,9 @@ class AppealAdmin(AuditedAdmin):
             results = results | queryset.filter(case__in=Case.objects.matching(search_term))
         return results, duplicates
 
-    def history_querysets(self, appeal):
+    def history_querysets(self, request, appeal):
         return [
-            *super().history_querysets(appeal),
+            *super().history_querysets(request, appeal),
             AppealStep.history.filter(appeal_id=appeal.pk),
             Deadline.history.filter(appeal_id=appeal.pk),
             OfficialResponse.history.filter(appeal_id=appeal.pk),

@@ -11,7 +11,6 @@ from appeals.enums import Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
 from cases.admin_accountability import erase_identity_view
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
-from cases.audit_log import record_access
 from cases.enums import Status
 from cases.forms import FuzzyDateForm, ReasonForm, SourceFileForm, StatusChangeForm, StatusChangeInlineFormSet
 from cases.models import (
@@ -114,7 +113,23 @@ class PeopleStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Status.values:
-            return queryset.filter(people__current_status=self.value()).distinct()
+            # As the case itself records it, never another team's case about the same person.
+            return queryset.filter(memberships__current_status=self.value()).distinct()
+        return queryset
+
+
+class SeenStatusFilter(admin.SimpleListFilter):
+    """A person's current status from the cases the user may see (``with_status_seen_by``)."""
+
+    title = _("current status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.filter(seen_status=self.value())
         return queryset
 
 
@@ -178,9 +193,8 @@ class MatchingSearchMixin:
 
 @admin.register(Person)
 class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
-    list_display = ["codename", "sensitivity", "current_status", "status_since", "consent_publicity"]
-    list_filter = ["current_status", "sensitivity", "consent_publicity", "consent_partner_sharing"]
-    list_select_related = ["latest_status_change"]
+    list_display = ["codename", "sensitivity", "status", "status_since", "consent_publicity"]
+    list_filter = [SeenStatusFilter, "sensitivity", "consent_publicity", "consent_partner_sharing"]
     inlines = [PersonIdentityInline, NameVariantInline, MembershipOfPersonInline]
     fieldsets = [
         (None, {"fields": ["codename", "sensitivity"]}),
@@ -212,23 +226,31 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         extra_context = {**(extra_context or {}), "may_erase": is_administrator(request.user)}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description=_("since"), ordering="latest_status_change__date_start")
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status_seen_by(request.user)
+
+    @admin.display(description=_("current status"), ordering="seen_status")
+    def status(self, person):
+        return person.get_seen_status_display() or "—"
+
+    @admin.display(description=_("since"), ordering="seen_since_start")
     def status_since(self, person):
-        change = person.latest_status_change
-        return str(change.when) if change else "—"
+        return str(person.seen_since or "—")
 
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        record_access(request, AccessAction.VIEW_IDENTITY, person=response.context_data["object"], detail="history")
-        return response
-
-    def history_querysets(self, person):
+    def history_querysets(self, request, person):
+        # A person may be in cases of other teams: only what was recorded in cases this user may see.
+        visible_cases = Case.objects.visible_to(request.user).values("pk")
+        identity = []
+        if request.user.has_perm("cases.view_personidentity"):
+            identity = [
+                PersonIdentity.history.filter(person_id=person.pk),
+                NameVariant.history.filter(person_id=person.pk),
+            ]
         return [
-            *super().history_querysets(person),
-            PersonIdentity.history.filter(person_id=person.pk),
-            NameVariant.history.filter(person_id=person.pk),
-            CaseMembership.history.filter(person_id=person.pk),
-            StatusChange.history.filter(person_id=person.pk),
+            *super().history_querysets(request, person),
+            *identity,
+            CaseMembership.history.filter(person_id=person.pk, case_id__in=visible_cases),
+            StatusChange.history.filter(person_id=person.pk, case_id__in=visible_cases),
         ]
 
 
@@ -269,15 +291,13 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
         form.editing_user = request.user
         return form
 
-    read_access = AccessAction.VIEW_CASE
-
     def get_changeform_initial_data(self, request):
         return {"team": [request.user.pk], **super().get_changeform_initial_data(request)}
 
-    def history_querysets(self, case):
+    def history_querysets(self, request, case):
         appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")
         return [
-            *super().history_querysets(case),
+            *super().history_querysets(request, case),
             CaseMembership.history.filter(case_id=case.pk),
             StatusChange.history.filter(case_id=case.pk),
             Source.history.filter(case_id=case.pk),
@@ -370,6 +390,7 @@ class NameVariantAdmin(AuditedAdmin):
     autocomplete_fields = ["person"]
     fields = ["person", "name", "script", "scheme", "source_note"]
     search_fields = ["person__codename"]
+    read_access = AccessAction.VIEW_IDENTITY
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from cases.audit import history_entries
 from cases.audit_log import record_access
 from cases.forms import ReasonForm, VersionedForm
-from cases.models import Case, is_administrator
+from cases.models import AccessAction, Case, Person, is_administrator
 from cases.restore import deleted_rows, restore
 from cases.services import delete_record, save_record
 
@@ -29,10 +29,13 @@ def _scoped(model, user):
 
 
 def _access_subject(record) -> dict:
-    """What an access record names: the case, or the person, never more than an identifier."""
+    """What an access record names: the case and the person a record belongs to, by identifier only."""
     if isinstance(record, Case):
         return {"case": record}
-    return {"person": getattr(record, "person", record)}
+    if isinstance(record, Person):
+        return {"person": record}
+    case = getattr(record, "case", None) or getattr(getattr(record, "appeal", None), "case", None)
+    return {"case": case, "person": getattr(record, "person", None)}
 
 
 class ScopedFormfieldsMixin:
@@ -92,8 +95,8 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     object_history_template = "admin/audited/object_history.html"
     list_per_page = 50
 
-    # Reading this record in the admin is logged as this action (cases.models.AccessAction), if set.
-    read_access = None
+    # Reading a record or its history in the admin is logged as this action (cases.models.AccessAction).
+    read_access = AccessAction.VIEW_CASE
 
     # --- what this user may see ---
 
@@ -103,7 +106,7 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         record = getattr(response, "context_data", {}).get("original")
-        if self.read_access and request.method == "GET" and record is not None:
+        if request.method == "GET" and record is not None:
             record_access(request, self.read_access, detail="admin", **_access_subject(record))
         return response
 
@@ -168,8 +171,8 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
 
     # --- history: who changed what, when and why, including the record's parts ---
 
-    def history_querysets(self, obj):
-        """Historical rows shown on this record's history page; admins add their parts."""
+    def history_querysets(self, request, obj):
+        """Historical rows shown on this record's history page; admins add their parts the user may see."""
         return [self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})]
 
     def history_view(self, request, object_id, extra_context=None):
@@ -184,10 +187,11 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
             "subtitle": None,
             "object": obj,
             "opts": self.model._meta,
-            "entries": history_entries(self.history_querysets(obj)),
+            "entries": history_entries(self.history_querysets(request, obj)),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
+        record_access(request, self.read_access, detail="admin history", **_access_subject(obj))
         return TemplateResponse(request, self.object_history_template, context)
 
     # --- deleted records, findable and restorable by administrators ---

@@ -35,13 +35,13 @@ class CaseFilterForm(forms.Form):
         if data["q"]:
             cases = cases.matching(data["q"])
         people = CaseMembership.objects.filter(case=OuterRef("pk"))
+        # Each person's status as this case records it: never what another team's case says.
         if data["status"]:
-            cases = cases.filter(Exists(people.filter(person__current_status=data["status"])))
+            cases = cases.filter(Exists(people.filter(current_status=data["status"])))
         if data["whereabouts_unknown"]:
-            cases = cases.filter(Exists(people.filter(person__current_status=Status.DISAPPEARED)))
+            cases = cases.filter(Exists(people.filter(current_status=Status.DISAPPEARED)))
         if data["verification"]:
-            verified = people.filter(person__latest_status_change__verification=data["verification"])
-            cases = cases.filter(Exists(verified))
+            cases = cases.filter(Exists(people.filter(latest_status_change__verification=data["verification"])))
         if data["forum"]:
             cases = cases.filter(Exists(Appeal.objects.filter(case=OuterRef("pk"), forum=data["forum"])))
         if data["region"]:

@@ -6,7 +6,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,16 @@ from cases.history import AuditedHistory
 ADMINISTRATORS = "Administrators"
 STAFF_EDITORS = "Staff editors"
 ADVOCATES = "Advocates"
+
+# A person's current status is their latest confirmed or credible report, by the latest possible date.
+# An unverified or disputed one (an anonymous message that someone escaped) stays on the timeline but
+# does not overwrite what is better established; it counts only while nothing better is known.
+LATEST_REPORT_FIRST = (
+    models.Case(models.When(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE], then=0), default=1),
+    "-date_end",
+    "-date_start",
+    "-created_at",
+)
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODEWORDS = [
@@ -162,7 +173,34 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         visible_cases = Case.objects.visible_to(user)
         in_visible_case = CaseMembership.objects.filter(person=OuterRef("pk"), case__in=visible_cases)
-        return self.filter(Exists(in_visible_case) | Q(created_by=user))
+        # Whoever records someone new sees them until they join a case; from then on only the case
+        # teams do, so a user taken off the team loses them too.
+        in_no_case = ~Exists(CaseMembership.objects.filter(person=OuterRef("pk")))
+        return self.filter(Exists(in_visible_case) | (Q(created_by=user) & in_no_case))
+
+    def with_status_seen_by(self, user):
+        """Each person's current status and since when, from the cases this user may see only.
+
+        Adds ``seen_status`` and the date of the report it comes from (see ``Person.seen_since``):
+        another team's case must not show through a shared person. Administrators see every case,
+        so they read the stored status.
+        """
+        if is_administrator(user):
+            return self.annotate(
+                seen_status=F("current_status"),
+                seen_since_start=F("latest_status_change__date_start"),
+                seen_since_end=F("latest_status_change__date_end"),
+                seen_since_precision=F("latest_status_change__date_precision"),
+            )
+        reports = StatusChange.objects.filter(person=OuterRef("pk"), case__in=Case.objects.visible_to(user)).order_by(
+            *LATEST_REPORT_FIRST
+        )
+        return self.annotate(
+            seen_status=Coalesce(Subquery(reports.values("status")[:1]), Value("")),
+            seen_since_start=Subquery(reports.values("date_start")[:1]),
+            seen_since_end=Subquery(reports.values("date_end")[:1]),
+            seen_since_precision=Subquery(reports.values("date_precision")[:1]),
+        )
 
     def matching(self, query: str):
         """People with a name in any script or spelling matching every word typed, or the codename."""
@@ -232,6 +270,16 @@ class Person(Record):
 
     def __str__(self):
         return self.codename
+
+    @property
+    def seen_since(self) -> FuzzyDate | None:
+        """The date of the status shown, on a person from ``with_status_seen_by``."""
+        if getattr(self, "seen_since_start", None) is None:
+            return None
+        return FuzzyDate(self.seen_since_start, self.seen_since_end, self.seen_since_precision)
+
+    def get_seen_status_display(self) -> str:
+        return Status(self.seen_status).label if self.seen_status else ""
 
     def clean(self):
         super().clean()
@@ -392,8 +440,16 @@ class CaseMembership(Record):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The person's status as this case records it, kept by cases.services: a case page shows what its
+    # own team knows, never what another team's case says about the same person.
+    current_status = models.CharField(
+        _("current status"), max_length=32, choices=Status.choices, blank=True, editable=False, db_index=True
+    )
+    latest_status_change = models.ForeignKey(
+        "StatusChange", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    history = AuditedHistory()
+    history = AuditedHistory(excluded_fields=["current_status", "latest_status_change"])
     objects = scoped_manager("case")
 
     class Meta:

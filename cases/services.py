@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import uploads
-from cases.enums import Verification
 from cases.fuzzydate import FuzzyDate
 from cases.history import attributed
 from cases.models import (
+    LATEST_REPORT_FIRST,
     Case,
     CaseMembership,
     IdentityErasure,
@@ -165,22 +165,31 @@ def _creator_joins_team(case: Case, *, adding: bool, by):
 @after_save(StatusChange)
 @after_delete(StatusChange)
 def _refresh_status(change: StatusChange, **_ignored):
-    refresh_current_status(change.person_id)
+    people = {change.person_id}
+    if change.pk is not None:
+        # An edit may have moved the report to another person or case: whoever it was the status of before.
+        people.update(CaseMembership.objects.filter(latest_status_change=change.pk).values_list("person_id", flat=True))
+    for person_id in people:
+        refresh_current_status(person_id)
+
+
+@after_save(CaseMembership)
+def _refresh_membership_status(membership: CaseMembership, **_ignored):
+    refresh_current_status(membership.person_id)
 
 
 def refresh_current_status(person_id) -> None:
-    """A person's current status is their latest confirmed or credible status, by the latest possible date.
-
-    An unverified or disputed report (an anonymous message that someone escaped)
-    stays on the timeline but does not overwrite what is better established; it
-    counts only while nothing better is known.
-    """
-    changes = StatusChange.objects.filter(person_id=person_id).order_by("-date_end", "-date_start", "-created_at")
-    established = changes.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
-    latest = established.only("id", "status").first() or changes.only("id", "status").first()
+    """A person's current status overall (for administrators) and as each of their cases records it."""
+    reports = StatusChange.objects.filter(person_id=person_id).order_by(*LATEST_REPORT_FIRST).only("id", "status")
+    latest = reports.first()
     Person.objects.filter(pk=person_id).update(
         current_status=latest.status if latest else "", latest_status_change=latest
     )
+    for membership_id, case_id in CaseMembership.objects.filter(person_id=person_id).values_list("pk", "case_id"):
+        latest = reports.filter(case_id=case_id).first()
+        CaseMembership.objects.filter(pk=membership_id).update(
+            current_status=latest.status if latest else "", latest_status_change=latest
+        )
 
 
 @after_save(NameVariant)

@@ -30,7 +30,7 @@ def home(request):
 
 
 def _people_prefetch():
-    memberships = CaseMembership.objects.select_related("person__identity", "person__latest_status_change").order_by(
+    memberships = CaseMembership.objects.select_related("person__identity", "latest_status_change").order_by(
         "person__codename"
     )
     return Prefetch("memberships", queryset=memberships)
@@ -73,7 +73,8 @@ def case_list(request):
         case.overdue_total = overdue.get(case.pk, 0)
         case.people_rows = [
             {"person": m.person, "label": person_label(m.person), "role": m.get_role_display(),
-             "since": m.person.latest_status_change.when if m.person.latest_status_change else None}
+             "status": m.current_status, "status_label": m.get_current_status_display(),
+             "since": m.latest_status_change.when if m.latest_status_change else None}
             for m in case.memberships.all()
         ]  # fmt: skip
     query = request.GET.copy()
@@ -122,7 +123,8 @@ def case_timeline(request, case_id):
 @require_GET
 def person_detail(request, person_id):
     person = get_object_or_404(
-        Person.objects.visible_to(request.user).select_related("identity", "latest_status_change"), pk=person_id
+        Person.objects.visible_to(request.user).with_status_seen_by(request.user).select_related("identity"),
+        pk=person_id,
     )
     visible_cases = Case.objects.visible_to(request.user)
     memberships = person.memberships.filter(case__in=visible_cases).select_related("case")

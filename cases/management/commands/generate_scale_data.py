@@ -152,18 +152,23 @@ class Command(BaseCommand):
         self._bulk(AppealStep, steps, user)
         self._bulk(Deadline, deadlines, user)
 
+    def _derive_status(self, model, **reports_of):
+        latest = StatusChange.objects.filter(**reports_of).order_by("-date_end", "-date_start", "-created_at")
+        established = latest.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
+        model.objects.update(
+            latest_status_change=Coalesce(Subquery(established.values("pk")[:1]), Subquery(latest.values("pk")[:1]))
+        )
+        status = StatusChange.objects.filter(pk=OuterRef("latest_status_change")).values("status")[:1]
+        model.objects.filter(latest_status_change__isnull=False).update(current_status=Subquery(status))
+
     def _derive(self):
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner takes the just-filled tables for empty ones.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        # As cases.services.refresh_current_status: the latest established report, else the latest of any.
-        latest = StatusChange.objects.filter(person=OuterRef("pk")).order_by("-date_end", "-date_start", "-created_at")
-        established = latest.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
-        Person.objects.update(
-            latest_status_change=Coalesce(Subquery(established.values("pk")[:1]), Subquery(latest.values("pk")[:1]))
-        )
-        status = StatusChange.objects.filter(pk=OuterRef("latest_status_change")).values("status")[:1]
-        Person.objects.filter(latest_status_change__isnull=False).update(current_status=Subquery(status))
+        # As cases.services.refresh_current_status: the latest established report, else the latest of any;
+        # for each person overall, and for each person as each of their cases records it.
+        self._derive_status(Person, person=OuterRef("pk"))
+        self._derive_status(CaseMembership, person=OuterRef("person"), case=OuterRef("case"))
         last_step = AppealStep.objects.filter(appeal=OuterRef("pk")).order_by("-date_start", "-created_at")
         Appeal.objects.update(current_stage=Subquery(last_step.values("step_type")[:1]))

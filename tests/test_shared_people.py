@@ -1,0 +1,131 @@
+"""A person in the cases of two teams: each team sees its own case's facts, never the other's.
+
+Charlie's team holds case A; alice's team holds case B, which Charlie may not see. The same person is in
+both, and case B knows where they went.
+"""
+
+import pytest
+
+from cases.enums import Status
+from cases.models import AccessRecord, NameVariant
+from cases.services import add_person, add_to_case, save_record
+from tests.factories import CaseFactory, MembershipFactory, StatusChangeFactory
+
+# "Relocated abroad" itself is among every status filter's choices: the status shown is what must not be.
+HIDDEN_FACTS = ["HIDDENPLACE", "HIDDENDESCRIPTION", "HIDDENNOTE", "3 Mar 2023", "status-relocated_abroad",
+                'field-status">Relocated abroad', "<strong>Relocated abroad"]  # fmt: skip
+
+
+@pytest.fixture
+def shared(alice, charlie):
+    case_a = CaseFactory(title="Case A", team=[charlie])
+    case_b = CaseFactory(title="Case B", team=[alice])
+    person = MembershipFactory(case=case_a).person
+    MembershipFactory(case=case_b, person=person, note="HIDDENNOTE")
+    StatusChangeFactory(case=case_a, person=person, status=Status.DETAINED, when="1 Feb 2023")
+    StatusChangeFactory(case=case_b, person=person, status=Status.RELOCATED_ABROAD, when="3 Mar 2023",
+                        place="HIDDENPLACE", description="HIDDENDESCRIPTION")  # fmt: skip
+    return case_a, case_b, person
+
+
+@pytest.mark.parametrize(
+    "url", ["/cases/", "/people/{person}/", "/admin/cases/person/", "/admin/cases/person/{person}/history/"]
+)
+def test_status_recorded_in_a_hidden_case_does_not_show(client, charlie, shared, url):
+    case_a, case_b, person = shared
+    client.force_login(charlie)
+
+    page = client.get(url.format(person=person.pk)).content.decode()
+
+    assert [fact for fact in HIDDEN_FACTS if fact in page] == []
+    assert case_b.reference not in page
+    assert "Detained (acknowledged)" in page or "history" in url
+
+
+def test_each_team_sees_the_status_its_own_case_records(client, alice, charlie, shared):
+    case_a, case_b, person = shared
+
+    client.force_login(charlie)
+    charlie_sees = client.get("/admin/cases/person/").content.decode()
+    client.force_login(alice)
+    alice_sees = client.get("/cases/").content.decode()
+
+    assert "Detained (acknowledged)" in charlie_sees and "1 Feb 2023" in charlie_sees
+    assert "Relocated abroad" in alice_sees and "since 3 Mar 2023" in alice_sees
+
+
+@pytest.mark.parametrize(
+    "url", ["/cases/?status=relocated_abroad", "/admin/cases/case/?status=relocated_abroad",
+            "/admin/cases/person/?status=relocated_abroad"],
+)  # fmt: skip
+def test_filtering_by_a_hidden_case_status_finds_nothing(client, charlie, shared, url):
+    case_a, case_b, person = shared
+    client.force_login(charlie)
+
+    page = client.get(url).content.decode()
+
+    assert case_a.reference not in page and person.codename not in page
+
+
+def test_the_person_history_shows_only_the_records_of_visible_cases(client, charlie, alice, shared):
+    case_a, case_b, person = shared
+
+    client.force_login(charlie)
+    charlie_sees = client.get(f"/admin/cases/person/{person.pk}/history/").content.decode()
+    client.force_login(alice)
+    alice_sees = client.get(f"/admin/cases/person/{person.pk}/history/").content.decode()
+
+    assert "HIDDENPLACE" not in charlie_sees and "Detained (acknowledged)" in charlie_sees
+    assert "HIDDENPLACE" in alice_sees
+
+
+def test_whoever_recorded_a_person_loses_them_when_off_the_team(client, alice, bob):
+    case = CaseFactory(team=[alice, bob])
+    person = add_person(by=alice, reason="Intake", identity={"legal_name": "Ivan Canarov"})
+    client.force_login(alice)
+    assert client.get(f"/people/{person.pk}/").status_code == 200  # before any case, their recorder sees them
+    add_to_case(by=alice, reason="Intake", case=case, person=person, role="victim")
+
+    case.team.remove(alice)
+    identity = person.identity
+    identity.current_whereabouts = "Safe flat CANARY"
+    save_record(identity, by=bob, reason="Moved")
+
+    for url in [
+        f"/people/{person.pk}/",
+        f"/admin/cases/person/{person.pk}/change/",
+        f"/admin/cases/personidentity/{person.pk}/change/",
+        f"/admin/cases/person/{person.pk}/history/",
+    ]:
+        response = client.get(url)
+        assert response.status_code in {302, 404}, url  # the admin answers a missing record with a redirect
+        assert "CANARY" not in response.content.decode()
+
+
+def test_moving_a_report_to_another_case_moves_the_status_with_it(alice, shared):
+    case_a, case_b, person = shared
+    report = person.status_changes.get(case=case_b)
+
+    report.case = case_a
+    save_record(report, by=alice, reason="Filed under the wrong case", people_in_case={person.pk})
+
+    statuses = dict(person.memberships.values_list("case_id", "current_status"))
+    assert statuses == {case_a.pk: Status.RELOCATED_ABROAD, case_b.pk: ""}
+
+
+@pytest.mark.parametrize("page", ["namevariant", "case_history", "statuschange"])
+def test_every_admin_read_of_a_case_record_is_logged(alice_client, alice, case, page):
+    person = add_person(by=alice, reason="Intake", names=[("Ivan Canarov", "latin", "original")])
+    add_to_case(by=alice, reason="Intake", case=case, person=person, role="victim")
+    change = StatusChangeFactory(case=case, person=person)
+    url = {
+        "namevariant": f"/admin/cases/namevariant/{NameVariant.objects.get(person=person).pk}/change/",
+        "case_history": f"/admin/cases/case/{case.pk}/history/",
+        "statuschange": f"/admin/cases/statuschange/{change.pk}/change/",
+    }[page]
+
+    assert alice_client.get(url).status_code == 200
+
+    assert AccessRecord.objects.filter(username="alice", case_reference__in=[case.reference, ""]).exists()
+    logged = AccessRecord.objects.get()
+    assert (logged.case_reference or logged.person_codename) in {case.reference, person.codename}
