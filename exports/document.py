@@ -22,9 +22,9 @@ from exports.levels import (
     CASE_FIELDS,
     EVENT_FIELDS,
     EVENT_VERIFICATIONS,
+    NEEDS_SHARING_CONSENT,
     PERSON_FIELDS,
     REFUSED_PUBLICITY,
-    REQUIRED_CONSENT,
     SOURCE_TYPES,
     Level,
 )
@@ -68,13 +68,12 @@ class Document:
 def check_consent(case, level: str) -> None:
     """Refuse, naming codenames only, a level someone in the case did not consent to."""
     memberships = CaseMembership.objects.filter(case=case).select_related("person")
-    consent_field = REQUIRED_CONSENT[Level(level)]
-    if consent_field:
-        missing = sorted({m.person.codename for m in memberships if getattr(m.person, consent_field) != Consent.GIVEN})
+    if level in NEEDS_SHARING_CONSENT:
+        missing = sorted({m.person.codename for m in memberships if not _consented_to_sharing(m.person)})
         if missing:
             raise ExportRefused(
-                _("Not everyone in this case consented to sharing with partners: %(codenames)s. Record their consent "
-                  "first, or export for the internal team only.") % {"codenames": ", ".join(missing)}
+                _("Not everyone in this case consented to sharing outside the team: %(codenames)s. Record their "
+                  "consent first, or export for the internal team only.") % {"codenames": ", ".join(missing)}
             )  # fmt: skip
     if level == Level.PUBLIC:
         refused = sorted({m.person.codename for m in memberships if m.person.consent_publicity in REFUSED_PUBLICITY})
@@ -83,6 +82,10 @@ def check_consent(case, level: str) -> None:
                 _("%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
                   "public.") % {"codenames": ", ".join(refused)}
             )  # fmt: skip
+
+
+def _consented_to_sharing(person) -> bool:
+    return Consent.GIVEN in {person.consent_partner_sharing, person.consent_publicity}
 
 
 def _may_name(person, level, user) -> bool:

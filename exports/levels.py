@@ -49,7 +49,8 @@ SOURCE_TYPES = {
     Level.PARTNER: set(SourceType.values) - {SourceType.INTERNAL_NOTE},
     Level.PUBLIC: set(SourceType.values) - {SourceType.INTERNAL_NOTE, SourceType.WITNESS_STATEMENT},
 }
-# Which consent a level needs from every person in the case (None: the team's own use).
-REQUIRED_CONSENT = {Level.INTERNAL: None, Level.PARTNER: "consent_partner_sharing", Level.PUBLIC: None}
+# Leaving the team needs every person's consent to sharing with partners, or to publicity (which covers
+# it); a public document goes further, so it needs at least as much. The team's own use needs none.
+NEEDS_SHARING_CONSENT = {Level.PARTNER, Level.PUBLIC}
 # At public level nobody who refused or withdrew publicity appears, even by codename.
 REFUSED_PUBLICITY = {Consent.REFUSED, Consent.WITHDRAWN}

@@ -122,7 +122,7 @@ def test_level_without_consent_is_refused_with_a_message_and_nothing_written(ali
 
     assert response.status_code == 302
     page = alice_client.get(response["Location"]).content.decode()
-    assert f"Not everyone in this case consented to sharing with partners: {person.codename}" in page
+    assert f"Not everyone in this case consented to sharing outside the team: {person.codename}" in page
     assert not ExportRecord.objects.exists()
 
 

@@ -43,9 +43,26 @@ def test_public_export_names_only_who_consented_to_publicity(alice, case, export
     public = _member(case, alice, sensitivity=Sensitivity.PUBLIC, consent_publicity=Consent.GIVEN)
     public.identity.legal_name = "Maxim CanaryPublic"
     public.identity.save()
-    quiet = _member(case, alice, consent_publicity=Consent.NOT_ASKED)
+    quiet = _member(case, alice, consent_publicity=Consent.NOT_ASKED, consent_partner_sharing=Consent.GIVEN)
 
     text = readable_text(export(case, alice, "public").content, "pdf")
 
     assert "CanaryPublic" in text
     assert quiet.codename in text and "CanaryRefuser" not in text
+
+
+@pytest.mark.parametrize("level", ["partner", "public"])
+def test_a_case_leaves_the_team_only_with_everyone_s_consent_to_sharing(alice, case, export, level):
+    # A public document goes further than a partner one: it never needs less consent.
+    person = _member(case, alice, consent_publicity=Consent.NOT_ASKED, consent_partner_sharing=Consent.NOT_ASKED)
+
+    with pytest.raises(ExportRefused, match=f"consented to sharing outside the team: {person.codename}"):
+        export(case, alice, level)
+
+    assert not ExportRecord.objects.exists()
+
+
+def test_consent_to_publicity_covers_sharing_with_partners(alice, case, export):
+    _member(case, alice, consent_publicity=Consent.GIVEN, consent_partner_sharing=Consent.NOT_ASKED)
+
+    assert export(case, alice, "partner").record.level == "partner"
