@@ -127,6 +127,16 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
             return form.cleaned_data.get(REASON_FIELD, "")
         return request.POST.get(REASON_FIELD, "")
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            # The services refused after the forms passed (another editor saved first, or a rule that
+            # spans the record and its inlines). The admin's transaction is rolled back, so nothing of
+            # the submission is saved; say why instead of failing with a server error.
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         save_record(obj, by=request.user, reason=self._reason(request, form), validate=False)
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from cases.models import Case, StatusChange
-from cases.services import EditConflict, save_record
+from cases.admin import NameVariantAdmin
+from cases.models import Case, NameVariant, StatusChange
+from cases.services import EditConflict, add_person, add_to_case, save_record
 from tests.admin_forms import case_form, formset
 from tests.conftest import VerifiedClient
 from tests.factories import MembershipFactory, StatusChangeFactory
@@ -77,3 +78,28 @@ def test_service_refuses_a_save_based_on_an_old_version(alice, bob, case):
         save_record(stale, by=bob, reason="Second edit")
 
     assert Case.objects.get(pk=case.pk).title == "First"
+
+
+def test_a_save_losing_the_race_after_the_form_check_is_refused_with_a_message(alice, bob, case, monkeypatch):
+    person = add_person(by=alice, reason="Intake", names=[("Ivan Starov", "latin", "original")])
+    add_to_case(by=alice, reason="Intake", case=case, person=person, role="victim")
+    variant = NameVariant.objects.get(person=person)
+    saving = NameVariantAdmin.save_model
+
+    def bob_saves_first(self, request, obj, form, change):
+        # Bob's save lands between the check of Alice's form and the save of her record.
+        theirs = NameVariant.objects.get(pk=variant.pk)
+        theirs.name = "Ivan Novov"
+        save_record(theirs, by=bob, reason="Spelling from the judgment")
+        return saving(self, request, obj, form, change)
+
+    monkeypatch.setattr(NameVariantAdmin, "save_model", bob_saves_first)
+    alice_client = _client_for(alice)
+    url = f"/admin/cases/namevariant/{variant.pk}/change/"
+    response = alice_client.post(url, {
+        "person": str(person.pk), "name": "Ivan Alisov", "script": "latin", "scheme": "original", "source_note": "",
+        "change_reason": "Fix", "seen_version": str(variant.version)}, follow=True)  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Bob saved this record" in response.content.decode()  # the admin capitalises its messages
+    assert NameVariant.objects.get(pk=variant.pk).name == "Ivan Starov"  # the admin's transaction rolled back
