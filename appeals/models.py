@@ -34,7 +34,15 @@ class Appeal(Record):
     reference = models.CharField(
         _("reference number"), max_length=60, blank=True, help_text=_("ECtHR: 28834/19. UN: UA RUS 4/2019.")
     )
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. Lapunov v. Russia"))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "e.g. Lapunov v. Russia. Exported to partners and the public: use codenames for anyone who "
+            "has not consented to publicity."
+        ),
+    )
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     filed_by = models.CharField(_("filed by"), max_length=200, blank=True)
     rule41_priority = models.BooleanField(_("Rule 41 priority"), default=False)

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.audit_log import record_access
 from cases.crypto import cipher
-from cases.models import Case
+from cases.models import AccessAction, Case
 from exports.document import ExportRefused
 from exports.forms import ExportForm
 from exports.models import ExportJob, JobStatus
@@ -64,6 +66,11 @@ def job_download(request, job_id):
     job = _own_job(request, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
+    if Case.objects.visible_to(request.user).filter(pk__in=job.case_ids).count() != len(job.case_ids):
+        # Taken off a case's team since the export ran: the ZIP holds a case this user may no longer see.
+        messages.error(request, _("This export holds a case you may no longer see; it cannot be downloaded."))
+        return redirect("exports:job_status", job.pk)
+    record_access(request, AccessAction.EXPORT, obj=job.record, detail=f"bulk download sha256 {job.record.sha256}")
     with job.file.open("rb") as stored:
         content = cipher().decrypt(stored.read())
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=job.record.filename,

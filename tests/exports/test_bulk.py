@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 
+from cases.models import AccessRecord
 from exports.models import ExportJob, ExportRecord
 from exports.services import start_bulk_export
 from tests.factories import CaseFactory
@@ -128,3 +129,32 @@ def _zip_text(content: bytes) -> str:
         return ""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
+def test_a_zip_is_not_handed_to_someone_taken_off_a_case_s_team_since(
+    alice, case, immediate_tasks, django_capture_on_commit_callbacks, client
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="json", purpose="Archive")
+    case.team.remove(alice)
+
+    response = client.get(f"/exports/jobs/{job.pk}/download/", follow=True)
+
+    assert "holds a case you may no longer see" in response.content.decode()
+    assert response.get("Content-Type", "").startswith("text/html")
+
+
+def test_each_download_of_a_zip_is_logged(alice, case, immediate_tasks, django_capture_on_commit_callbacks, client):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="json", purpose="Archive")
+    job.refresh_from_db()
+    before = AccessRecord.objects.filter(detail__startswith="bulk download").count()
+
+    _zip_of(client, job)
+    _zip_of(client, job)
+
+    downloads = AccessRecord.objects.filter(detail__startswith="bulk download")
+    assert downloads.count() - before == 2
+    assert {(r.username, r.object_id) for r in downloads} == {("alice", str(job.record_id))}
