@@ -132,10 +132,19 @@ class StatusChangeInlineFormSet(forms.BaseInlineFormSet):
 
 
 class SourceFileForm(VersionedForm):
-    """Refuses a file by its content and size on the form, before anything is saved."""
+    """Refuses a file by its content and size, and an image that cannot be decoded, before anything is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.file and "file" in self.fields:
+            # An attached file is evidence and is never replaced or removed; the save refuses it too, but here
+            # the form shows it and ignores a replacement instead of failing the whole page.
+            self.fields["file"].disabled = True
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            uploads.inspect(upload)
+            # Stripping here rather than only in the save turns a damaged image into a form error; the save
+            # stores the stripped copy as it is.
+            return uploads.without_metadata(upload, uploads.inspect(upload))
         return upload
