@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_login_failed
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -53,10 +53,15 @@ class TokenForm(forms.Form):
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target if target.startswith("/") else reverse(target)
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    """Where to go once verified: the page asked for, if it is a path on this site, else the start page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # The pages that send people here pass a path; anything else (a URL name, a relative "foo") is not ours.
+    on_this_site = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if target.startswith("/") and on_this_site:
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _failed(request, user) -> bool:
