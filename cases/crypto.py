@@ -13,7 +13,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 
 
 @lru_cache(maxsize=4)
@@ -40,6 +41,40 @@ def decrypt(token: str) -> str:
     except InvalidToken as exc:
         # Loud on purpose: a wrong or removed key must not pass for missing data.
         raise ImproperlyConfigured("An encrypted value cannot be read with FIELD_ENCRYPTION_KEYS.") from exc
+
+
+def encrypt_bytes(content: bytes) -> bytes:
+    """Files kept at rest (evidence, bulk exports) are encrypted with the same keys as identity fields."""
+    return cipher().encrypt(content)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return cipher().decrypt(token)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("A stored file cannot be read with FIELD_ENCRYPTION_KEYS.") from exc
+
+
+def reencrypt_bytes(token: bytes) -> bytes:
+    """The same content under the first key of FIELD_ENCRYPTION_KEYS, for key rotation."""
+    try:
+        return cipher().rotate(token)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("A stored file cannot be read with FIELD_ENCRYPTION_KEYS.") from exc
+
+
+def reencrypt_file(field_file) -> None:
+    """Rewrite one stored file under the current key; the old copy goes once the transaction commits.
+
+    The new name is written with an update, not a save: a key rotation is not an edit of the record,
+    so it writes no history row.
+    """
+    with field_file.open("rb") as stored:
+        token = stored.read()
+    old_name, storage, instance = field_file.name, field_file.storage, field_file.instance
+    field_file.save(old_name.rsplit("/", 1)[-1], ContentFile(reencrypt_bytes(token)), save=False)
+    type(instance)._base_manager.filter(pk=instance.pk).update(**{field_file.field.attname: field_file.name})
+    transaction.on_commit(lambda: storage.delete(old_name))
 
 
 class EncryptedTextField(models.TextField):

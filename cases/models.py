@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import search
-from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField
+from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, decrypt_bytes
 from cases.enums import (
     Consent,
     DatePrecision,
@@ -501,6 +501,11 @@ class Source(Record):
         super().clean()
         if self.published_on and self.published_on > timezone.localdate():
             raise ValidationError({"published_on": _("A source cannot be dated in the future.")})
+
+    def read_file(self) -> bytes:
+        """The attached file as it was uploaded (after metadata stripping): it is stored encrypted."""
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())
 
     def compute_sha256(self) -> str:
         hasher = hashlib.sha256()

@@ -9,10 +9,12 @@ name search keys, appeal stage, proposed deadlines) in step with the change.
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import uploads
+from cases.crypto import encrypt_bytes, reencrypt_file
 from cases.fuzzydate import FuzzyDate
 from cases.history import attributed
 from cases.models import (
@@ -154,6 +156,17 @@ def _check_source_file(source: Source, *, adding: bool):
         if cleaned is not source.file:
             source.file = cleaned
         source.sha256 = source.compute_sha256()
+        # Evidence (photos, passports, letters) names people as surely as the identity fields do.
+        source.file.seek(0)
+        source.file = ContentFile(encrypt_bytes(source.file.read()), name="evidence")
+
+
+def reencrypt_source_files() -> int:
+    """Re-encrypt every attached file with the first key of FIELD_ENCRYPTION_KEYS (key rotation)."""
+    sources = Source.objects.exclude(file="")
+    for source in sources:
+        reencrypt_file(source.file)
+    return len(sources)
 
 
 @after_save(Case)

@@ -1,5 +1,7 @@
 """Pages for advocates: read-only, server-rendered, scoped to the cases the user may see."""
 
+import io
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -215,7 +217,7 @@ def source_file(request, source_id):
     record_access(request, AccessAction.VIEW_ATTACHMENT, case=source.case, obj=source)
     extension = ALLOWED_TYPES.get(source.media_type, "bin")
     response = FileResponse(
-        source.file.open("rb"),
+        io.BytesIO(source.read_file()),
         as_attachment=True,
         # Neither the uploaded name nor the title: either may name someone.
         filename=f"{source.case.reference}-source-{str(source.pk)[:8]}.{extension}",

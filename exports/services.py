@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from cases.audit_log import record_access
-from cases.crypto import cipher
+from cases.crypto import encrypt_bytes, reencrypt_file
 from cases.models import AccessAction, AccessRecord, Case
 from exports.document import ExportRefused, build_document
 from exports.levels import Format, Level
@@ -103,17 +103,10 @@ def delete_expired_downloads() -> int:
 
 def reencrypt_downloads() -> int:
     """Re-encrypt stored ZIPs with the first key of FIELD_ENCRYPTION_KEYS, as rotation does for fields."""
-    rotated = 0
-    for job in ExportJob.objects.filter(status=JobStatus.DONE).exclude(file=""):
-        with job.file.open("rb") as stored:
-            token = stored.read()
-        old_name = job.file.name
-        job.file.save(f"{job.pk.hex}.zip.enc", ContentFile(cipher().rotate(token)), save=False)
-        job.save(update_fields=["file"])
-        # The old copy goes only once the database points at the new one for good.
-        transaction.on_commit(lambda name=old_name, storage=job.file.storage: storage.delete(name))
-        rotated += 1
-    return rotated
+    jobs = ExportJob.objects.filter(status=JobStatus.DONE).exclude(file="")
+    for job in jobs:
+        reencrypt_file(job.file)
+    return len(jobs)
 
 
 @task()
@@ -150,7 +143,7 @@ def run_bulk_export(job_id: str) -> None:
             _log_export(None, job.user, case, record)
         job.refresh_from_db()
         # Stored encrypted like the identities it holds; decrypted only for the download.
-        job.file.save(f"{job.pk.hex}.zip.enc", ContentFile(cipher().encrypt(content)), save=False)
+        job.file.save(f"{job.pk.hex}.zip.enc", ContentFile(encrypt_bytes(content)), save=False)
         job.record, job.status = record, JobStatus.DONE
         job.message = "\n".join(refused)
         job.save(update_fields=["file", "record", "status", "message"])

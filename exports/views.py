@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.audit_log import record_access
-from cases.crypto import cipher
+from cases.crypto import decrypt_bytes
 from cases.models import AccessAction, Case
 from exports.document import ExportRefused
 from exports.forms import ExportForm
@@ -72,6 +72,6 @@ def job_download(request, job_id):
         return redirect("exports:job_status", job.pk)
     record_access(request, AccessAction.EXPORT, obj=job.record, detail=f"bulk download sha256 {job.record.sha256}")
     with job.file.open("rb") as stored:
-        content = cipher().decrypt(stored.read())
+        content = decrypt_bytes(stored.read())
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=job.record.filename,
                         content_type="application/zip")  # fmt: skip

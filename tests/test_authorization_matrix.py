@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
+from cases.crypto import encrypt_bytes
 from cases.models import ADVOCATES, Case
 from cases.services import delete_record
 from exports.models import ExportJob
@@ -97,7 +98,7 @@ def world(alice, charlie, administrator):
         "deadline": DeadlineFactory(appeal=appeal, description="Canary deadline"),
         "officialresponse": OfficialResponseFactory(case=case, summary="Canary response"),
     }
-    records["source"].file.save("evidence", ContentFile(b"%PDF-1.4\n"))
+    records["source"].file.save("evidence", ContentFile(encrypt_bytes(b"%PDF-1.4\n")))
     records["job"] = ExportJob.objects.create(user=alice, case_ids=[str(case.pk)], level="internal", format="pdf",
                                               purpose="Canary purpose", total=1)  # fmt: skip
     doomed = CaseFactory(title="Deleted canary case", team=[alice])

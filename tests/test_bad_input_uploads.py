@@ -126,8 +126,7 @@ def test_photo_is_encoded_once_although_the_form_and_the_save_both_strip_it(alic
     response = alice_client.post("/admin/cases/source/add/", _source_form(case, SimpleUploadedFile("a.jpg", original)))
 
     assert response.status_code == 302
-    with Source.objects.get(case=case).file.open("rb") as stored:
-        assert stored.read() == stripped_once
+    assert Source.objects.get(case=case).read_file() == stripped_once
 
 
 def test_attached_file_is_kept_when_the_case_page_posts_another(alice_client, alice, case):
@@ -141,5 +140,4 @@ def test_attached_file_is_kept_when_the_case_page_posts_another(alice_client, al
     response = alice_client.post(f"/admin/cases/case/{case.pk}/change/", data)
 
     assert response.status_code == 302
-    with Source.objects.get(pk=source.pk).file.open("rb") as stored:
-        assert stored.read() == b"%PDF-1.4\nfirst\n"
+    assert Source.objects.get(pk=source.pk).read_file() == b"%PDF-1.4\nfirst\n"

@@ -4,8 +4,10 @@ import hashlib
 import io
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import Image
 
 from cases.models import AccessRecord, Source
@@ -39,8 +41,7 @@ def test_uploaded_photo_is_stored_without_exif_and_hashed(alice_client, case):
 
     assert response.status_code == 302
     source = Source.objects.get(case=case)
-    with source.file.open("rb") as stored_file:
-        stored = stored_file.read()
+    stored = source.read_file()
     assert b"CanaryCameraMaker" not in stored
     assert Image.open(io.BytesIO(stored)).getexif() == {}
     assert (source.media_type, source.sha256) == ("image/jpeg", hashlib.sha256(stored).hexdigest())
@@ -95,5 +96,26 @@ def test_stored_file_cannot_be_replaced(alice, case):
     with pytest.raises(ValidationError, match="never replaced"):
         save_record(source, by=alice, reason="Swap")
 
-    with Source.objects.get(pk=source.pk).file.open("rb") as stored:
-        assert stored.read() == b"%PDF-1.4\nfirst\n"
+    assert Source.objects.get(pk=source.pk).read_file() == b"%PDF-1.4\nfirst\n"
+
+
+def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotation(
+    client, alice, case, settings, django_capture_on_commit_callbacks
+):
+    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
+                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%Ivan Canarov, passport\n"))  # fmt: skip
+    on_disk = [path.read_bytes() for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+    assert len(on_disk) == 1 and b"Canarov" not in on_disk[0]
+    assert source.sha256 == hashlib.sha256(b"%PDF-1.4\n%Ivan Canarov, passport\n").hexdigest()
+
+    old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_encryption_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    client.force_login(alice)
+
+    served = client.get(f"/sources/{source.pk}/file/")
+    assert b"".join(served.streaming_content) == b"%PDF-1.4\n%Ivan Canarov, passport\n"
+    assert len([path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]) == 1
+    assert Source.history.filter(id=source.pk).count() == 1  # rotating keys is not an edit

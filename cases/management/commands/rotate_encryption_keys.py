@@ -3,13 +3,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.crypto import EncryptedTextField
+from cases.services import reencrypt_source_files
 from exports.services import reencrypt_downloads
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value, history included, and every stored bulk export, with the first key of "
-        "FIELD_ENCRYPTION_KEYS. "
+        "Re-encrypt every encrypted value, history included, every attached file and every stored bulk export, "
+        "with the first key of FIELD_ENCRYPTION_KEYS. "
         "Run it after putting a new key first; then the old keys can be removed."
     )
 
@@ -25,7 +26,5 @@ class Command(BaseCommand):
                 for row in model._base_manager.values(pk, *fields).iterator():
                     model._base_manager.filter(**{pk: row.pop(pk)}).update(**row)
                     total += 1
-            downloads = reencrypt_downloads()
-        self.stdout.write(
-            self.style.SUCCESS(f"Re-encrypted {total} rows and {downloads} bulk export files with the current key.")
-        )
+            files = reencrypt_source_files() + reencrypt_downloads()
+        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} rows and {files} files with the current key."))
