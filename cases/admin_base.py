@@ -5,6 +5,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -183,7 +184,12 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def history_querysets(self, request, obj):
         """Historical rows shown on this record's history page; admins add their parts the user may see."""
-        return [self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})]
+        rows = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})
+        if any(f.attname == "case_id" for f in self.model._meta.concrete_fields):
+            # A record moved between cases keeps rows from its time in a case this user may not see.
+            visible_cases = Case.objects.visible_to(request.user).values("pk")
+            rows = rows.filter(Q(case_id__in=visible_cases) | Q(case_id__isnull=True))
+        return [rows]
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, admin.utils.unquote(object_id))

@@ -6,15 +6,16 @@ the first and decrypted with any, so a new key can be put in front and
 included) before the old key is removed. See README, "Keys and rotation".
 """
 
+import os
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 
 
 @lru_cache(maxsize=4)
@@ -63,18 +64,19 @@ def reencrypt_bytes(token: bytes) -> bytes:
         raise ImproperlyConfigured("A stored file cannot be read with FIELD_ENCRYPTION_KEYS.") from exc
 
 
-def reencrypt_file(field_file) -> None:
-    """Rewrite one stored file under the current key; the old copy goes once the transaction commits.
+def rewrite_stored(storage, name: str, transform) -> None:
+    """Replace a stored file's bytes with ``transform(bytes)`` under the same name, atomically.
 
-    The new name is written with an update, not a save: a key rotation is not an edit of the record,
-    so it writes no history row.
+    The name stays, so nothing that points at the file (records, history rows) has to change, and a
+    crash leaves either the old copy or the new one, never neither. Stored files are local
+    (FileSystemStorage under MEDIA_ROOT).
     """
-    with field_file.open("rb") as stored:
-        token = stored.read()
-    old_name, storage, instance = field_file.name, field_file.storage, field_file.instance
-    field_file.save(old_name.rsplit("/", 1)[-1], ContentFile(reencrypt_bytes(token)), save=False)
-    type(instance)._base_manager.filter(pk=instance.pk).update(**{field_file.field.attname: field_file.name})
-    transaction.on_commit(lambda: storage.delete(old_name))
+    path = Path(storage.path(name))
+    with path.open("rb") as stored:
+        content = transform(stored.read())
+    temporary = path.with_name(path.name + ".rewrite")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
 
 
 class EncryptedTextField(models.TextField):

@@ -173,10 +173,10 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         visible_cases = Case.objects.visible_to(user)
         in_visible_case = CaseMembership.objects.filter(person=OuterRef("pk"), case__in=visible_cases)
-        # Whoever records someone new sees them until they join a case; from then on only the case
-        # teams do, so a user taken off the team loses them too.
-        in_no_case = ~Exists(CaseMembership.objects.filter(person=OuterRef("pk")))
-        return self.filter(Exists(in_visible_case) | (Q(created_by=user) & in_no_case))
+        # Whoever records someone new sees them until they first join a case; from then on only the
+        # case teams do, so a user taken off the team loses them for good, even if the case is deleted.
+        never_in_a_case = ~Exists(CaseMembership.history.filter(person_id=OuterRef("pk")))
+        return self.filter(Exists(in_visible_case) | (Q(created_by=user) & never_in_a_case))
 
     def with_status_seen_by(self, user):
         """Each person's current status and since when, from the cases this user may see only.

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import uploads
-from cases.crypto import encrypt_bytes, reencrypt_file
+from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
 from cases.fuzzydate import FuzzyDate
 from cases.history import attributed
 from cases.models import (
@@ -114,9 +114,13 @@ def delete_record(obj, *, by, reason: str):
     with attributed(by, reason), transaction.atomic():
         obj._history_user = by
         obj._change_reason = reason
+        # Deleting a case takes its reports with it: whose status they were must be known beforehand.
+        people = list(obj.memberships.values_list("person_id", flat=True)) if isinstance(obj, Case) else []
         obj.delete()
         for hook in _after_delete.get(type(obj), []):
             hook(obj, by=by)
+        for person_id in set(people):
+            refresh_current_status(person_id)
 
 
 def _check_before_save(obj, *, adding: bool, people_in_case=None):
@@ -162,11 +166,16 @@ def _check_source_file(source: Source, *, adding: bool):
 
 
 def reencrypt_source_files() -> int:
-    """Re-encrypt every attached file with the first key of FIELD_ENCRYPTION_KEYS (key rotation)."""
-    sources = Source.objects.exclude(file="")
-    for source in sources:
-        reencrypt_file(source.file)
-    return len(sources)
+    """Re-encrypt every attached file with the first key of FIELD_ENCRYPTION_KEYS (key rotation).
+
+    Deleted sources count too: their files stay on disk so that an administrator can restore them.
+    """
+    storage = Source._meta.get_field("file").storage
+    names = set(Source.history.exclude(file="").values_list("file", flat=True).distinct())
+    present = [name for name in sorted(names) if storage.exists(name)]
+    for name in present:
+        rewrite_stored(storage, name, reencrypt_bytes)
+    return len(present)
 
 
 @after_save(Case)
@@ -182,6 +191,7 @@ def _refresh_status(change: StatusChange, **_ignored):
     if change.pk is not None:
         # An edit may have moved the report to another person or case: whoever it was the status of before.
         people.update(CaseMembership.objects.filter(latest_status_change=change.pk).values_list("person_id", flat=True))
+        people.update(Person.objects.filter(latest_status_change=change.pk).values_list("pk", flat=True))
     for person_id in people:
         refresh_current_status(person_id)
 

@@ -173,6 +173,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:case_list"
 LOGOUT_REDIRECT_URL = "login"
 
+# Messages can quote record values (an edit conflict shows what the other editor changed): kept in the
+# server-side session, never in a cookie on the user's disk.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle timeout: the cookie's age, renewed by every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

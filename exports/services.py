@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from cases.audit_log import record_access
-from cases.crypto import encrypt_bytes, reencrypt_file
+from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
 from cases.models import AccessAction, AccessRecord, Case
 from exports.document import ExportRefused, build_document
 from exports.levels import Format, Level
@@ -105,7 +105,7 @@ def reencrypt_downloads() -> int:
     """Re-encrypt stored ZIPs with the first key of FIELD_ENCRYPTION_KEYS, as rotation does for fields."""
     jobs = ExportJob.objects.filter(status=JobStatus.DONE).exclude(file="")
     for job in jobs:
-        reencrypt_file(job.file)
+        rewrite_stored(job.file.storage, job.file.name, reencrypt_bytes)
     return len(jobs)
 
 

@@ -15,6 +15,7 @@ from cases.crypto import decrypt_bytes
 from cases.models import AccessAction, Case
 from exports.document import ExportRefused
 from exports.forms import ExportForm
+from exports.levels import Level
 from exports.models import ExportJob, JobStatus
 from exports.services import delete_expired_downloads, export_case
 
@@ -66,9 +67,13 @@ def job_download(request, job_id):
     job = _own_job(request, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
-    if Case.objects.visible_to(request.user).filter(pk__in=job.case_ids).count() != len(job.case_ids):
-        # Taken off a case's team since the export ran: the ZIP holds a case this user may no longer see.
-        messages.error(request, _("This export holds a case you may no longer see; it cannot be downloaded."))
+    # Taken off a case's team, or no longer allowed to see identities, since the export ran: the ZIP
+    # holds what this user may no longer see.
+    lost_identities = job.level == Level.INTERNAL and not request.user.has_perm("cases.view_personidentity")
+    if lost_identities or Case.objects.visible_to(request.user).filter(pk__in=job.case_ids).count() != len(
+        job.case_ids
+    ):
+        messages.error(request, _("This export holds what you may no longer see; it cannot be downloaded."))
         return redirect("exports:job_status", job.pk)
     record_access(request, AccessAction.EXPORT, obj=job.record, detail=f"bulk download sha256 {job.record.sha256}")
     with job.file.open("rb") as stored:

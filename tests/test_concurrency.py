@@ -102,4 +102,5 @@ def test_a_save_losing_the_race_after_the_form_check_is_refused_with_a_message(a
 
     assert response.status_code == 200
     assert "Bob saved this record" in response.content.decode()  # the admin capitalises its messages
+    assert "messages" not in alice_client.cookies  # the message quotes values: it stays on the server
     assert NameVariant.objects.get(pk=variant.pk).name == "Ivan Starov"  # the admin's transaction rolled back

@@ -7,8 +7,8 @@ both, and case B knows where they went.
 import pytest
 
 from cases.enums import Status
-from cases.models import AccessRecord, NameVariant
-from cases.services import add_person, add_to_case, save_record
+from cases.models import AccessRecord, CaseMembership, NameVariant, Person
+from cases.services import add_person, add_to_case, delete_record, save_record
 from tests.factories import CaseFactory, MembershipFactory, StatusChangeFactory
 
 # "Relocated abroad" itself is among every status filter's choices: the status shown is what must not be.
@@ -79,7 +79,7 @@ def test_the_person_history_shows_only_the_records_of_visible_cases(client, char
     assert "HIDDENPLACE" in alice_sees
 
 
-def test_whoever_recorded_a_person_loses_them_when_off_the_team(client, alice, bob):
+def test_whoever_recorded_a_person_loses_them_for_good_when_off_the_team(client, alice, bob, administrator):
     case = CaseFactory(team=[alice, bob])
     person = add_person(by=alice, reason="Intake", identity={"legal_name": "Ivan Canarov"})
     client.force_login(alice)
@@ -90,6 +90,8 @@ def test_whoever_recorded_a_person_loses_them_when_off_the_team(client, alice, b
     identity = person.identity
     identity.current_whereabouts = "Safe flat CANARY"
     save_record(identity, by=bob, reason="Moved")
+
+    delete_record(case, by=administrator, reason="Closed")  # the person is in no case any more
 
     for url in [
         f"/people/{person.pk}/",
@@ -126,6 +128,44 @@ def test_every_admin_read_of_a_case_record_is_logged(alice_client, alice, case, 
 
     assert alice_client.get(url).status_code == 200
 
-    assert AccessRecord.objects.filter(username="alice", case_reference__in=[case.reference, ""]).exists()
     logged = AccessRecord.objects.get()
-    assert (logged.case_reference or logged.person_codename) in {case.reference, person.codename}
+    expected = {"namevariant": ("", person.codename), "case_history": (case.reference, ""),
+                "statuschange": (case.reference, person.codename)}[page]  # fmt: skip
+    assert (logged.username, logged.case_reference, logged.person_codename) == ("alice", *expected)
+
+
+def test_deleting_a_case_takes_its_reports_out_of_the_person_s_status(administrator, client, shared):
+    case_a, case_b, person = shared
+
+    delete_record(case_b, by=administrator, reason="Opened in error")
+
+    person.refresh_from_db()
+    assert (person.current_status, person.latest_status_change.case_id) == (Status.DETAINED, case_a.pk)
+    client.force_login(administrator)
+    assert 'field-status">Detained (acknowledged)' in client.get("/admin/cases/person/").content.decode()
+
+
+def test_a_report_moved_to_someone_else_leaves_its_first_person_s_status(alice, administrator, shared):
+    case_a, case_b, person = shared
+    report = person.status_changes.get(case=case_b)
+    other = MembershipFactory(case=case_b).person
+    delete_record(CaseMembership.objects.get(case=case_b, person=person), by=administrator, reason="Wrong case")
+
+    report.person = other
+    save_record(report, by=administrator, reason="Filed under the wrong person", people_in_case={other.pk})
+
+    assert Person.objects.get(pk=person.pk).current_status == Status.DETAINED
+    assert Person.objects.get(pk=other.pk).current_status == Status.RELOCATED_ABROAD
+
+
+def test_a_report_moved_between_cases_keeps_its_past_from_the_other_team(client, alice, charlie, shared):
+    case_a, case_b, person = shared
+    report = person.status_changes.get(case=case_b)
+    report.case, report.place, report.description = case_a, "", "Left the country"
+    save_record(report, by=alice, reason="Belongs to case A", people_in_case={person.pk})
+    client.force_login(charlie)
+
+    page = client.get(f"/admin/cases/statuschange/{report.pk}/history/").content.decode()
+
+    assert "Left the country" in page
+    assert "HIDDENPLACE" not in page and "HIDDENDESCRIPTION" not in page

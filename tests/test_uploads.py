@@ -1,17 +1,21 @@
 """Evidence files: checked by content, limited, stripped of metadata, served only to the case team."""
 
 import hashlib
+import importlib
 import io
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image
 
 from cases.models import AccessRecord, Source
-from cases.services import add_source, save_record
+from cases.restore import restore
+from cases.services import add_source, delete_record, save_record
 
 
 def _jpeg_with_gps() -> bytes:
@@ -119,3 +123,34 @@ def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotatio
     assert b"".join(served.streaming_content) == b"%PDF-1.4\n%Ivan Canarov, passport\n"
     assert len([path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]) == 1
     assert Source.history.filter(id=source.pk).count() == 1  # rotating keys is not an edit
+
+
+def test_files_stored_before_encryption_are_encrypted_by_the_migration(alice, case, settings):
+    migration = importlib.import_module("cases.migrations.0008_encrypt_stored_files")
+    legacy = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Old",
+                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%old\n"))  # fmt: skip
+    current = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="New",
+                         file=SimpleUploadedFile("y.pdf", b"%PDF-1.4\n%new\n"))  # fmt: skip
+    Path(legacy.file.path).write_bytes(b"%PDF-1.4\n%Ivan Canarov\n")  # as a file stored before encryption
+
+    migration.encrypt_plain_files(apps, None)
+    migration.encrypt_plain_files(apps, None)  # a second run changes nothing
+
+    assert b"Canarov" not in Path(legacy.file.path).read_bytes()
+    assert legacy.read_file() == b"%PDF-1.4\n%Ivan Canarov\n"
+    assert current.read_file() == b"%PDF-1.4\n%new\n"
+
+
+def test_key_rotation_covers_files_of_deleted_sources_so_they_can_be_restored(alice, administrator, case, settings):
+    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
+                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%evidence\n"))  # fmt: skip
+    source_id = source.pk
+    delete_record(source, by=administrator, reason="Filed twice")
+    old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+
+    restore(Source.history.get(id=source_id, history_type="-"), by=administrator)
+
+    assert Source.objects.get(pk=source_id).read_file() == b"%PDF-1.4\n%evidence\n"

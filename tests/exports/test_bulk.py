@@ -141,7 +141,7 @@ def test_a_zip_is_not_handed_to_someone_taken_off_a_case_s_team_since(
 
     response = client.get(f"/exports/jobs/{job.pk}/download/", follow=True)
 
-    assert "holds a case you may no longer see" in response.content.decode()
+    assert "holds what you may no longer see" in response.content.decode()
     assert response.get("Content-Type", "").startswith("text/html")
 
 
