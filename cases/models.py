@@ -186,11 +186,13 @@ class PersonQuerySet(models.QuerySet):
         so they read the stored status.
         """
         if is_administrator(user):
+            # Subqueries, not joins: a count of the list leaves them out, where a join would stay in it.
+            latest = StatusChange.objects.filter(pk=OuterRef("latest_status_change"))
             return self.annotate(
                 seen_status=F("current_status"),
-                seen_since_start=F("latest_status_change__date_start"),
-                seen_since_end=F("latest_status_change__date_end"),
-                seen_since_precision=F("latest_status_change__date_precision"),
+                seen_since_start=Subquery(latest.values("date_start")[:1]),
+                seen_since_end=Subquery(latest.values("date_end")[:1]),
+                seen_since_precision=Subquery(latest.values("date_precision")[:1]),
             )
         reports = StatusChange.objects.filter(person=OuterRef("pk"), case__in=Case.objects.visible_to(user)).order_by(
             *LATEST_REPORT_FIRST
