@@ -24,10 +24,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from bench.support import verified_client  # noqa: E402
 
 
 def median_ms(action, runs) -> float:
@@ -82,12 +81,7 @@ def run(options):
                  appeals=options.appeals, verbosity=0)  # fmt: skip
     generated_in = time.perf_counter() - began
     admin_user = UserFactory(username="bench-admin", is_superuser=True)
-    client = Client()
-    client.force_login(admin_user, "django.contrib.auth.backends.ModelBackend")
-    device = TOTPDevice.objects.create(user=admin_user, name="bench", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = verified_client(admin_user)
 
     # A case of 1,000 events for the timeline, built through the services like real edits.
     case = Case.objects.order_by("created_at").first()

@@ -21,7 +21,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+
+from bench.support import verified_client  # noqa: E402
 
 SIZES = (10, 100, 1000)
 RUNS = 15
@@ -91,8 +92,7 @@ def main():
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         advocate = UserFactory(username="bench-advocate", role=ADVOCATES, is_staff=False)
-        client = Client()
-        client.force_login(advocate)
+        client = verified_client(advocate)
         vendor = connection.vendor
         print(f"Timeline render, median of {RUNS} runs ({vendor}):")
         print(f"{'events':>8} {'timeline ms':>12} {'as known on ms':>15} {'events shown':>13}")
