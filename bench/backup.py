@@ -23,9 +23,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.apps import apps  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from bench.support import throwaway_database  # noqa: E402
 
 
 def row_counts() -> dict[str, int]:
@@ -39,12 +40,8 @@ def main():
     parser.add_argument("--appeals", type=int, default=10000)
     options = parser.parse_args()
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database():
         run(options)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(options):

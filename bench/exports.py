@@ -17,8 +17,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from bench.support import throwaway_database  # noqa: E402
 
 RUNS = 7
 
@@ -38,9 +39,7 @@ def build_case(user, events: int, title: str):
 
 
 def main():
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database():
         from cases.models import ADMINISTRATORS
         from exports.models import ExportJob
         from exports.services import export_case, run_bulk_export
@@ -65,8 +64,6 @@ def main():
         job.refresh_from_db()
         print(f"  bulk export of {job.done} cases (10 events each, PDF, one ZIP): {elapsed:.1f} s, "
               f"{job.done / elapsed:.1f} cases/s")  # fmt: skip
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
-from bench.support import verified_client  # noqa: E402
+from bench.support import throwaway_database, verified_client  # noqa: E402
 
 
 def median_ms(action, runs) -> float:
@@ -59,12 +59,8 @@ def main():
     settings.ROOT_URLCONF = "bench.plain_admin"
     # Import every view now: a long run must measure the code it started with, even if files change meanwhile.
     get_resolver().url_patterns  # noqa: B018
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database():
         run(options)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(options):

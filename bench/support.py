@@ -1,5 +1,9 @@
-"""What the benchmark scripts share: a test client logged in with both factors, as every page requires."""
+"""What the benchmark scripts share: a throw-away database, and a client logged in with both factors."""
 
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -13,3 +17,15 @@ def verified_client(user) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@contextmanager
+def throwaway_database():
+    """A test database on whatever DATABASE_URL names, destroyed afterwards: benchmarks never touch real data."""
+    # Hashing strength is not what is measured; a fast hasher keeps creating users cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)

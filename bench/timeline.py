@@ -22,7 +22,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from bench.support import verified_client  # noqa: E402
+from bench.support import throwaway_database, verified_client  # noqa: E402
 
 SIZES = (10, 100, 1000)
 RUNS = 15
@@ -84,13 +84,11 @@ def median_ms(client, url) -> float:
 def main():
     # Not setup_test_environment(): its instrumented template rendering would inflate the figures.
     settings.ALLOWED_HOSTS = ["testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database():
         from cases.models import ADVOCATES
         from cases.timeline import build_timeline
         from tests.factories import UserFactory
 
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         advocate = UserFactory(username="bench-advocate", role=ADVOCATES, is_staff=False)
         client = verified_client(advocate)
         vendor = connection.vendor
@@ -103,8 +101,6 @@ def main():
             as_of = median_ms(client, f"{url}?as_of={date.today().isoformat()}")
             count = len(build_timeline(case).events)
             print(f"{size:>8} {live:>12.1f} {as_of:>15.1f} {count:>13}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
