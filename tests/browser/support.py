@@ -1,6 +1,7 @@
 """What the browser tests share: Debian's Chromium, a live server, and logging in with both factors."""
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
@@ -26,11 +27,33 @@ def chromium():
 
 @pytest.fixture
 def live_server(transactional_db):
-    # One per test, started once its database is ready, so the server's threads share the test's
-    # in-memory SQLite connection rather than one left behind by an earlier test.
-    server = LiveServer("localhost")
+    # One per test, started once its database is ready, so the server shares the test's in-memory
+    # SQLite connection rather than one left behind by an earlier test.
+    server = start_live_server()
     yield server
     server.stop()
+
+
+class SerialWSGIServer(WSGIServer):
+    """Django's single-threaded server, built the way LiveServerThread builds its threaded one."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The server thread has already taken over the test's connections; requests run in it.
+        super().__init__(*args, **kwargs)
+
+
+def start_live_server() -> LiveServer:
+    """A live server that answers one request at a time.
+
+    A browser sends requests in parallel (a page and its script's requests); a threaded server would
+    run them at once on the test's single shared in-memory SQLite connection, where their
+    transactions interleave and fail at random. Django's single-threaded server closes each
+    connection after its answer, so the browser never waits on a kept-alive one.
+    """
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = SerialWSGIServer
+    server.start()
+    return server
 
 
 def authenticator(user) -> TOTPDevice:

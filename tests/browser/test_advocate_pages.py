@@ -10,14 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
-from pytest_django.live_server_helper import LiveServer
 from simple_history.manager import HistoryManager
 
 from cases import demo
 from cases.enums import Role, Status
 from cases.models import Case, CaseMembership, Person, StatusChange
 from cases.services import save_record
-from tests.browser.support import chromium  # noqa: F401 - a fixture
+from tests.browser.support import chromium, start_live_server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +32,7 @@ def live_server(django_db_setup):
     then cannot hand its request threads the in-memory SQLite connection, each thread opens its own
     and leaves it unclosed, and Python 3.13's ResourceWarning about that fails the run.
     """
-    server = LiveServer("localhost")
+    server = start_live_server()
     yield server
     server.stop()
 
