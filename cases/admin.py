@@ -2,7 +2,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -104,8 +104,9 @@ class ResponseOfCaseInline(AuditedStackedInline):
     autocomplete_fields = ["appeal", "sources"]
 
 
-class PeopleStatusFilter(admin.SimpleListFilter):
-    title = _("current status of someone in the case")
+class StatusFilter(admin.SimpleListFilter):
+    """A current status from the vocabulary; each subclass says whose, as the user may see it."""
+
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -113,24 +114,25 @@ class PeopleStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Status.values:
-            # As the case itself records it, never another team's case about the same person.
-            return queryset.filter(memberships__current_status=self.value()).distinct()
+            return queryset.filter(self.having(self.value()))
         return queryset
 
 
-class SeenStatusFilter(admin.SimpleListFilter):
+class PeopleStatusFilter(StatusFilter):
+    title = _("current status of someone in the case")
+
+    def having(self, status):
+        # As the case itself records it, never another team's case about the same person.
+        return Exists(CaseMembership.objects.filter(case=OuterRef("pk"), current_status=status))
+
+
+class SeenStatusFilter(StatusFilter):
     """A person's current status from the cases the user may see (``with_status_seen_by``)."""
 
     title = _("current status")
-    parameter_name = "status"
 
-    def lookups(self, request, model_admin):
-        return Status.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Status.values:
-            return queryset.filter(seen_status=self.value())
-        return queryset
+    def having(self, status):
+        return Q(seen_status=status)
 
 
 class AppealChoiceFilter(admin.SimpleListFilter):

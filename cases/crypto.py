@@ -56,6 +56,12 @@ def decrypt_bytes(token: bytes) -> bytes:
         raise ImproperlyConfigured("A stored file cannot be read with FIELD_ENCRYPTION_KEYS.") from exc
 
 
+def read_decrypted(field_file) -> bytes:
+    """The content of a file stored with ``encrypt_bytes``."""
+    with field_file.open("rb") as stored:
+        return decrypt_bytes(stored.read())
+
+
 def reencrypt_bytes(token: bytes) -> bytes:
     """The same content under the first key of FIELD_ENCRYPTION_KEYS, for key rotation."""
     try:

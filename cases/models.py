@@ -1,4 +1,3 @@
-import hashlib
 import secrets
 import uuid
 from datetime import date
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import search
-from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, decrypt_bytes
+from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
 from cases.enums import (
     Consent,
     DatePrecision,
@@ -506,16 +505,7 @@ class Source(Record):
 
     def read_file(self) -> bytes:
         """The attached file as it was uploaded (after metadata stripping): it is stored encrypted."""
-        with self.file.open("rb") as stored:
-            return decrypt_bytes(stored.read())
-
-    def compute_sha256(self) -> str:
-        hasher = hashlib.sha256()
-        self.file.seek(0)
-        for chunk in self.file.chunks():
-            hasher.update(chunk)
-        self.file.seek(0)
-        return hasher.hexdigest()
+        return read_decrypted(self.file)
 
 
 # --- Status over time ---------------------------------------------------------------

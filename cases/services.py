@@ -6,6 +6,7 @@ history rows to a user and a reason, and keeps derived data (current status,
 name search keys, appeal stage, proposed deadlines) in step with the change.
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -34,12 +35,23 @@ from cases.models import (
 from cases.search import name_digests
 
 _after_save: dict[type, list[Callable]] = {}
+_before_delete: dict[type, list[Callable]] = {}
 _after_delete: dict[type, list[Callable]] = {}
 
 
 def after_save(model):
     def register(func):
         _after_save.setdefault(model, []).append(func)
+        return func
+
+    return register
+
+
+def before_delete(model):
+    """For what a delete takes with it (cascades): note it on the record before it goes."""
+
+    def register(func):
+        _before_delete.setdefault(model, []).append(func)
         return func
 
     return register
@@ -114,13 +126,11 @@ def delete_record(obj, *, by, reason: str):
     with attributed(by, reason), transaction.atomic():
         obj._history_user = by
         obj._change_reason = reason
-        # Deleting a case takes its reports with it: whose status they were must be known beforehand.
-        people = list(obj.memberships.values_list("person_id", flat=True)) if isinstance(obj, Case) else []
+        for hook in _before_delete.get(type(obj), []):
+            hook(obj, by=by)
         obj.delete()
         for hook in _after_delete.get(type(obj), []):
             hook(obj, by=by)
-        for person_id in set(people):
-            refresh_current_status(person_id)
 
 
 def _check_before_save(obj, *, adding: bool, people_in_case=None):
@@ -159,10 +169,11 @@ def _check_source_file(source: Source, *, adding: bool):
         cleaned = uploads.without_metadata(source.file, source.media_type)
         if cleaned is not source.file:
             source.file = cleaned
-        source.sha256 = source.compute_sha256()
-        # Evidence (photos, passports, letters) names people as surely as the identity fields do.
         source.file.seek(0)
-        source.file = ContentFile(encrypt_bytes(source.file.read()), name="evidence")
+        content = source.file.read()
+        source.sha256 = hashlib.sha256(content).hexdigest()
+        # Evidence (photos, passports, letters) names people as surely as the identity fields do.
+        source.file = ContentFile(encrypt_bytes(content), name="evidence")
 
 
 def reencrypt_source_files() -> int:
@@ -193,6 +204,18 @@ def _refresh_status(change: StatusChange, **_ignored):
         people.update(CaseMembership.objects.filter(latest_status_change=change.pk).values_list("person_id", flat=True))
         people.update(Person.objects.filter(latest_status_change=change.pk).values_list("pk", flat=True))
     for person_id in people:
+        refresh_current_status(person_id)
+
+
+@before_delete(Case)
+def _note_people_of_case(case: Case, **_ignored):
+    # Deleting a case takes its reports with it: whose status they were must be known beforehand.
+    case._people_before_delete = set(case.memberships.values_list("person_id", flat=True))
+
+
+@after_delete(Case)
+def _refresh_people_of_case(case: Case, **_ignored):
+    for person_id in case._people_before_delete:
         refresh_current_status(person_id)
 
 

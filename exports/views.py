@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.audit_log import record_access
-from cases.crypto import decrypt_bytes
+from cases.crypto import read_decrypted
 from cases.models import AccessAction, Case
 from exports.document import ExportRefused
 from exports.forms import ExportForm
@@ -59,6 +59,14 @@ def job_status(request, job_id):
     )
 
 
+def _may_still_see(user, job) -> bool:
+    """Whether the user may still see all the ZIP holds: not if taken off a case's team since the export
+    ran, nor, for an internal export, if no longer allowed to see identities."""
+    if job.level == Level.INTERNAL and not user.has_perm("cases.view_personidentity"):
+        return False
+    return Case.objects.visible_to(user).filter(pk__in=job.case_ids).count() == len(job.case_ids)
+
+
 @never_cache
 @login_required
 @require_GET
@@ -67,16 +75,9 @@ def job_download(request, job_id):
     job = _own_job(request, job_id)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404
-    # Taken off a case's team, or no longer allowed to see identities, since the export ran: the ZIP
-    # holds what this user may no longer see.
-    lost_identities = job.level == Level.INTERNAL and not request.user.has_perm("cases.view_personidentity")
-    if lost_identities or Case.objects.visible_to(request.user).filter(pk__in=job.case_ids).count() != len(
-        job.case_ids
-    ):
+    if not _may_still_see(request.user, job):
         messages.error(request, _("This export holds what you may no longer see; it cannot be downloaded."))
         return redirect("exports:job_status", job.pk)
     record_access(request, AccessAction.EXPORT, obj=job.record, detail=f"bulk download sha256 {job.record.sha256}")
-    with job.file.open("rb") as stored:
-        content = decrypt_bytes(stored.read())
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=job.record.filename,
+    return FileResponse(io.BytesIO(read_decrypted(job.file)), as_attachment=True, filename=job.record.filename,
                         content_type="application/zip")  # fmt: skip

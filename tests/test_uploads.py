@@ -103,9 +103,7 @@ def test_stored_file_cannot_be_replaced(alice, case):
     assert Source.objects.get(pk=source.pk).read_file() == b"%PDF-1.4\nfirst\n"
 
 
-def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotation(
-    client, alice, case, settings, django_capture_on_commit_callbacks
-):
+def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotation(client, alice, case, settings):
     source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
                         file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%Ivan Canarov, passport\n"))  # fmt: skip
     on_disk = [path.read_bytes() for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
@@ -114,8 +112,7 @@ def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotatio
 
     old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("rotate_encryption_keys", stdout=io.StringIO())
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
     settings.FIELD_ENCRYPTION_KEYS = [new_key]
     client.force_login(alice)
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from cases.models import AccessRecord
+from cases.models import ADVOCATES, AccessRecord
 from exports.models import ExportJob, ExportRecord
 from exports.services import start_bulk_export
 from tests.factories import CaseFactory
@@ -114,8 +115,7 @@ def test_bulk_export_still_downloads_after_key_rotation(
     old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("rotate_encryption_keys", stdout=io.StringIO())
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
     settings.FIELD_ENCRYPTION_KEYS = [new_key]
 
     job.refresh_from_db()
@@ -158,3 +158,16 @@ def test_each_download_of_a_zip_is_logged(alice, case, immediate_tasks, django_c
     downloads = AccessRecord.objects.filter(detail__startswith="bulk download")
     assert downloads.count() - before == 2
     assert {(r.username, r.object_id) for r in downloads} == {("alice", str(job.record_id))}
+
+
+def test_an_internal_zip_is_not_handed_to_someone_who_may_no_longer_see_identities(
+    alice, case, immediate_tasks, django_capture_on_commit_callbacks, client
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_bulk_export(case_ids=[case.pk], user=alice, level="internal", fmt="json", purpose="Archive")
+    alice.groups.set([Group.objects.get(name=ADVOCATES)])  # still on the team, now an advocate
+
+    response = client.get(f"/exports/jobs/{job.pk}/download/", follow=True)
+
+    assert "holds what you may no longer see" in response.content.decode()

@@ -14,13 +14,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
 
 from appeals.enums import FORUM_KINDS, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
 from cases.enums import Role, Script, Status, Verification
 from cases.models import (
+    LATEST_REPORT_FIRST,
     Case,
     CaseMembership,
     NameKey,
@@ -158,11 +158,8 @@ class Command(BaseCommand):
         self._bulk(Deadline, deadlines, user)
 
     def _derive_status(self, model, **reports_of):
-        latest = StatusChange.objects.filter(**reports_of).order_by("-date_end", "-date_start", "-created_at")
-        established = latest.filter(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE])
-        model.objects.update(
-            latest_status_change=Coalesce(Subquery(established.values("pk")[:1]), Subquery(latest.values("pk")[:1]))
-        )
+        latest = StatusChange.objects.filter(**reports_of).order_by(*LATEST_REPORT_FIRST)
+        model.objects.update(latest_status_change=Subquery(latest.values("pk")[:1]))
         status = StatusChange.objects.filter(pk=OuterRef("latest_status_change")).values("status")[:1]
         model.objects.filter(latest_status_change__isnull=False).update(current_status=Subquery(status))
 
@@ -171,8 +168,8 @@ class Command(BaseCommand):
             # Fresh statistics, or the planner takes the just-filled tables for empty ones.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        # As cases.services.refresh_current_status: the latest established report, else the latest of any;
-        # for each person overall, and for each person as each of their cases records it.
+        # As cases.services.refresh_current_status, for each person overall and as each of their cases
+        # records it.
         self._derive_status(Person, person=OuterRef("pk"))
         self._derive_status(CaseMembership, person=OuterRef("person"), case=OuterRef("case"))
         last_step = AppealStep.objects.filter(appeal=OuterRef("pk")).order_by("-date_start", "-created_at")
