@@ -7,8 +7,9 @@ from appeals.enums import FORUM_KINDS, FORUM_STEPS, AppealKind, DeadlineStatus, 
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
 from cases.admin import OverdueDeadlineFilter
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
+from cases.datefields import FuzzyDateField
 from cases.forms import FuzzyDateForm, ReasonForm
-from cases.models import Case
+from cases.models import EARLIEST_FIRST, Case
 
 
 def _kinds_by_forum():
@@ -27,6 +28,8 @@ def _steps_of(forum: str | None):
 
 
 class AppealForm(ReasonForm):
+    filed = FuzzyDateField(label=_("Filed on"), required=False)
+
     class Meta:
         model = Appeal
         fields = "__all__"
@@ -69,7 +72,7 @@ class AppealStepInline(AuditedInline):
     form = StepForm
     fields = ["step_type", "when", "response_due_on", "description", "sources"]
     autocomplete_fields = ["sources"]
-    ordering = ["date_start"]
+    ordering = EARLIEST_FIRST
     show_change_link = False
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -113,7 +116,7 @@ class AppealAdmin(AuditedAdmin):
         "kind",
         "current_stage",
         "interim_measures",
-        "filed_on",
+        "filed_display",
         "open_deadlines",
     ]
     list_filter = ["forum", "current_stage", "interim_measures", AppealOverdueFilter, "is_closed", "rule41_priority"]
@@ -123,7 +126,7 @@ class AppealAdmin(AuditedAdmin):
     inlines = [AppealStepInline, DeadlineInline, ResponseOfAppealInline]
     fieldsets = [
         (None, {"fields": ["case", "people", ("forum", "kind"), "mandates", ("reference", "title")]}),
-        (_("Filing"), {"fields": [("filed_on", "filed_by"), "rule41_priority"]}),
+        (_("Filing"), {"fields": [("filed", "filed_by"), "rule41_priority"]}),
         (_("Derived from the steps"), {"fields": [("current_stage", "interim_measures")]}),
         (_("Notes"), {"fields": ["notes"]}),
     ]
@@ -137,6 +140,10 @@ class AppealAdmin(AuditedAdmin):
         )
         # An aggregate drops the model's default ordering; autocomplete pages need one.
         return counted.order_by(*Appeal._meta.ordering, "pk")
+
+    @admin.display(description=_("filed on"), ordering="filed_start")
+    def filed_display(self, appeal):
+        return str(appeal.filed or "—")
 
     @admin.display(description=_("open deadlines"), ordering="open_total")
     def open_deadlines(self, appeal):

@@ -193,6 +193,12 @@ DECIDED_STEPS = CLOSING_STEPS | {
     S.REPORT_PUBLISHED,
 }  # fmt: skip
 
+# Steps that bring a matter before the forum: every later step of the appeal comes after the first of
+# them, whatever the precision of its date. What happened before the filing (the final domestic
+# decision that starts the ECtHR time limit) is not held to it.
+FILING_STEPS = {S.SUBMITTED, S.LODGED, S.INTERIM_REQUESTED, S.MECHANISM_INVOKED}
+BEFORE_FILING_STEPS = {S.FINAL_DOMESTIC_DECISION}
+
 INTERIM_STEP_STATE = {
     S.INTERIM_REQUESTED: InterimMeasures.REQUESTED,
     S.INTERIM_GRANTED: InterimMeasures.GRANTED,

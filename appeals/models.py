@@ -1,9 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import (
+    BEFORE_FILING_STEPS,
+    FILING_STEPS,
     FORUM_KINDS,
     FORUM_STEPS,
     REFERENCE_FORMATS,
@@ -15,9 +18,12 @@ from appeals.enums import (
     ResponseType,
     StepType,
 )
+from cases.chronology import chronological
+from cases.datefields import FuzzyDateProperty, fuzzy_date_columns
 from cases.enums import Verification
+from cases.fuzzydate import format_day
 from cases.history import AuditedHistory
-from cases.models import Case, FuzzyDated, Person, Record, ScopedQuerySet, Source, scoped_manager
+from cases.models import EARLIEST_FIRST, Case, FuzzyDated, Person, Record, ScopedQuerySet, Source, scoped_manager
 
 
 class Appeal(Record):
@@ -43,7 +49,8 @@ class Appeal(Record):
             "has not consented to publicity."
         ),
     )
-    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    filed_start, filed_end, filed_precision = fuzzy_date_columns(_("filed on"))
+    filed = FuzzyDateProperty("filed", _("filed on"), blank=True)
     filed_by = models.CharField(_("filed by"), max_length=200, blank=True)
     rule41_priority = models.BooleanField(_("Rule 41 priority"), default=False)
     current_stage = models.CharField(
@@ -66,7 +73,7 @@ class Appeal(Record):
     class Meta:
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
-        ordering = ["-filed_on"]
+        ordering = [F("filed_start").desc(nulls_last=True), "-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["forum", "reference"],
@@ -94,8 +101,6 @@ class Appeal(Record):
                     "value": self.reference,
                     "example": example,
                 }
-        if self.filed_on and self.filed_on > timezone.localdate():
-            errors["filed_on"] = _("An appeal cannot be filed in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -118,7 +123,7 @@ class AppealStep(Record, FuzzyDated):
     class Meta:
         verbose_name = _("appeal step")
         verbose_name_plural = _("appeal steps")
-        ordering = ["date_start", "created_at"]
+        ordering = EARLIEST_FIRST
 
     def __str__(self):
         return f"{self.get_step_type_display()} ({self.when})"
@@ -148,6 +153,35 @@ class AppealStep(Record, FuzzyDated):
     def procedural_order(self) -> int:
         steps = FORUM_STEPS.get(self.appeal.forum, [])
         return steps.index(self.step_type) if self.step_type in steps else len(steps)
+
+    def sort_key(self) -> tuple:
+        return (*self.when.sort_key(), self.procedural_order(), self.created_at)
+
+
+def filings(steps) -> dict:
+    """The step that brought each appeal before its forum (the first filing step in time), by appeal id."""
+    found = {}
+    for step in sorted(steps, key=AppealStep.sort_key):
+        if step.step_type in FILING_STEPS:
+            found.setdefault(step.appeal_id, step)
+    return found
+
+
+def follows_filing(step, filing) -> bool:
+    """Every step of an appeal comes after its filing, but what started it (a final domestic decision)."""
+    return filing is not None and filing.pk != step.pk and step.step_type not in BEFORE_FILING_STEPS
+
+
+def steps_in_order(steps) -> list:
+    """An appeal's steps as they happened: by date, a step never before the filing, ties in procedural order."""
+    steps = list(steps)
+    filing = filings(steps)
+    return chronological(
+        steps,
+        key=AppealStep.sort_key,
+        ident=lambda step: step.pk,
+        after=lambda step: [filing[step.appeal_id].pk] if follows_filing(step, filing.get(step.appeal_id)) else [],
+    )
 
 
 class DeadlineQuerySet(ScopedQuerySet):
@@ -198,7 +232,7 @@ class Deadline(Record):
         ]
 
     def __str__(self):
-        return f"{self.description} ({self.due_on:%d %b %Y})"
+        return f"{self.description} ({format_day(self.due_on)})"
 
     @property
     def is_overdue(self) -> bool:
@@ -223,6 +257,18 @@ class OfficialResponse(Record, FuzzyDated):
         verbose_name=_("answers appeal"),
         help_text=_("Leave empty for a response to the case in general, e.g. a minister's statement."),
     )
+    answers_step = models.ForeignKey(
+        AppealStep,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        verbose_name=_("answers step"),
+        help_text=_(
+            "The step this answers, e.g. the communication or the Rule 39 indication: the answer is never shown "
+            "before it, and it settles the deadlines that step set."
+        ),
+    )
     state = models.CharField(_("state"), max_length=100, blank=True, help_text=_("e.g. Russian Federation"))
     body = models.CharField(_("body"), max_length=200, blank=True, help_text=_("e.g. Ministry of Justice"))
     official = models.CharField(_("named official"), max_length=200, blank=True)
@@ -240,7 +286,7 @@ class OfficialResponse(Record, FuzzyDated):
     class Meta:
         verbose_name = _("official response")
         verbose_name_plural = _("official responses")
-        ordering = ["date_start", "created_at"]
+        ordering = EARLIEST_FIRST
 
     def __str__(self):
         who = self.body or self.state or _("Authorities")
@@ -248,6 +294,14 @@ class OfficialResponse(Record, FuzzyDated):
 
     def clean(self):
         super().clean()
+        if self.answers_step_id:
+            step_appeal = (
+                AppealStep._base_manager.filter(pk=self.answers_step_id).values_list("appeal_id", flat=True).first()
+            )
+            if not self.appeal_id:
+                self.appeal_id = step_appeal
+            elif step_appeal != self.appeal_id:
+                raise ValidationError({"answers_step": _("Choose a step of the appeal this answers.")})
         if self.appeal_id and self.case_id and self.appeal.case_id != self.case_id:
             raise ValidationError({"appeal": _("This appeal belongs to another case.")})
         if not (self.state or self.body or self.official):

@@ -9,6 +9,7 @@ import calendar
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appeals.enums import (
@@ -20,7 +21,7 @@ from appeals.enums import (
     Party,
     StepType,
 )
-from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse, steps_in_order
 from cases.fuzzydate import FuzzyDate
 from cases.services import after_delete, after_save, save_record
 
@@ -47,7 +48,7 @@ def add_months(day: date, months: int) -> date:
 
 def proposals_for(step: AppealStep) -> list[tuple[str, str, date, str]]:
     """Deadlines a step typically starts: (rule, what is due, due on, from whom)."""
-    day, kind, forum = step.date_start, step.step_type, step.appeal.forum
+    day, kind, forum = step.when.anchor, step.step_type, step.appeal.forum
     proposals = []
     if kind == StepType.INTERIM_GRANTED and step.response_due_on:
         proposals.append(
@@ -96,7 +97,7 @@ def _after_step_saved(step: AppealStep, *, by, **_ignored):
             save_record(deadline, by=by, reason=_("Proposed automatically from a step"))
     rules = SETTLED_BY_STEP.get(step.step_type)
     if rules:
-        settle_deadlines(step.appeal, rules=rules, on=step.date_end, by=by)
+        settle_deadlines(step.appeal, rules=rules, on=step.when.end or timezone.localdate(), by=by)
     refresh_appeal_state(step.appeal_id)
 
 
@@ -108,7 +109,7 @@ def _after_step_deleted(step: AppealStep, **_ignored):
 @after_save(OfficialResponse)
 def _after_response_saved(response: OfficialResponse, *, by, **_ignored):
     if response.appeal_id and response.response_type in ANSWERING_RESPONSES:
-        settle_deadlines(response.appeal, rules=_REPLY_RULES, on=response.date_end, by=by)
+        settle_deadlines(response.appeal, rules=_REPLY_RULES, on=response.when.end or timezone.localdate(), by=by)
 
 
 def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by) -> None:
@@ -124,10 +125,7 @@ def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by) -> None:
 
 
 def refresh_appeal_state(appeal_id) -> None:
-    steps = sorted(
-        AppealStep.objects.filter(appeal_id=appeal_id).select_related("appeal"),
-        key=lambda s: (s.date_start, s.procedural_order()),
-    )
+    steps = steps_in_order(AppealStep.objects.filter(appeal_id=appeal_id).select_related("appeal"))
     procedural = [s for s in steps if s.step_type not in INTERIM_STEP_STATE]
     interim = [s for s in steps if s.step_type in INTERIM_STEP_STATE]
     stage = (procedural or steps)[-1].step_type if steps else ""

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +11,16 @@ from appeals.enums import Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
 from cases.admin_accountability import erase_identity_view
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
+from cases.datefields import FuzzyDateField
 from cases.enums import Status
-from cases.forms import FuzzyDateForm, ReasonForm, SourceFileForm, StatusChangeForm, StatusChangeInlineFormSet
+from cases.forms import (
+    FuzzyDateForm,
+    ReasonForm,
+    SourceFileForm,
+    StatusChangeForm,
+    StatusChangeInlineFormSet,
+    VersionedForm,
+)
 from cases.models import (
     AccessAction,
     Case,
@@ -70,22 +78,31 @@ class StatusChangeInline(AuditedStackedInline):
         ("when", "place", "verification"),
         "description",
         "sources",
-        "differs_from",
+        ("differs_from", "follows"),
         "internal_notes",
     ]
-    autocomplete_fields = ["person", "sources", "differs_from"]
-    ordering = ["date_start"]
+    autocomplete_fields = ["person", "sources", "differs_from", "follows"]
+    ordering = ["sequence", "date_start"]
 
 
 class SourceInline(AuditedInline):
     model = Source
     form = SourceFileForm
-    fields = ["source_type", "title", "publisher", "published_on", "url", "language", "reliability", "file"]
+    fields = ["source_type", "title", "publisher", "published", "url", "language", "reliability", "file"]
+
+
+class AppealOfCaseForm(VersionedForm):
+    filed = FuzzyDateField(label=_("Filed on"), required=False)
+
+    class Meta:
+        model = Appeal
+        fields = "__all__"
 
 
 class AppealOfCaseInline(AuditedInline):
     model = Appeal
-    fields = ["forum", "kind", "reference", "title", "filed_on", "current_stage", "interim_measures"]
+    form = AppealOfCaseForm
+    fields = ["forum", "kind", "reference", "title", "filed", "current_stage", "interim_measures"]
     readonly_fields = ["current_stage", "interim_measures"]
     verbose_name_plural = _("appeals (open one to add its steps and deadlines)")
 
@@ -193,8 +210,17 @@ class MatchingSearchMixin:
         return queryset.matching(search_term), False
 
 
+class PersonForm(ReasonForm):
+    consent_recorded = FuzzyDateField(label=_("Consent recorded on"), required=False)
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+
 @admin.register(Person)
 class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
+    form = PersonForm
     list_display = ["codename", "sensitivity", "status", "status_since", "consent_publicity"]
     list_filter = [SeenStatusFilter, "sensitivity", "consent_publicity", "consent_partner_sharing"]
     inlines = [PersonIdentityInline, NameVariantInline, MembershipOfPersonInline]
@@ -205,7 +231,7 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
             {
                 "fields": [
                     ("consent_publicity", "consent_partner_sharing", "consent_un_submission"),
-                    "consent_recorded_on",
+                    "consent_recorded",
                     "consent_notes",
                 ]
             },
@@ -316,7 +342,7 @@ class StatusChangeAdmin(AuditedAdmin):
     list_display = ["person", "status", "when_display", "place", "verification", "case"]
     list_filter = ["status", "verification", "date_precision"]
     list_select_related = ["person", "case"]
-    autocomplete_fields = ["person", "case", "sources", "differs_from"]
+    autocomplete_fields = ["person", "case", "sources", "differs_from", "follows"]
     search_fields = ["person__codename", "case__reference", "description"]
     fields = [
         "case",
@@ -328,9 +354,10 @@ class StatusChangeAdmin(AuditedAdmin):
         "description",
         "sources",
         "differs_from",
+        "follows",
         "internal_notes",
     ]
-    ordering = ["-date_start"]
+    ordering = [F("date_start").desc(nulls_last=True)]
 
     @admin.display(description=_("when"), ordering="date_start")
     def when_display(self, change):
@@ -352,7 +379,7 @@ class SourceAdminForm(ReasonForm, SourceFileForm):
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
     form = SourceAdminForm
-    list_display = ["title", "source_type", "publisher", "published_on", "reliability", "case"]
+    list_display = ["title", "source_type", "publisher", "published_display", "reliability", "case"]
     list_filter = ["source_type", "reliability", "language"]
     list_select_related = ["case"]
     search_fields = ["title", "publisher", "case__reference"]
@@ -360,11 +387,15 @@ class SourceAdmin(AuditedAdmin):
     readonly_fields = ["sha256", "media_type", "attachment"]
 
     def get_fields(self, request, obj=None):
-        base = ["case", "source_type", "title", "publisher", "published_on", "url", "language", "reliability"]
+        base = ["case", "source_type", "title", "publisher", "published", "url", "language", "reliability"]
         # Once stored, evidence is never swapped, and it is offered only through the checked download view.
         if obj is not None and obj.file:
             return [*base, "attachment", "media_type", "sha256"]
         return [*base, "file"]
+
+    @admin.display(description=_("date"), ordering="published_start")
+    def published_display(self, source):
+        return str(source.published or "—")
 
     @admin.display(description=_("file"))
     def attachment(self, source):

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.audit import history_entries
 from cases.audit_log import record_access
+from cases.datefields import DayField, DayInput
 from cases.forms import ReasonForm, VersionedForm
 from cases.models import AccessAction, Case, Person, is_administrator
 from cases.restore import deleted_rows, restore
@@ -40,7 +41,10 @@ def _access_subject(record) -> dict:
 
 
 class ScopedFormfieldsMixin:
-    """Choices in foreign-key and many-to-many fields only offer what the user may see."""
+    """Choices in foreign-key and many-to-many fields only offer what the user may see; days are typed
+    and shown like every other date (cases.datefields), not through a calendar that writes ISO."""
+
+    formfield_overrides = {models.DateField: {"form_class": DayField, "widget": DayInput}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if hasattr(db_field.related_model._default_manager, "visible_to"):

@@ -110,13 +110,13 @@ def _lapunov(by, reference):
     judgment = add_source(
         by=by, reason=REASON, case=case, source_type=SourceType.COURT_DOCUMENT,
         title="Lapunov v. Russia, no. 28834/19, judgment", publisher="European Court of Human Rights",
-        published_on=date(2023, 9, 12), url="https://hudoc.echr.coe.int/", language="en",
+        published=date(2023, 9, 12), url="https://hudoc.echr.coe.int/", language="en",
         reliability=Reliability.HIGH,
     )  # fmt: skip
     press = add_source(
         by=by, reason=REASON, case=case, source_type=SourceType.MEDIA,
         title="Maxim Lapunov speaks publicly about his detention in Grozny (press conference reports)",
-        publisher="Novaya Gazeta and other media", published_on=date(2017, 10, 16), language="ru",
+        publisher="Novaya Gazeta and other media", published=date(2017, 10, 16), language="ru",
         reliability=Reliability.MEDIUM,
     )  # fmt: skip
     court_account = record_status_change(
@@ -140,7 +140,7 @@ def _lapunov(by, reference):
     domestic = file_appeal(
         by=by, reason=REASON, case=case, people=[person], forum=Forum.DOMESTIC_INVESTIGATIVE,
         kind=AppealKind.CRIME_REPORT, mandates="Investigative Committee of the Russian Federation",
-        title="Complaint about detention and torture", filed_on=date(2017, 9, 1), filed_by="Russian LGBT Network",
+        title="Complaint about detention and torture", filed=date(2017, 9, 1), filed_by="Russian LGBT Network",
     )  # fmt: skip
     add_appeal_step(by=by, reason=REASON, appeal=domestic, step_type=StepType.SUBMITTED, when="Sep 2017")
     add_appeal_step(
@@ -149,7 +149,7 @@ def _lapunov(by, reference):
     )  # fmt: skip
     ecthr = file_appeal(
         by=by, reason=REASON, case=case, people=[person], forum=Forum.ECTHR, kind=AppealKind.APPLICATION,
-        reference="28834/19", title="Lapunov v. Russia", filed_on=date(2019, 5, 24),
+        reference="28834/19", title="Lapunov v. Russia", filed=date(2019, 5, 24),
     )  # fmt: skip
     add_appeal_step(by=by, reason=REASON, appeal=ecthr, step_type=StepType.LODGED, when="24 May 2019")
     add_appeal_step(
@@ -204,13 +204,13 @@ def _magamadov_isaev(by, reference):
     reports = add_source(
         by=by, reason=REASON, case=case, source_type=SourceType.NGO_REPORT,
         title="Statements on the abduction of Salekh Magamadov and Ismail Isaev",
-        publisher="North Caucasus SOS Crisis Group / Russian LGBT Network", published_on=date(2021, 2, 5),
+        publisher="North Caucasus SOS Crisis Group / Russian LGBT Network", published=date(2021, 2, 5),
         language="ru", reliability=Reliability.HIGH,
     )  # fmt: skip
     media = add_source(
         by=by, reason=REASON, case=case, source_type=SourceType.MEDIA,
         title="Chechen police confirm detention of two young men taken from Nizhny Novgorod",
-        publisher="Media reports", published_on=date(2021, 2, 6), language="ru", reliability=Reliability.MEDIUM,
+        publisher="Media reports", published=date(2021, 2, 6), language="ru", reliability=Reliability.MEDIUM,
     )  # fmt: skip
     record_status_change(
         by=by, reason=REASON, person=isaev, case=case, status=Status.DETAINED, when="2019",
@@ -246,7 +246,7 @@ def _magamadov_isaev(by, reference):
     rule39 = file_appeal(
         by=by, reason=REASON, case=case, people=[magamadov, isaev], forum=Forum.ECTHR,
         kind=AppealKind.INTERIM_MEASURES_REQUEST, title="Rule 39 request: Magamadov and Isaev",
-        filed_on=date(2021, 2, 5), filed_by="Russian LGBT Network",
+        filed=date(2021, 2, 5), filed_by="Russian LGBT Network",
     )  # fmt: skip
     add_appeal_step(by=by, reason=REASON, appeal=rule39, step_type=StepType.INTERIM_REQUESTED, when="4–8 Feb 2021")
     add_appeal_step(
@@ -294,7 +294,7 @@ def _arsamikov(by, reference):
     reports = add_source(
         by=by, reason=REASON, case=case, source_type=SourceType.NGO_REPORT,
         title="Statements on the detention of Idris Arsamikov", publisher="North Caucasus SOS Crisis Group",
-        published_on=date(2023, 2, 17), language="ru", reliability=Reliability.HIGH,
+        published=date(2023, 2, 17), language="ru", reliability=Reliability.HIGH,
     )  # fmt: skip
     record_status_change(
         by=by, reason=REASON, person=person, case=case, status=Status.DETAINED_INCOMMUNICADO, when="2018",
@@ -353,7 +353,7 @@ def _fictional(by, reference):
     )  # fmt: skip
     person = add_person(
         by=by, reason=REASON, sensitivity=Sensitivity.RESTRICTED,
-        consent_partner_sharing=Consent.GIVEN, consent_recorded_on=date(2024, 3, 2),
+        consent_partner_sharing=Consent.GIVEN, consent_recorded=date(2024, 3, 2),
         identity={
             "legal_name": "Timur Vymyshlenny", "name_original_script": "Тимур Вымышленный", "birth_year": 2001,
             "contacts": "+7 900 000-00-00 (fictional)", "current_whereabouts": "Safe house B (fictional)",
@@ -368,7 +368,7 @@ def _fictional(by, reference):
     add_to_case(by=by, reason=REASON, case=case, person=relative, role=Role.RELATIVE)
     note = add_source(
         by=by, reason=REASON, case=case, source_type=SourceType.INTERNAL_NOTE,
-        title="Call with a relative (fictional)", published_on=date(2024, 3, 1), reliability=Reliability.MEDIUM,
+        title="Call with a relative (fictional)", published=date(2024, 3, 1), reliability=Reliability.MEDIUM,
     )  # fmt: skip
     record_status_change(
         by=by, reason=REASON, person=person, case=case, status=Status.DETAINED_INCOMMUNICADO, when="early 2024",

@@ -60,6 +60,11 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
     RANGE = "range", _("Range")
     APPROXIMATE = "approximate", _("Approximate")
+    # Known at one end only: the other end is stored as no date, never a made-up day.
+    BEFORE = "before", _("Before")
+    UNTIL = "until", _("Until")
+    AFTER = "after", _("After")
+    SINCE = "since", _("Since")
 
 
 class SourceType(models.TextChoices):

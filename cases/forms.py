@@ -1,18 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import uploads
-from cases.fuzzydate import FuzzyDate
+from cases.datefields import FuzzyDateField, FuzzyDatesForm
 from cases.models import CaseMembership, StatusChange
 from cases.services import conflict_message
 
-DATE_PLACEHOLDER = "8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · c. 2017 · early 2022"
 
-
-class VersionedForm(forms.ModelForm):
+class VersionedForm(FuzzyDatesForm):
     """Carries the version of the record the form was built from, so a later save by someone else is caught."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -44,42 +41,13 @@ class ReasonForm(VersionedForm):
     )
 
 
-def validate_event_date(value: FuzzyDate, *, allow_future: bool) -> None:
-    if not allow_future and value.start > timezone.localdate():
-        raise ValidationError(_("This event is dated in the future."), code="future")
-
-
 class FuzzyDateForm(VersionedForm):
-    """One box for a reported date and its precision, instead of three fields to puzzle over."""
+    """A reported event: one box for its date and precision, instead of three fields to puzzle over."""
 
-    when = forms.CharField(
-        label=_("When"),
-        max_length=60,
-        help_text=_("As precisely as known: 8 Feb 2021, Feb 2023, 2017, 16–28 Mar 2017, c. 2017, early 2022."),
-        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "size": 22}),
-    )
+    when = FuzzyDateField(label=_("When"))
 
     class Meta:
-        # A base for every dated model: all its fields, but the three that ``when`` replaces.
-        exclude = ["date_start", "date_end", "date_precision"]  # noqa: DJ006
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.date_start:
-            self.initial["when"] = str(self.instance.when)
-
-    def clean(self):
-        cleaned = super().clean()
-        text = cleaned.get("when")
-        if text:
-            try:
-                value = FuzzyDate.parse(text)
-                validate_event_date(value, allow_future=self._meta.model.allow_future_dates)
-            except ValidationError as error:
-                self.add_error("when", error)
-            else:
-                self.instance.when = value
-        return cleaned
+        fields = "__all__"
 
 
 class StatusChangeForm(FuzzyDateForm):
@@ -133,6 +101,8 @@ class StatusChangeInlineFormSet(forms.BaseInlineFormSet):
 
 class SourceFileForm(VersionedForm):
     """Refuses a file by its content and size, and an image that cannot be decoded, before anything is saved."""
+
+    published = FuzzyDateField(label=_("Date"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,17 +1,28 @@
 """Dates as honest as the reports behind them.
 
-A reported date is stored as the earliest and latest possible day plus a
-precision. Staff type it in one box ("8 Feb 2021", "Feb 2023", "2017",
-"16-28 Mar 2017", "c. 2017", "early 2022"); advocates read it back the same way;
-lists sort by the earliest possible day.
+A reported date is stored as the earliest and latest possible day plus a precision. Staff type it
+in one box and read it back in the same words; whatever is shown parses back to the same value
+(tests/test_fuzzydate.py proves it for every precision). The forms, in the order the hint lists them:
+
+    8 Feb 2021 · 2021-02-08 · 08.02.2021          a day
+    Feb 2023 · 2023-02                             a month
+    2017                                           a year
+    16–28 Mar 2017 · 28 Jan – 3 Feb 2022 ·         a range: the event happened somewhere inside it
+    Aug – Dec 2017 · 2016 – 2018
+    c. 2017 · c. 17 Aug 2017 · early/mid/late 2022 approximate
+    before Aug 2017 · until Aug 2017 ·             open at one end: the other end is not a made-up
+    after 2019 · since Feb 2022                    day but unknown (stored as no date)
+
+Lists sort by the earliest possible day, an open start counting as earliest of all.
 """
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import DatePrecision
@@ -22,92 +33,146 @@ MONTHS = {
     for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
 }
 MONTHS["sept"] = 9
-_MONTH_ABBR = [calendar.month_abbr[n] for n in range(13)]
+MONTH_ABBR = [calendar.month_abbr[n] for n in range(13)]
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 # Thirds of a year, for "early/mid/late 2022".
-_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
-_APPROX_PREFIX = re.compile(r"^(c\.|ca\.|circa|about|approx\.?|~)\s*", re.IGNORECASE)
-_RANGE_SPLIT = re.compile(r"\s*(?:/|–|—|\bto\b|\s-\s|(?<=\d)-(?=\d{1,2}\s+[a-z]))\s*", re.IGNORECASE)
+YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+_APPROXIMATE = re.compile(r"^(?:c\.|ca\.|c |ca |circa|about|around|approx\.?|~)\s*(?P<rest>.+)$")
+# Words opening a date known at one end only, and which end they fix.
+OPEN_WORDS = {
+    "before": DatePrecision.BEFORE,
+    "until": DatePrecision.UNTIL,
+    "till": DatePrecision.UNTIL,
+    "after": DatePrecision.AFTER,
+    "since": DatePrecision.SINCE,
+}
+HINT = _(
+    "As precisely as known: 8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · Aug – Dec 2017 · c. 2017 · "
+    "early 2022 · before Aug 2017 · since Feb 2022."
+)
+DAY_HINT = _("A day: 8 Feb 2021, 2021-02-08 or 08.02.2021.")
+_DASHES = re.compile(r"\s*[–—]\s*|\s+-\s+|\s*/\s*|\s+to\s+")
 
 
 @dataclass(frozen=True)
 class FuzzyDate:
-    start: date
-    end: date
+    """``start`` and ``end`` are the earliest and latest possible day; ``None`` where a bound is open."""
+
+    start: date | None
+    end: date | None
     precision: str
 
     @classmethod
     def parse(cls, text: str) -> "FuzzyDate":
-        raw = " ".join(text.strip().replace(",", " ").split())
+        raw = " ".join(text.strip().lower().replace(",", " ").split())
         if not raw:
             raise ValidationError(_("Enter a date."), code="required")
-        approx = _APPROX_PREFIX.match(raw)
-        if approx:
-            start, end = _parse_point(raw[approx.end() :], text)
-            return cls(start, end, DatePrecision.APPROXIMATE)
-        words = raw.lower().split()
-        if len(words) == 2 and words[0] in _PARTS and words[1].isdigit():
-            year = _year(words[1], text)
-            first, last = _PARTS[words[0]]
-            return cls(date(year, first, 1), _month_end(year, last), DatePrecision.APPROXIMATE)
-        parts = _RANGE_SPLIT.split(raw)
-        if len(parts) == 2:
-            return cls._parse_range(parts[0], parts[1], text)
-        start, end = _parse_point(raw, text)
+        first, _space, rest = raw.partition(" ")
+        if first in OPEN_WORDS and rest:
+            return _open(OPEN_WORDS[first], _span(rest, text))
+        approximate = _APPROXIMATE.match(raw)
+        if approximate:
+            return _approximate(approximate["rest"], text)
+        part = re.fullmatch(r"(early|mid|late)[\s-](\d{4})", raw)
+        if part:
+            year = _year(part[2], text)
+            first_month, last_month = YEAR_PARTS[part[1]]
+            return cls(date(year, first_month, 1), _month_end(year, last_month), DatePrecision.APPROXIMATE)
+        start, end = _span(raw, text)
+        if _is_range(raw):
+            return _range(start, end)
         if start == end:
             return cls(start, end, DatePrecision.DAY)
-        if start.year == end.year and start.month == end.month:
+        if (start.year, start.month) == (end.year, end.month):
             return cls(start, end, DatePrecision.MONTH)
         return cls(start, end, DatePrecision.YEAR)
-
-    @classmethod
-    def _parse_range(cls, left: str, right: str, text: str) -> "FuzzyDate":
-        right_start, right_end = _parse_point(right, text)
-        if left.strip().isdigit() and len(left.strip()) <= 2:
-            # "16-28 Mar 2017": the left day borrows month and year from the right.
-            try:
-                left_start = right_start.replace(day=int(left))
-            except ValueError as exc:
-                raise _invalid(text) from exc
-        else:
-            left_start, _left_end = _parse_point(left, text)
-        if right_end < left_start:
-            raise ValidationError(
-                _("The end of the range (%(end)s) is before its start (%(start)s)."),
-                code="range_reversed",
-                params={"start": _day(left_start), "end": _day(right_end)},
-            )
-        return cls(left_start, right_end, DatePrecision.RANGE)
 
     @classmethod
     def exact(cls, day: date) -> "FuzzyDate":
         return cls(day, day, DatePrecision.DAY)
 
+    @property
+    def is_open(self) -> bool:
+        return self.start is None or self.end is None
+
+    @property
+    def earliest(self) -> date:
+        """The earliest possible day, for sorting: an open start sorts before every known day."""
+        return self.start or date.min
+
+    @property
+    def latest(self) -> date:
+        return self.end or date.max
+
+    @property
+    def anchor(self) -> date:
+        """The earliest day one can name: where a drawing starts and a period is counted from."""
+        return self.start or self.end
+
+    def sort_key(self) -> tuple[date, date]:
+        return (self.earliest, self.latest)
+
     def __str__(self) -> str:
-        start, end = self.start, self.end
-        if self.precision == DatePrecision.DAY:
-            return _day(start)
-        if self.precision == DatePrecision.MONTH:
-            return f"{_MONTH_ABBR[start.month]} {start.year}"
-        if self.precision == DatePrecision.YEAR:
+        start, end, precision = self.start, self.end, self.precision
+        if precision == DatePrecision.DAY:
+            return format_day(start)
+        if precision == DatePrecision.MONTH:
+            return f"{MONTH_ABBR[start.month]} {start.year}"
+        if precision == DatePrecision.YEAR:
             return str(start.year)
-        if self.precision == DatePrecision.RANGE:
-            return _range(start, end)
-        return _approximate(start, end)
+        if precision == DatePrecision.RANGE:
+            return _show_range(start, end)
+        if precision == DatePrecision.APPROXIMATE:
+            return _show_approximate(start, end)
+        return _show_open(precision, start, end)
+
+
+def format_day(value: date) -> str:
+    """The one way a single day is written, on every page, form, history row and export."""
+    return f"{value.day} {MONTH_ABBR[value.month]} {value.year}"
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment, in the server's time zone, written the same way: "8 Feb 2021 14:05"."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{format_day(local.date())} {local:%H:%M}"
+
+
+def parse_day(text: str) -> date:
+    """A day typed in the same box as a reported date; a deadline falls on a day, not in a month."""
+    value = FuzzyDate.parse(text)
+    if value.precision != DatePrecision.DAY:
+        raise ValidationError(
+            _("“%(value)s” is not a single day. %(hint)s"), code="not_a_day", params={"value": text, "hint": DAY_HINT}
+        )
+    return value.start
+
+
+def format_period(start: FuzzyDate, end: FuzzyDate | None) -> str:
+    """From one reported date to another ("2017 – 14 Jun 2017", "Jul – 12 Sep 2023"), no more precise than they are."""
+    left = str(start)
+    if end is None:
+        return _("%(start)s – now") % {"start": left}
+    right = str(end)
+    simple = (DatePrecision.DAY, DatePrecision.MONTH)
+    if (
+        start.precision in simple
+        and end.precision in simple
+        and start.start.year == end.start.year
+        and left.endswith(f" {start.start.year}")
+    ):
+        left = left.removesuffix(f" {start.start.year}")
+    return f"{left} – {right}"
 
 
 def _invalid(text: str) -> ValidationError:
     return ValidationError(
-        _(
-            "“%(value)s” is not a date we can read. Try 8 Feb 2021, 2021-02-08, Feb 2023, "
-            "2017, 16–28 Mar 2017, c. 2017 or early 2022."
-        ),
-        code="invalid",
-        params={"value": text},
+        _("“%(value)s” is not a date we can read. %(hint)s"), code="invalid", params={"value": text, "hint": HINT}
     )
 
 
 def _year(token: str, text: str) -> int:
-    if not re.fullmatch(r"\d{4}", token) or not 1900 <= int(token) <= 2100:
+    if not re.fullmatch(r"\d{4}", token) or not FIRST_YEAR <= int(token) <= LAST_YEAR:
         raise _invalid(text)
     return int(token)
 
@@ -116,67 +181,157 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _parse_point(token: str, text: str) -> tuple[date, date]:
-    """Earliest and latest day that a single written date can mean."""
+def _is_range(raw: str) -> bool:
+    return _split_range(raw) is not None
+
+
+def _split_range(raw: str) -> tuple[str, str] | None:
+    """The two ends of a written range, or None for a single date ("2023-02" is a month, not a range)."""
+    parts = _DASHES.split(raw)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    if len(parts) > 2:
+        return None
+    if re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", raw):
+        return None
+    hyphens = [i for i, char in enumerate(raw) if char == "-"]
+    if len(hyphens) == 1:
+        return raw[: hyphens[0]], raw[hyphens[0] + 1 :]
+    return None
+
+
+def _span(raw: str, text: str) -> tuple[date, date]:
+    """Earliest and latest day of a single date or of a range."""
+    ends = _split_range(raw)
+    if ends is None:
+        return _point(raw, text)
+    left, right = ends[0].strip(), ends[1].strip()
+    right_start, right_end = _point(right, text)
+    left_start, _left_end = _point(left, text, borrow=right_start)
+    if right_end < left_start:
+        raise ValidationError(
+            _("The end of the range (%(end)s) is before its start (%(start)s)."),
+            code="range_reversed",
+            params={"start": format_day(left_start), "end": format_day(right_end)},
+        )
+    return left_start, right_end
+
+
+def _point(token: str, text: str, borrow: date | None = None) -> tuple[date, date]:
+    """Earliest and latest day that one written date can mean.
+
+    ``borrow`` is the start of a range's right end: the left end may leave out what they share
+    ("16–28 Mar 2017", "28 Jan – 3 Feb 2022", "Aug – Dec 2017").
+    """
     token = token.strip().rstrip(".")
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", token)
-    if iso:
-        year, month, day = _year(iso[1], text), int(iso[2]), iso[3]
-        try:
-            if day is None:
+    try:
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", token)
+        if iso:
+            year, month = _year(iso[1], text), int(iso[2])
+            if iso[3] is None:
                 return date(year, month, 1), _month_end(year, month)
-            point = date(year, month, int(day))
-        except ValueError as exc:
-            raise _invalid(text) from exc
-        return point, point
-    dotted = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", token)
-    if dotted:
-        try:
-            point = date(_year(dotted[3], text), int(dotted[2]), int(dotted[1]))
-        except ValueError as exc:
-            raise _invalid(text) from exc
-        return point, point
-    words = token.lower().replace(".", " ").split()
-    if len(words) == 1:
-        year = _year(words[0], text)
-        return date(year, 1, 1), date(year, 12, 31)
-    if len(words) == 2 and words[0] in MONTHS:
-        year, month = _year(words[1], text), MONTHS[words[0]]
-        return date(year, month, 1), _month_end(year, month)
-    if len(words) == 3:
-        day_word, month_word, year_word = words
-        if day_word in MONTHS:  # "Feb 8 2021"
-            day_word, month_word = month_word, day_word
-        if month_word in MONTHS and day_word.isdigit():
-            try:
-                point = date(_year(year_word, text), MONTHS[month_word], int(day_word))
-            except ValueError as exc:
-                raise _invalid(text) from exc
+            point = date(year, month, int(iso[3]))
             return point, point
+        dotted = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", token)
+        if dotted:
+            point = date(_year(dotted[3], text), int(dotted[2]), int(dotted[1]))
+            return point, point
+        words = token.replace(".", " ").split()
+        if borrow is not None and words and not re.fullmatch(r"\d{4}", words[-1]):
+            # The left end of a range without its year (or month): it shares the right end's.
+            words = [*words, str(borrow.year)]
+            if len(words) == 2 and words[0].isdigit():
+                words = [words[0], MONTH_ABBR[borrow.month].lower(), words[1]]
+        if len(words) == 3 and words[0] in MONTHS:  # "Feb 8 2021"
+            words = [words[1], words[0], words[2]]
+        if len(words) == 1:
+            year = _year(words[0], text)
+            return date(year, 1, 1), date(year, 12, 31)
+        if len(words) == 2 and words[0] in MONTHS:
+            year, month = _year(words[1], text), MONTHS[words[0]]
+            return date(year, month, 1), _month_end(year, month)
+        if len(words) == 3 and words[1] in MONTHS and re.fullmatch(r"\d{1,2}", words[0]):
+            point = date(_year(words[2], text), MONTHS[words[1]], int(words[0]))
+            return point, point
+    except ValueError as exc:  # 31 Feb, month 13
+        raise _invalid(text) from exc
     raise _invalid(text)
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {_MONTH_ABBR[value.month]} {value.year}"
-
-
-def _range(start: date, end: date) -> str:
-    if start.year == end.year and start.month == end.month:
-        return f"{start.day}–{end.day} {_MONTH_ABBR[end.month]} {end.year}"
-    if start.year == end.year:
-        return f"{start.day} {_MONTH_ABBR[start.month]} – {_day(end)}"
-    return f"{_day(start)} – {_day(end)}"
-
-
-def _approximate(start: date, end: date) -> str:
+def _range(start: date, end: date) -> FuzzyDate:
     if start == end:
-        return f"c. {_day(start)}"
-    if start.year == end.year and start.day == 1 and end == _month_end(end.year, end.month):
-        for word, (first, last) in _PARTS.items():
+        return FuzzyDate.exact(start)
+    return FuzzyDate(start, end, DatePrecision.RANGE)
+
+
+def _approximate(rest: str, text: str) -> FuzzyDate:
+    start, end = _span(rest, text)
+    return FuzzyDate(start, end, DatePrecision.APPROXIMATE)
+
+
+def _open(precision: str, span: tuple[date, date]) -> FuzzyDate:
+    first, last = span
+    if precision == DatePrecision.BEFORE:
+        return FuzzyDate(None, first - timedelta(days=1), precision)
+    if precision == DatePrecision.UNTIL:
+        return FuzzyDate(None, last, precision)
+    if precision == DatePrecision.AFTER:
+        return FuzzyDate(last + timedelta(days=1), None, precision)
+    return FuzzyDate(first, None, precision)
+
+
+def _month_aligned(start: date, end: date) -> bool:
+    return start.day == 1 and end == _month_end(end.year, end.month)
+
+
+def _show_range(start: date, end: date) -> str:
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {MONTH_ABBR[end.month]} {end.year}"
+    if start.year == end.year:
+        if _month_aligned(start, end):
+            return f"{MONTH_ABBR[start.month]} – {MONTH_ABBR[end.month]} {end.year}"
+        return f"{start.day} {MONTH_ABBR[start.month]} – {format_day(end)}"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return f"{start.year} – {end.year}"
+    if _month_aligned(start, end):
+        return f"{MONTH_ABBR[start.month]} {start.year} – {MONTH_ABBR[end.month]} {end.year}"
+    return f"{format_day(start)} – {format_day(end)}"
+
+
+def _show_approximate(start: date, end: date) -> str:
+    if start == end:
+        return f"c. {format_day(start)}"
+    if start.year == end.year and _month_aligned(start, end):
+        for word, (first, last) in YEAR_PARTS.items():
             if (start.month, end.month) == (first, last):
                 return f"{word} {start.year}"
         if (start.month, end.month) == (1, 12):
             return f"c. {start.year}"
         if start.month == end.month:
-            return f"c. {_MONTH_ABBR[start.month]} {start.year}"
-    return f"c. {_range(start, end)}"
+            return f"c. {MONTH_ABBR[start.month]} {start.year}"
+    return f"c. {_show_range(start, end)}"
+
+
+def _show_bound(day: date, *, last: bool) -> str:
+    """A day as the largest unit it bounds: the last day of a year is "2017" when ``last`` is asked for."""
+    if last:
+        if (day.month, day.day) == (12, 31):
+            return str(day.year)
+        if day == _month_end(day.year, day.month):
+            return f"{MONTH_ABBR[day.month]} {day.year}"
+    else:
+        if (day.month, day.day) == (1, 1):
+            return str(day.year)
+        if day.day == 1:
+            return f"{MONTH_ABBR[day.month]} {day.year}"
+    return format_day(day)
+
+
+def _show_open(precision: str, start: date | None, end: date | None) -> str:
+    if precision == DatePrecision.BEFORE:
+        return f"before {_show_bound(end + timedelta(days=1), last=False)}"
+    if precision == DatePrecision.UNTIL:
+        return f"until {_show_bound(end, last=True)}"
+    if precision == DatePrecision.AFTER:
+        return f"after {_show_bound(start - timedelta(days=1), last=True)}"
+    return f"since {_show_bound(start, last=False)}"

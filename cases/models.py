@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import search
+from cases.chronology import ESTABLISHED
 from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
+from cases.datefields import FuzzyDateProperty, fuzzy_date_columns, fuzzy_date_properties
 from cases.enums import (
     Consent,
-    DatePrecision,
     NameScheme,
     Reliability,
     Role,
@@ -24,22 +25,12 @@ from cases.enums import (
     Status,
     Verification,
 )
-from cases.fuzzydate import FuzzyDate
+from cases.fuzzydate import FuzzyDate, format_day, format_moment
 from cases.history import AuditedHistory
 
 ADMINISTRATORS = "Administrators"
 STAFF_EDITORS = "Staff editors"
 ADVOCATES = "Advocates"
-
-# A person's current status is their latest confirmed or credible report, by the latest possible date.
-# An unverified or disputed one (an anonymous message that someone escaped) stays on the timeline but
-# does not overwrite what is better established; it counts only while nothing better is known.
-LATEST_REPORT_FIRST = (
-    models.Case(models.When(verification__in=[Verification.CONFIRMED, Verification.CREDIBLE], then=0), default=1),
-    "-date_end",
-    "-date_start",
-    "-created_at",
-)
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODEWORDS = [
@@ -109,37 +100,27 @@ class Record(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name, reported in fuzzy_date_properties(type(self)).items():
+            errors.update(reported.check(self, name))
+        if errors:
+            raise ValidationError(errors)
+
 
 class FuzzyDated(models.Model):
-    """A reported event date: earliest and latest possible day plus precision."""
+    """A reported event: its date as honest as the report (see cases/fuzzydate.py)."""
 
-    date_start = models.DateField(_("earliest possible date"), db_index=True)
-    date_end = models.DateField(_("latest possible date"))
-    date_precision = models.CharField(_("date precision"), max_length=12, choices=DatePrecision.choices)
-
-    # Events are reports of the past; subclasses for planned things override this.
-    allow_future_dates = False
+    date_start, date_end, date_precision = fuzzy_date_columns(_("when"), db_index=True)
+    when = FuzzyDateProperty("date", _("when"))
 
     class Meta:
         abstract = True
 
-    @property
-    def when(self) -> FuzzyDate | None:
-        if self.date_start is None or self.date_end is None:
-            return None
-        return FuzzyDate(self.date_start, self.date_end, self.date_precision)
 
-    @when.setter
-    def when(self, value: FuzzyDate) -> None:
-        self.date_start, self.date_end, self.date_precision = value.start, value.end, value.precision
-
-    def clean(self):
-        super().clean()
-        if self.date_start and self.date_end:
-            if self.date_end < self.date_start:
-                raise ValidationError({"date_end": _("The end date is before the start date.")})
-            if not self.allow_future_dates and self.date_start > timezone.localdate():
-                raise ValidationError({"date_start": _("This event is dated in the future.")})
+# Lists of dated records: by the earliest possible day, an open start first on every database.
+EARLIEST_FIRST = [F("date_start").asc(nulls_first=True), "date_end", "created_at"]
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -193,14 +174,27 @@ class PersonQuerySet(models.QuerySet):
                 seen_since_end=Subquery(latest.values("date_end")[:1]),
                 seen_since_precision=Subquery(latest.values("date_precision")[:1]),
             )
-        reports = StatusChange.objects.filter(person=OuterRef("pk"), case__in=Case.objects.visible_to(user)).order_by(
-            *LATEST_REPORT_FIRST
+        # Each visible case keeps the person's status as it records it (cases.services); of those, the
+        # best-established and then the latest in the person's one order of reports (cases.chronology).
+        latest = "latest_status_change__"
+        per_case = (
+            CaseMembership.objects.filter(
+                person=OuterRef("pk"), case__in=Case.objects.visible_to(user), latest_status_change__isnull=False
+            )
+            .annotate(
+                weight=models.Case(
+                    models.When(**{f"{latest}verification__in": ESTABLISHED}, then=2),
+                    models.When(**{f"{latest}verification": Verification.DISPUTED}, then=0),
+                    default=1,
+                )
+            )
+            .order_by("-weight", f"-{latest}sequence")
         )
         return self.annotate(
-            seen_status=Coalesce(Subquery(reports.values("status")[:1]), Value("")),
-            seen_since_start=Subquery(reports.values("date_start")[:1]),
-            seen_since_end=Subquery(reports.values("date_end")[:1]),
-            seen_since_precision=Subquery(reports.values("date_precision")[:1]),
+            seen_status=Coalesce(Subquery(per_case.values("current_status")[:1]), Value("")),
+            seen_since_start=Subquery(per_case.values(f"{latest}date_start")[:1]),
+            seen_since_end=Subquery(per_case.values(f"{latest}date_end")[:1]),
+            seen_since_precision=Subquery(per_case.values(f"{latest}date_precision")[:1]),
         )
 
     def matching(self, query: str):
@@ -247,7 +241,10 @@ class Person(Record):
     consent_un_submission = models.CharField(
         _("consent to UN submission"), max_length=12, choices=Consent.choices, default=Consent.NOT_ASKED
     )
-    consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    consent_recorded_start, consent_recorded_end, consent_recorded_precision = fuzzy_date_columns(
+        _("consent recorded on")
+    )
+    consent_recorded = FuzzyDateProperty("consent_recorded", _("consent recorded on"), blank=True)
     consent_notes = models.TextField(
         _("consent notes"), blank=True, help_text=_("Who gave or withdrew consent, and how.")
     )
@@ -275,7 +272,7 @@ class Person(Record):
     @property
     def seen_since(self) -> FuzzyDate | None:
         """The date of the status shown, on a person from ``with_status_seen_by``."""
-        if getattr(self, "seen_since_start", None) is None:
+        if not getattr(self, "seen_since_precision", None):
             return None
         return FuzzyDate(self.seen_since_start, self.seen_since_end, self.seen_since_precision)
 
@@ -477,7 +474,8 @@ class Source(Record):
     source_type = models.CharField(_("type"), max_length=24, choices=SourceType.choices)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    published_on = models.DateField(_("date"), null=True, blank=True)
+    published_start, published_end, published_precision = fuzzy_date_columns(_("date"))
+    published = FuzzyDateProperty("published", _("date"), blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("e.g. en, ru"))
     reliability = models.CharField(
@@ -493,15 +491,10 @@ class Source(Record):
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["published_on", "title"]
+        ordering = [F("published_start").asc(nulls_last=True), "title"]
 
     def __str__(self):
         return f"{self.get_source_type_display()}: {self.title}"[:120]
-
-    def clean(self):
-        super().clean()
-        if self.published_on and self.published_on > timezone.localdate():
-            raise ValidationError({"published_on": _("A source cannot be dated in the future.")})
 
     def read_file(self) -> bytes:
         """The attached file as it was uploaded (after metadata stripping): it is stored encrypted."""
@@ -530,17 +523,30 @@ class StatusChange(Record, FuzzyDated):
         verbose_name=_("another account of the same event"),
         help_text=_("Link reports that disagree, so both are shown side by side."),
     )
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        verbose_name=_("comes after"),
+        help_text=_(
+            "Only where the dates cannot tell: the report this one comes after, e.g. “2017” and then "
+            "“Jun 2017” when the June news is the later one."
+        ),
+    )
     internal_notes = models.TextField(_("internal notes"), blank=True)
+    # Place in the person's one order of reports (cases.chronology), kept by cases.services for queries.
+    sequence = models.PositiveIntegerField(_("order among the person's reports"), default=0, editable=False)
 
-    history = AuditedHistory(m2m_fields=[sources])
+    history = AuditedHistory(m2m_fields=[sources], excluded_fields=["sequence"])
     objects = scoped_manager("case")
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["date_start", "date_end", "created_at"]
-        # Finding a person's latest report (their current status) without reading all of them.
-        indexes = [models.Index(fields=["person", "-date_end", "-date_start"], name="latest_status_of_person")]
+        ordering = EARLIEST_FIRST
+        indexes = [models.Index(fields=["person", "sequence"], name="status_order_of_person")]
 
     def __str__(self):
         return f"{self.person} – {self.get_status_display()} ({self.when})"
@@ -549,6 +555,24 @@ class StatusChange(Record, FuzzyDated):
         super().clean()
         if self.differs_from_id and self.differs_from_id == self.id:
             raise ValidationError({"differs_from": _("A report cannot disagree with itself.")})
+        if self.follows_id:
+            self._check_follows()
+
+    def _check_follows(self):
+        if self.follows_id == self.id:
+            raise ValidationError({"follows": _("A report cannot come after itself.")})
+        earlier = StatusChange._base_manager.filter(pk=self.follows_id).values("person_id", "case_id").first()
+        if earlier is None or (earlier["person_id"], earlier["case_id"]) != (self.person_id, self.case_id):
+            raise ValidationError({"follows": _("Choose a report about the same person in the same case.")})
+        # Each report follows at most one other, so a circle shows as a chain that comes back here.
+        seen, step = {self.follows_id}, self.follows_id
+        while step is not None:
+            step = StatusChange._base_manager.filter(pk=step).values_list("follows_id", flat=True).first()
+            if step == self.id:
+                raise ValidationError({"follows": _("That report already comes after this one.")})
+            if step in seen:
+                break
+            seen.add(step)
 
     def check_person_in_case(self, people_in_case: set | None = None):
         """A status is recorded for someone in the case. ``people_in_case`` lets a form that adds
@@ -622,7 +646,7 @@ class AccessRecord(AppendOnly):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.username} {self.action} {self.case_reference or self.person_codename} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.username} {self.action} {self.case_reference or self.person_codename} {format_moment(self.at)}"
 
 
 class IdentityErasure(AppendOnly):
@@ -644,4 +668,4 @@ class IdentityErasure(AppendOnly):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.person_codename} {self.at:%Y-%m-%d}"
+        return f"{self.person_codename} {format_day(self.at.date())}"

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.fuzzydate import format_moment
 from cases.services import save_record
 
 # Records deleted together with their parent, restored with it. Order matters only
@@ -52,7 +53,7 @@ def _restore(deletion_row, *, by):
         if last_state is not None:
             target = m2m.m2m_reverse_field_name() + "_id"
             links[m2m] = [row[target] for row in getattr(last_state, m2m.name).values()]
-    reason = _("Restored from the history (deleted %(when)s)") % {"when": f"{deletion_row.history_date:%Y-%m-%d %H:%M}"}
+    reason = _("Restored from the history (deleted %(when)s)") % {"when": format_moment(deletion_row.history_date)}
     save_record(instance, by=by, reason=reason, validate=False)
     for m2m, ids in links.items():
         getattr(instance, m2m.name).set(m2m.related_model._base_manager.filter(pk__in=ids))

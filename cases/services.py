@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import uploads
+from cases.chronology import current_report, order_reports
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
-from cases.fuzzydate import FuzzyDate
+from cases.fuzzydate import FuzzyDate, format_moment
 from cases.history import attributed
 from cases.models import (
-    LATEST_REPORT_FIRST,
     Case,
     CaseMembership,
     IdentityErasure,
@@ -118,7 +118,7 @@ def conflict_message(obj) -> str:
     return _(
         "%(user)s saved this record at %(when)s while you were editing it (reason: “%(reason)s”; changed: "
         "%(changes)s). Your edit was not saved: reload the page to see their version, then redo your edit."
-    ) % {"user": latest.user, "when": f"{latest.when:%d %b %Y %H:%M}", "reason": latest.reason, "changes": changes}
+    ) % {"user": latest.user, "when": format_moment(latest.when), "reason": latest.reason, "changes": changes}
 
 
 def delete_record(obj, *, by, reason: str):
@@ -225,14 +225,26 @@ def _refresh_membership_status(membership: CaseMembership, **_ignored):
 
 
 def refresh_current_status(person_id) -> None:
-    """A person's current status overall (for administrators) and as each of their cases records it."""
-    reports = StatusChange.objects.filter(person_id=person_id).order_by(*LATEST_REPORT_FIRST).only("id", "status")
-    latest = reports.first()
+    """A person's order of reports, and their current status overall (for administrators) and as each of
+    their cases records it, all from the one order of cases.chronology."""
+    ordered = order_reports(
+        StatusChange.objects.filter(person_id=person_id).only(
+            "id", "case_id", "status", "verification", "differs_from_id", "follows_id", "sequence", "created_at",
+            "date_start", "date_end", "date_precision",
+        )
+    )  # fmt: skip
+    moved = []
+    for position, report in enumerate(ordered, start=1):
+        if report.sequence != position:
+            report.sequence = position
+            moved.append(report)
+    StatusChange.objects.bulk_update(moved, ["sequence"], batch_size=500)
+    latest = current_report(ordered)
     Person.objects.filter(pk=person_id).update(
         current_status=latest.status if latest else "", latest_status_change=latest
     )
     for membership_id, case_id in CaseMembership.objects.filter(person_id=person_id).values_list("pk", "case_id"):
-        latest = reports.filter(case_id=case_id).first()
+        latest = current_report([report for report in ordered if report.case_id == case_id])
         CaseMembership.objects.filter(pk=membership_id).update(
             current_status=latest.status if latest else "", latest_status_change=latest
         )

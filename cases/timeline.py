@@ -1,8 +1,10 @@
 """One chronological stream of what happened in a case, as it stands now or as it stood on a past day.
 
 Status changes, appeal steps (interim measures among them), deadlines and
-official responses become ``Event`` objects sorted by the earliest possible
-date; sources become numbered references. The same builder serves the
+official responses become ``Event`` objects in the one order of
+cases.chronology: by the earliest possible date, except that a person's
+reports keep their order and an answer never comes before its question;
+sources become numbered references. The same builder serves the
 advocate's timeline page and the "as known on" view, which reads the audit
 history instead of the live tables. The number of queries does not depend on
 the number of events.
@@ -14,15 +16,20 @@ from datetime import date, datetime, time
 from functools import cached_property, lru_cache
 
 from django.apps import apps
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from appeals.enums import INTERIM_STEP_STATE, AppealKind, DeadlineStatus, Forum, ResponseType, StepType
-from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse, filings, follows_filing
+from cases.chronology import chronological, order_reports, status_bar_reports
 from cases.enums import Sensitivity, Status, Verification
-from cases.fuzzydate import FuzzyDate
+from cases.fuzzydate import FuzzyDate, format_day, format_period
 from cases.models import CaseMembership, Person, PersonIdentity, Source, StatusChange
+
+# Sources are numbered by their date, undated ones last; "as known on" numbers them the same way.
+SOURCES_IN_ORDER = [F("published_start").asc(nulls_last=True), "created_at"]
 
 EVENT_KINDS = {
     "status": gettext_lazy("Status"),
@@ -64,6 +71,10 @@ class Event:
     record_id: str = ""
     appeal_id: object = None
     created_at: datetime | None = None
+    # Record ids of events this one comes after whatever the dates say (cases.chronology).
+    after: set = field(default_factory=set)
+    # Ties on the same dates: a forum's steps in the order of its procedure.
+    procedural_order: int = 0
 
     @property
     def verification_label(self) -> str:
@@ -75,17 +86,27 @@ class Event:
 
     @property
     def iso_date(self) -> str:
-        return self.when.start.isoformat()
+        return self.when.anchor.isoformat()
 
     def sort_key(self):
-        return (self.when.start, self.when.end, _KIND_ORDER[self.kind], self.created_at or timezone.now())
+        return (
+            *self.when.sort_key(),
+            _KIND_ORDER[self.kind],
+            self.procedural_order,
+            self.created_at or timezone.now(),
+            self.record_id,
+        )
 
 
 @dataclass
 class Band:
+    """One status from the report that says so until the next report (``until`` None: until now)."""
+
     status: str
     label: str
     family: str
+    since: FuzzyDate
+    until: FuzzyDate | None
     start: date
     end: date
     # Position on the drawing, in thousandths of the case's time span, ready for SVG attributes.
@@ -94,7 +115,7 @@ class Band:
 
     @property
     def period(self) -> str:
-        return f"{FuzzyDate.exact(self.start)} – {FuzzyDate.exact(self.end)}"
+        return format_period(self.since, self.until)
 
 
 @dataclass
@@ -192,7 +213,7 @@ class _Live:
         return self._with_links(OfficialResponse, responses, officialresponse__case=self.case)
 
     def sources(self):
-        return list(Source.objects.filter(case=self.case).order_by("published_on", "created_at"))
+        return list(Source.objects.filter(case=self.case).order_by(*SOURCES_IN_ORDER))
 
     def appeal_people(self) -> dict:
         return _appeal_people(self.case)
@@ -282,7 +303,9 @@ class _AsKnownOn:
         return self._with_links(OfficialResponse, responses)
 
     def sources(self):
-        return sorted(self._of(Source, case_id=self.case.pk), key=lambda s: (s.published_on or date.max, s.created_at))
+        return sorted(
+            self._of(Source, case_id=self.case.pk), key=lambda s: (s.published_start or date.max, s.created_at)
+        )
 
     def source_ids(self, record) -> list:
         return self._links.get(record._history.history_id, [])
@@ -323,12 +346,13 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
         return sorted(numbers[pk] for pk in reader.source_ids(record) if pk in numbers)
 
     today = reader.today()
-    status_changes = list(reader.status_changes())
-    events = _status_events(status_changes, people, cited)
-    events += _step_events(reader.steps(), cited)
+    reports_by_person = _reports_in_order(reader.status_changes())
+    events = _status_events(reports_by_person, people, cited)
+    steps = list(reader.steps())
+    events += _step_events(steps, cited)
     events += _deadline_events(reader.deadlines(), today)
-    events += _response_events(reader.responses(), cited)
-    _add_bands(people, status_changes, today)
+    events += _response_events(reader.responses(), filings(steps), cited)
+    _add_bands(people, reports_by_person, today, as_of)
     # Appeal steps, deadlines and answers concern the people the appeal covers.
     covered = reader.appeal_people()
     for event in events:
@@ -339,14 +363,22 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
         events = [e for e in events if e.kind in kinds]
     if person_id:
         events = [e for e in events if str(person_id) in {str(p) for p in e.person_ids}]
-    events.sort(key=Event.sort_key)
+    events = chronological(events, key=Event.sort_key, ident=lambda e: e.record_id, after=lambda e: e.after)
     span = _span(people.values(), events, today)
     _place_bands(people.values(), span)
     return Timeline(events, sources, list(people.values()), span, as_of, _year_ticks(span))
 
 
-def _status_events(changes, people, cited) -> list[Event]:
+def _reports_in_order(changes) -> dict:
+    by_person = defaultdict(list)
+    for change in changes:
+        by_person[change.person_id].append(change)
+    return {person_id: order_reports(reports) for person_id, reports in by_person.items()}
+
+
+def _status_events(reports_by_person, people, cited) -> list[Event]:
     by_id = {}
+    changes = [change for reports in reports_by_person.values() for change in reports]
     for change in changes:
         person = people.get(change.person_id)
         by_id[change.pk] = Event(
@@ -364,6 +396,10 @@ def _status_events(changes, people, cited) -> list[Event]:
             record_id=str(change.pk),
             created_at=change.created_at,
         )
+    # A person's reports keep their one order on the timeline too.
+    for reports in reports_by_person.values():
+        for earlier, later in zip(reports, reports[1:], strict=False):
+            by_id[later.pk].after.add(str(earlier.pk))
     # A report that disagrees with another is shown beside it, not as a separate event.
     events = []
     for change in changes:
@@ -379,6 +415,7 @@ def _status_events(changes, people, cited) -> list[Event]:
 def _merge_shared(events: list[Event]) -> list[Event]:
     """People seized together get one event naming them all, not one copy each."""
     merged: dict[tuple, Event] = {}
+    aliases: dict[str, str] = {}
     for event in events:
         if event.other_accounts:
             merged[(event.record_id,)] = event
@@ -391,7 +428,13 @@ def _merge_shared(events: list[Event]) -> list[Event]:
         else:
             shared.people += event.people
             shared.person_ids |= event.person_ids
-    return list(merged.values())
+            shared.after |= event.after
+            aliases[event.record_id] = shared.record_id
+    events = list(merged.values())
+    # Whatever came after a merged copy comes after the event that stands for it.
+    for event in events:
+        event.after = {aliases.get(record_id, record_id) for record_id in event.after} - {event.record_id}
+    return events
 
 
 def _appeal_label(appeal) -> str:
@@ -402,13 +445,16 @@ def _appeal_label(appeal) -> str:
 
 
 def _step_events(steps, cited) -> list[Event]:
+    filing_of = filings(steps)
     events = []
     for step in steps:
         detail = step.description
         if step.response_due_on:
             detail = " ".join(
-                filter(None, [detail, _("Reply due by %(day)s.") % {"day": FuzzyDate.exact(step.response_due_on)}])
+                filter(None, [detail, _("Reply due by %(day)s.") % {"day": format_day(step.response_due_on)}])
             )
+        filing = filing_of.get(step.appeal_id)
+        after = {str(filing.pk)} if follows_filing(step, filing) else set()
         events.append(
             Event(
                 kind="interim" if step.step_type in INTERIM_STEP_STATE else "appeal",
@@ -420,6 +466,8 @@ def _step_events(steps, cited) -> list[Event]:
                 source_numbers=cited(step),
                 record_id=str(step.pk),
                 created_at=step.created_at,
+                after=after,
+                procedural_order=step.procedural_order(),
             )
         )
     return events
@@ -427,9 +475,9 @@ def _step_events(steps, cited) -> list[Event]:
 
 def deadline_state(deadline, today: date) -> tuple[str, str]:
     if deadline.status == DeadlineStatus.MET:
-        return "met", _("Met on %(day)s") % {"day": FuzzyDate.exact(deadline.settled_on)}
+        return "met", _("Met on %(day)s") % {"day": format_day(deadline.settled_on)}
     if deadline.status == DeadlineStatus.MISSED:
-        return "missed", _("Missed — answered %(day)s") % {"day": FuzzyDate.exact(deadline.settled_on)}
+        return "missed", _("Missed — answered %(day)s") % {"day": format_day(deadline.settled_on)}
     days = (deadline.due_on - today).days
     if days < 0:
         return "overdue", _("Overdue by %(span)s") % {"span": _duration(-days)}
@@ -465,15 +513,18 @@ def _deadline_events(deadlines, today) -> list[Event]:
                 state_label=label,
                 record_id=str(deadline.pk),
                 created_at=deadline.created_at,
+                after={str(deadline.origin_step_id)} if deadline.origin_step_id else set(),
             )
         )
     return events
 
 
-def _response_events(responses, cited) -> list[Event]:
+def _response_events(responses, filings, cited) -> list[Event]:
     events = []
     for response in responses:
         who = ", ".join(filter(None, [response.official, response.body, response.state]))
+        # An answer comes after its question: the step it answers, or else the appeal's filing.
+        question = response.answers_step_id or getattr(filings.get(response.appeal_id), "pk", None)
         events.append(
             Event(
                 kind="response",
@@ -487,39 +538,44 @@ def _response_events(responses, cited) -> list[Event]:
                 source_numbers=cited(response),
                 record_id=str(response.pk),
                 created_at=response.created_at,
+                after={str(question)} if question else set(),
             )
         )
     return events
 
 
-def _add_bands(people, changes, today):
-    by_person = defaultdict(list)
-    for change in changes:
-        if change.verification != Verification.DISPUTED and change.differs_from_id is None:
-            by_person[change.person_id].append(change)
-    for person_id, rows in by_person.items():
+def _add_bands(people, reports_by_person, today, as_of):
+    """Each person's status bar, from the reports their current status is read from (cases.chronology)."""
+    for person_id, reports in reports_by_person.items():
         if person_id not in people:
             continue
-        rows.sort(key=lambda c: (c.date_start, c.date_end))
-        for index, change in enumerate(rows):
-            end = rows[index + 1].date_start if index + 1 < len(rows) else max(today, change.date_end)
+        counted = status_bar_reports(reports)
+        for report, following in zip(counted, [*counted[1:], None], strict=True):
+            start = report.when.anchor
+            if following is not None:
+                until, end = following.when, following.when.anchor
+            else:
+                until, end = (FuzzyDate.exact(as_of) if as_of else None), max(today, report.when.end or today)
             people[person_id].bands.append(
                 Band(
-                    change.status,
-                    _label(Status, change.status),
-                    STATUS_FAMILY.get(change.status, "unknown"),
-                    change.date_start,
-                    max(end, change.date_start),
-                )  # fmt: skip
+                    report.status,
+                    _label(Status, report.status),
+                    STATUS_FAMILY.get(report.status, "unknown"),
+                    report.when,
+                    until,
+                    start,
+                    max(end, start),
+                )
             )
 
 
 def _span(people, events, today) -> tuple[date, date]:
-    starts = [b.start for p in people for b in p.bands] + [e.when.start for e in events]
+    starts = [b.start for p in people for b in p.bands] + [e.when.anchor for e in events]
     if not starts:
         return today, today
     first = min(starts)
-    return date(first.year, 1, 1), max(today, *(e.when.end for e in events)) if events else today
+    ends = [e.when.end or e.when.anchor for e in events]
+    return date(first.year, 1, 1), max(today, *ends) if ends else today
 
 
 def _place_bands(people, span):

@@ -16,7 +16,7 @@ from appeals.enums import DECIDED_STEPS, DeadlineStatus
 from appeals.models import Appeal, Deadline, OfficialResponse
 from cases.audit_log import record_access
 from cases.filters import CaseFilterForm, TimelineFilterForm
-from cases.models import AccessAction, Case, CaseMembership, Person, Source, StatusChange
+from cases.models import EARLIEST_FIRST, AccessAction, Case, CaseMembership, Person, Source, StatusChange
 from cases.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
 from cases.uploads import ALLOWED_TYPES
 from exports.forms import ExportForm
@@ -134,7 +134,7 @@ def person_detail(request, person_id):
         StatusChange.objects.filter(person=person, case__in=visible_cases)
         .select_related("case")
         .prefetch_related("sources")
-        .order_by("date_start", "date_end", "created_at")
+        .order_by("sequence")
     )
     appeals = Appeal.objects.filter(people=person, case__in=visible_cases).select_related("case")
     responses = (
@@ -142,7 +142,7 @@ def person_detail(request, person_id):
             Q(appeal__in=appeals) | Q(appeal__isnull=True, case__in=memberships.values("case"))
         )
         .select_related("appeal", "case")
-        .order_by("date_start")
+        .order_by(*EARLIEST_FIRST)
     )
     may_see_identity = request.user.has_perm("cases.view_personidentity")
     identity = getattr(person, "identity", None) if may_see_identity and _has_identity(person) else None
@@ -187,11 +187,11 @@ def deadlines(request):
 
     waiting = (
         Appeal.objects.visible_to(request.user)
-        .filter(is_closed=False, filed_on__isnull=False)
+        .filter(is_closed=False, filed_start__isnull=False)
         .exclude(current_stage__in=DECIDED_STEPS)
         .exclude(Exists(OfficialResponse.objects.filter(appeal=OuterRef("pk"))))
         .select_related("case")
-        .order_by("filed_on")[:20]
+        .order_by("filed_start")[:20]
     )
     return render(
         request,
@@ -201,7 +201,7 @@ def deadlines(request):
             "overdue_total": overdue.count(),
             "upcoming": rows(upcoming),
             "upcoming_total": upcoming.count(),
-            "waiting": [{"appeal": a, "days": (today - a.filed_on).days} for a in waiting],
+            "waiting": [{"appeal": a, "days": (today - a.filed_start).days} for a in waiting],
             "today": today,
         },
     )

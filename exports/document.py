@@ -5,17 +5,20 @@ the records themselves, so no format can show more than another.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appeals.enums import Forum, InterimMeasures, StepType
 from appeals.models import Appeal
-from cases.enums import Consent, Sensitivity, Status, Verification
-from cases.fuzzydate import FuzzyDate
+from cases.chronology import current_report
+from cases.enums import Consent, Sensitivity, Status
+from cases.fuzzydate import format_day, format_moment
 from cases.models import CaseMembership, StatusChange
 from cases.timeline import build_timeline
 from exports.levels import (
@@ -59,10 +62,13 @@ class Document:
 
     @property
     def footer(self) -> str:
+        moment = f"{format_moment(self.generated_at)} {timezone.get_current_timezone_name()}"
         return _("Export %(id)s · %(level)s · %(date)s · %(organisation)s") % {
-            "id": self.export_id, "level": self.level_label, "date": f"{self.generated_at:%d %b %Y %H:%M} UTC",
+            "id": self.export_id,
+            "level": self.level_label,
+            "date": moment,
             "organisation": self.organisation,
-        }  # fmt: skip
+        }
 
 
 def check_consent(case, level: str) -> None:
@@ -124,16 +130,13 @@ def _people(case, level, user) -> list[dict]:
     allowed = PERSON_FIELDS[level]
     may_see_identity = level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
     verifications = EVENT_VERIFICATIONS[level]
-    # Each person's status as this case records it (not another case's), at what this level may state.
-    # Established reports first, as cases.services.refresh_current_status does for the app.
-    changes = StatusChange.objects.filter(case=case).order_by("-date_end", "-date_start", "-created_at")
-    established, reported = {}, {}
-    for change in changes:
+    # Each person's status as this case records it (not another case's), from what this level may state,
+    # by the one rule of the app (cases.chronology).
+    stated = defaultdict(list)
+    for change in StatusChange.objects.filter(case=case).order_by("sequence"):
         if verifications is None or change.verification in verifications:
-            reported.setdefault(change.person_id, change)
-            if change.verification in (Verification.CONFIRMED, Verification.CREDIBLE):
-                established.setdefault(change.person_id, change)
-    latest = {**reported, **established}
+            stated[change.person_id].append(change)
+    latest = {person_id: current_report(reports) for person_id, reports in stated.items()}
     rows = []
     memberships = (
         CaseMembership.objects.filter(case=case).select_related("person__identity").order_by("person__codename")
@@ -150,7 +153,7 @@ def _people(case, level, user) -> list[dict]:
             "status": f"{change.get_status_display()} ({change.when})" if change else "—",
         }
         if identity is not None and may_see_identity:
-            birth = identity.birth_date.isoformat() if identity.birth_date else identity.birth_year
+            birth = format_day(identity.birth_date) if identity.birth_date else identity.birth_year
             values.update(name=identity.legal_name, name_original_script=identity.name_original_script,
                           birth=str(birth or ""), contacts=identity.contacts,
                           whereabouts=identity.current_whereabouts)  # fmt: skip
@@ -177,7 +180,7 @@ def _sources(sources, level, cited=None) -> tuple[list[dict], dict]:
         renumbered[number] = len(kept) + 1
         kept.append({
             "number": len(kept) + 1, "title": clean(source.title), "publisher": clean(source.publisher),
-            "date": source.published_on.isoformat() if source.published_on else "", "url": clean(source.url),
+            "date": str(source.published or ""), "url": clean(source.url),
             "type": source.get_source_type_display(),
         })  # fmt: skip
     return kept, renumbered
@@ -190,7 +193,7 @@ def _event(event, level, renumbered, labels) -> dict:
     if level != Level.INTERNAL and event.status in WHEREABOUTS_STATUSES:
         place = ""  # where someone hides or was resettled is where they are now
     values = {
-        "when": str(event.when), "date": event.when.start.isoformat(), "kind": event.kind_label, "title": event.title,
+        "when": str(event.when), "date": event.when.anchor.isoformat(), "kind": event.kind_label, "title": event.title,
         "people": ", ".join(people), "place": place, "detail": event.detail, "quote": event.quote,
         "verification": event.verification_label, "appeal": event.appeal, "state": event.state_label,
         "sources": [renumbered[n] for n in event.source_numbers if n in renumbered],
@@ -212,11 +215,11 @@ def _events(events, level, renumbered, labels) -> list[dict]:
 
 def _appeals(case) -> list[dict]:
     rows = []
-    for appeal in Appeal.objects.filter(case=case).order_by("filed_on", "created_at"):
+    for appeal in Appeal.objects.filter(case=case).order_by(F("filed_start").asc(nulls_last=True), "created_at"):
         rows.append({
             "forum": str(Forum(appeal.forum).label), "kind": appeal.get_kind_display(),
             "reference": clean(appeal.reference), "title": clean(appeal.title),
-            "filed_on": str(FuzzyDate.exact(appeal.filed_on)) if appeal.filed_on else "",
+            "filed": str(appeal.filed or ""),
             "stage": str(StepType(appeal.current_stage).label) if appeal.current_stage else "",
             "interim_measures": str(InterimMeasures(appeal.interim_measures).label) if appeal.interim_measures else "",
         })  # fmt: skip

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.fuzzydate import format_moment
 from cases.models import AppendOnly
 from exports.levels import Format, Level
 
@@ -34,7 +35,7 @@ class ExportRecord(AppendOnly):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.filename} ({self.at:%Y-%m-%d %H:%M})"
+        return f"{self.filename} ({format_moment(self.at)})"
 
 
 class JobStatus(models.TextChoices):

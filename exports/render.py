@@ -67,7 +67,7 @@ def render_docx(document: Document) -> bytes:
 
     word.add_heading("Appeals", level=2)
     _table(word, ["Forum", "Reference", "Stage", "Interim measures", "Filed"],
-           [[a["forum"], a["reference"] or a["title"], a["stage"], a["interim_measures"], a["filed_on"]]
+           [[a["forum"], a["reference"] or a["title"], a["stage"], a["interim_measures"], a["filed"]]
             for a in document.appeals])  # fmt: skip
     word.add_heading("Sources", level=2)
     for source in document.sources:

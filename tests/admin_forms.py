@@ -44,7 +44,7 @@ def appeal_form(case, *, reason="Filed today", **fields_and_inlines) -> dict:
         "mandates": "",
         "reference": "12345/21",
         "title": "",
-        "filed_on": "2021-02-05",
+        "filed": "5 Feb 2021",
         "filed_by": "",
         "notes": "",
         "change_reason": reason,

@@ -68,7 +68,7 @@ def test_admin_change_without_reason_shows_error_and_saves_nothing(alice_client)
     [
         ("soon", "is not a date we can read"),
         ("28–16 Mar 2017", "The end of the range (16 Mar 2017) is before its start (28 Mar 2017)."),
-        ("FUTURE", "This event is dated in the future."),
+        ("FUTURE", "This date is in the future."),
     ],
 )
 def test_admin_bad_event_date_shows_message_and_saves_nothing(alice_client, person_of_alice, typed, message):
@@ -129,7 +129,7 @@ def test_admin_unknown_vocabulary_value_is_refused(alice_client, person_of_alice
             "expected e.g. UA RUS 4/2019",
         ),
         ({"kind": "urgent_appeal"}, "kind", "Not a kind of appeal to this forum."),
-        ({"filed_on": "2999-01-01"}, "filed_on", "An appeal cannot be filed in the future."),
+        ({"filed": "1 Jan 2099"}, "filed", "This date is in the future."),
     ],
 )
 def test_admin_appeal_with_bad_input_shows_message_and_saves_nothing(alice_client, case, fields, field, message):

@@ -200,7 +200,7 @@ def test_public_person_is_named_on_the_timeline(advocate_client, case):
 
 
 def test_deadlines_dashboard_lists_overdue_upcoming_and_waiting(advocate_client, case):
-    appeal = AppealFactory(case=case, filed_on=date(2021, 2, 5))
+    appeal = AppealFactory(case=case, filed=date(2021, 2, 5))
     DeadlineFactory(appeal=appeal, description="Reply to Rule 39", due_on=date(2021, 2, 12))
     DeadlineFactory(appeal=appeal, description="Observations", due_on=timezone.localdate() + timedelta(days=10))
 

@@ -48,7 +48,7 @@ def _source_form(case, upload):
 def _source_row(case, upload, **fields):
     return {
         "case": str(case.pk), "source_type": "witness_statement", "title": "Photo", "publisher": "",
-        "published_on": "", "url": "", "language": "", "reliability": "medium", "file": upload, **fields,
+        "published": "", "url": "", "language": "", "reliability": "medium", "file": upload, **fields,
     }  # fmt: skip
 
 

@@ -20,7 +20,7 @@ FORMATS = ["pdf", "docx", "json", "csv"]
 MAY_READ = {
     "CanaryLegalName": "internal",
     "Канарейкин": "internal",
-    "1987-03-14": "internal",
+    "14Mar1987": "internal",
     "CanaryContact0199": "internal",
     "CanaryWhereabouts": "internal",
     "CanaryCaseInternalNote": "internal",
@@ -36,7 +36,7 @@ MAY_READ = {
 # Fields no export shows at any level below internal; whether internal shows them is the document's choice.
 NEVER_OUTSIDE = ["CanaryNameVariant", "CanaryConsentNote", "CanaryMembershipNote", "CanaryAppealNote"]
 # The CSV holds the timeline rows and the sources: who a person is and the case's notes are not timeline rows.
-NOT_TIMELINE = {"Канарейкин", "1987-03-14", "CanaryContact0199", "CanaryWhereabouts",
+NOT_TIMELINE = {"Канарейкин", "14Mar1987", "CanaryContact0199", "CanaryWhereabouts",
                 "CanaryCaseInternalNote"}  # fmt: skip
 
 

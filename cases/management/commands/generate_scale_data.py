@@ -12,15 +12,15 @@ from datetime import date, timedelta
 import iuliia
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from simple_history.utils import bulk_create_with_history
 
 from appeals.enums import FORUM_KINDS, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
+from cases.chronology import ESTABLISHED
 from cases.enums import Role, Script, Status, Verification
 from cases.models import (
-    LATEST_REPORT_FIRST,
     Case,
     CaseMembership,
     NameKey,
@@ -142,7 +142,7 @@ class Command(BaseCommand):
             filed = date(2016, 1, 1) + timedelta(days=rng.randrange(3300))
             reference = f"{10000 + number}/{filed:%y}" if forum == Forum.ECTHR else ""
             appeal = Appeal(case=rng.choice(cases), forum=forum, kind=FORUM_KINDS[forum][0], reference=reference,
-                            filed_on=filed)  # fmt: skip
+                            filed_start=filed, filed_end=filed, filed_precision="day")  # fmt: skip
             appeals.append(appeal)
             first = StepType.LODGED if forum == Forum.ECTHR else StepType.SUBMITTED
             steps.append(AppealStep(appeal=appeal, step_type=first, date_start=filed, date_end=filed,
@@ -157,8 +157,25 @@ class Command(BaseCommand):
         self._bulk(AppealStep, steps, user)
         self._bulk(Deadline, deadlines, user)
 
+    def _derive_order(self):
+        # cases.chronology.order_reports for reports without an explicit order, all at once: by earliest
+        # possible day, then latest, then when recorded.
+        table = connection.ops.quote_name(StatusChange._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET sequence = ranked.position FROM (SELECT id, ROW_NUMBER() OVER ("  # noqa: S608  # nosec B608
+                f"PARTITION BY person_id ORDER BY date_start, date_end, created_at) AS position FROM {table}) "
+                f"AS ranked WHERE ranked.id = {table}.id"
+            )
+
     def _derive_status(self, model, **reports_of):
-        latest = StatusChange.objects.filter(**reports_of).order_by(*LATEST_REPORT_FIRST)
+        # cases.chronology.current_report: the best-established report, then the latest in order.
+        weight = models.Case(
+            models.When(verification__in=ESTABLISHED, then=2),
+            models.When(verification=Verification.DISPUTED, then=0),
+            default=1,
+        )
+        latest = StatusChange.objects.filter(**reports_of).order_by(weight.desc(), "-sequence")
         model.objects.update(latest_status_change=Subquery(latest.values("pk")[:1]))
         status = StatusChange.objects.filter(pk=OuterRef("latest_status_change")).values("status")[:1]
         model.objects.filter(latest_status_change__isnull=False).update(current_status=Subquery(status))
@@ -170,6 +187,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         # As cases.services.refresh_current_status, for each person overall and as each of their cases
         # records it.
+        self._derive_order()
         self._derive_status(Person, person=OuterRef("pk"))
         self._derive_status(CaseMembership, person=OuterRef("person"), case=OuterRef("case"))
         last_step = AppealStep.objects.filter(appeal=OuterRef("pk")).order_by("-date_start", "-created_at")
