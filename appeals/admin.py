@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import FORUM_KINDS, FORUM_STEPS, AppealKind, DeadlineStatus, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
-from cases.admin import OverdueDeadlineFilter
+from cases.admin import OverdueDeadlineFilter, StepsOfParentMixin
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.datefields import FuzzyDateField
 from cases.forms import FuzzyDateForm, ReasonForm
@@ -95,11 +95,19 @@ class DeadlineInline(AuditedInline):
         return _("%(days)d days overdue") % {"days": -days} if days < 0 else days
 
 
-class ResponseOfAppealInline(AuditedStackedInline):
+class ResponseOfAppealInline(StepsOfParentMixin, AuditedStackedInline):
     model = OfficialResponse
     form = ResponseOfAppealForm
-    fields = [("when", "response_type", "verification"), ("state", "body", "official"), "summary", "quote", "sources"]
+    fields = [
+        ("when", "response_type", "verification"),
+        "answers_step",
+        ("state", "body", "official"),
+        "summary",
+        "quote",
+        "sources",
+    ]
     autocomplete_fields = ["sources"]
+    steps_of = "appeal"
 
 
 class AppealOverdueFilter(OverdueDeadlineFilter):
@@ -214,11 +222,12 @@ class OfficialResponseAdmin(AuditedAdmin):
     list_display = ["__str__", "case", "appeal", "verification"]
     list_filter = ["response_type", "verification"]
     list_select_related = ["case", "appeal"]
-    autocomplete_fields = ["case", "appeal", "sources"]
+    autocomplete_fields = ["case", "appeal", "answers_step", "sources"]
     search_fields = ["state", "body", "official", "case__reference", "appeal__reference"]
     fields = [
         "case",
         "appeal",
+        "answers_step",
         "when",
         "response_type",
         "verification",

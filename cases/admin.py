@@ -107,18 +107,36 @@ class AppealOfCaseInline(AuditedInline):
     verbose_name_plural = _("appeals (open one to add its steps and deadlines)")
 
 
-class ResponseOfCaseInline(AuditedStackedInline):
+class StepsOfParentMixin:
+    """The "answers step" choice offers the steps of the appeals on the page's record, named with their appeal."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("answers_step")
+        if field is not None:
+            steps = AppealStep.objects.visible_to(request.user).select_related("appeal")
+            field.queryset = steps.filter(**{self.steps_of: obj}) if obj is not None else steps.none()
+            field.label_from_instance = step_choice_label
+        return formset
+
+
+def step_choice_label(step) -> str:
+    return f"{step.appeal}: {step.get_step_type_display()} ({step.when})"
+
+
+class ResponseOfCaseInline(StepsOfParentMixin, AuditedStackedInline):
     model = OfficialResponse
     form = FuzzyDateForm
     fields = [
         ("when", "response_type", "verification"),
         ("state", "body", "official"),
-        "appeal",
+        ("appeal", "answers_step"),
         "summary",
         "quote",
         "sources",
     ]
     autocomplete_fields = ["appeal", "sources"]
+    steps_of = "appeal__case"
 
 
 class StatusFilter(admin.SimpleListFilter):

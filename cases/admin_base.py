@@ -73,6 +73,7 @@ class VersionedInlineMixin(ScopedFormfieldsMixin):
 class AuditedInline(VersionedInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
+    template = "admin/audited/tabular.html"
 
 
 class AuditedStackedInline(VersionedInlineMixin, admin.StackedInline):

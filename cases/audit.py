@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from cases.datefields import fuzzy_date_properties
+from cases.fuzzydate import FuzzyDate, format_day, format_moment
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 # Bookkeeping columns that change on every save and say nothing to a reader.
@@ -40,11 +42,18 @@ def _display(model_field, value, names: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, datetime | date):
-        return formats.date_format(value, "DATETIME_FORMAT" if isinstance(value, datetime) else "DATE_FORMAT")
+    if isinstance(value, datetime):
+        return format_moment(value)
+    if isinstance(value, date):
+        return format_day(value)
     if isinstance(model_field, models.FileField):
         return _("file attached") if value else "—"
     return str(value)
+
+
+def _reported_date(row, reported) -> FuzzyDate | None:
+    start, end, precision = (getattr(row, column, None) for column in reported.columns)
+    return FuzzyDate(start, end, precision) if precision else None
 
 
 def _m2m_targets(model, field_name: str, rows) -> set[str]:
@@ -131,6 +140,10 @@ def _changes(model, m2m_fields, previous, row, names) -> list[FieldChange]:
         if previous is not None and old == new:
             continue
         changes.append(FieldChange(str(f.verbose_name), _display(f, old, names), _display(f, new, names)))
+    for reported in fuzzy_date_properties(model).values():
+        new, old = _reported_date(row, reported), _reported_date(previous, reported) if previous else None
+        if new != old and (previous is not None or new is not None):
+            changes.append(FieldChange(str(reported.verbose_name), str(old or "—"), str(new or "—")))
     for f in m2m_fields:
         new = _m2m_targets(model, f.name, row._m2m_cache[f.name])
         old = _m2m_targets(model, f.name, previous._m2m_cache[f.name]) if previous else set()

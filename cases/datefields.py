@@ -24,13 +24,24 @@ PLACEHOLDER = "8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · c. 2017 · 
 def fuzzy_date_columns(verbose_name, *, db_index: bool = False):
     """The earliest and latest possible day (either may be open) and the precision of one reported date."""
     return (
-        models.DateField(format_lazy(_("{date}: earliest possible day"), date=verbose_name), null=True, blank=True,
-                         editable=False, db_index=db_index),
-        models.DateField(format_lazy(_("{date}: latest possible day"), date=verbose_name), null=True, blank=True,
-                         editable=False),
-        models.CharField(format_lazy(_("{date}: precision"), date=verbose_name), max_length=12,
-                         choices=DatePrecision.choices, blank=True, editable=False),
-    )  # fmt: skip
+        models.DateField(
+            format_lazy(_("{date}: earliest possible day"), date=verbose_name),
+            null=True,
+            blank=True,
+            editable=False,
+            db_index=db_index,
+        ),
+        models.DateField(
+            format_lazy(_("{date}: latest possible day"), date=verbose_name), null=True, blank=True, editable=False
+        ),
+        models.CharField(
+            format_lazy(_("{date}: precision"), date=verbose_name),
+            max_length=12,
+            choices=DatePrecision.choices,
+            blank=True,
+            editable=False,
+        ),
+    )
 
 
 class FuzzyDateProperty(property):

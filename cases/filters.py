@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import Forum
 from appeals.models import Appeal, Deadline
+from cases.datefields import DayField
 from cases.enums import Status, Verification
 from cases.models import CaseMembership
 from cases.timeline import EVENT_KINDS, person_label
@@ -56,12 +57,9 @@ class TimelineFilterForm(forms.Form):
         label=_("Show"), choices=list(EVENT_KINDS.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
     person = forms.ChoiceField(label=_("Person"), required=False)
-    as_of = forms.DateField(
+    as_of = DayField(
         label=_("As known on"),
         required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("“As known on” needs a date such as 2021-03-10.")},
         help_text=_("The timeline as the record stood at the end of that day."),
     )
 

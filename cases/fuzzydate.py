@@ -140,7 +140,16 @@ def format_moment(moment: datetime) -> str:
 
 def parse_day(text: str) -> date:
     """A day typed in the same box as a reported date; a deadline falls on a day, not in a month."""
-    value = FuzzyDate.parse(text)
+    try:
+        value = FuzzyDate.parse(text)
+    except ValidationError as error:
+        if error.code == "required":
+            raise
+        raise ValidationError(
+            _("“%(value)s” is not a day we can read. %(hint)s"),
+            code="invalid",
+            params={"value": text, "hint": DAY_HINT},
+        ) from error
     if value.precision != DatePrecision.DAY:
         raise ValidationError(
             _("“%(value)s” is not a single day. %(hint)s"), code="not_a_day", params={"value": text, "hint": DAY_HINT}

@@ -133,8 +133,8 @@ def test_timeline_filters_by_kind_and_person(advocate_client, case):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("as_of=yesterday", "“As known on” needs a date such as 2021-03-10."),
-        ("as_of=2999-01-01", "“As known on” cannot be in the future."),
+        ("as_of=yesterday", "“yesterday” is not a day we can read. A day: 8 Feb 2021, 2021-02-08 or 08.02.2021."),
+        ("as_of=1 Jan 2099", "“As known on” cannot be in the future."),
         ("kind=rumour", "Select a valid choice. rumour is not one of the available choices."),
         ("person=00000000-0000-0000-0000-000000000000", "Select a valid choice."),
     ],

@@ -23,8 +23,9 @@ def vanished(alice, case):
         (Status.AT_LIBERTY, "2017", Verification.CONFIRMED),
         (Status.DISAPPEARED, "14 Jun 2017", Verification.CREDIBLE),
     ]:
-        record_status_change(by=alice, reason="Report", person=person, case=case, status=status, when=when,
-                             verification=verification)  # fmt: skip
+        record_status_change(
+            by=alice, reason="Report", person=person, case=case, status=status, when=when, verification=verification
+        )
     return person
 
 
@@ -86,10 +87,24 @@ def test_export_states_the_later_report(alice, vanished, case):
 
 def test_staff_can_say_which_report_follows_when_dates_cannot_tell(alice, case):
     person = MembershipFactory(case=case).person
-    detained = record_status_change(by=alice, reason="Report", person=person, case=case, status=Status.DETAINED,
-                                    when="Jun 2017", verification=Verification.CONFIRMED)  # fmt: skip
-    released = record_status_change(by=alice, reason="Report", person=person, case=case, status=Status.RELEASED,
-                                    when="2017", verification=Verification.CONFIRMED)  # fmt: skip
+    detained = record_status_change(
+        by=alice,
+        reason="Report",
+        person=person,
+        case=case,
+        status=Status.DETAINED,
+        when="Jun 2017",
+        verification=Verification.CONFIRMED,
+    )
+    released = record_status_change(
+        by=alice,
+        reason="Report",
+        person=person,
+        case=case,
+        status=Status.RELEASED,
+        when="2017",
+        verification=Verification.CONFIRMED,
+    )
     assert Person.objects.get(pk=person.pk).current_status == Status.DETAINED
 
     released.follows = detained
@@ -105,8 +120,9 @@ def test_an_unverified_later_report_does_not_overwrite_an_established_status(ali
         (Status.DISAPPEARED, "15 Feb 2023", Verification.CONFIRMED),
         (Status.AT_LIBERTY, "Mar 2023", Verification.UNVERIFIED),
     ]:
-        record_status_change(by=alice, reason="Report", person=person, case=case, status=status, when=when,
-                             verification=verification)  # fmt: skip
+        record_status_change(
+            by=alice, reason="Report", person=person, case=case, status=status, when=when, verification=verification
+        )
 
     page = _text(advocate_client.get(f"/cases/{case.pk}/"))
 
@@ -118,14 +134,23 @@ def test_an_unverified_later_report_does_not_overwrite_an_established_status(ali
 def test_a_circle_of_reports_following_each_other_is_refused(alice_client, alice, case):
     person = MembershipFactory(case=case).person
     first = record_status_change(by=alice, reason="R", person=person, case=case, status=Status.DETAINED, when="2017")
-    second = record_status_change(by=alice, reason="R", person=person, case=case, status=Status.RELEASED,
-                                  when="2017", follows=first)  # fmt: skip
+    second = record_status_change(
+        by=alice, reason="R", person=person, case=case, status=Status.RELEASED, when="2017", follows=first
+    )
 
     response = alice_client.post(
         f"/admin/cases/statuschange/{first.pk}/change/",
-        {"case": case.pk, "person": person.pk, "status": Status.DETAINED, "when": "2017", "verification": "confirmed",
-         "follows": second.pk, "change_reason": "Circle", "seen_version": first.version},
-    )  # fmt: skip
+        {
+            "case": case.pk,
+            "person": person.pk,
+            "status": Status.DETAINED,
+            "when": "2017",
+            "verification": "confirmed",
+            "follows": second.pk,
+            "change_reason": "Circle",
+            "seen_version": first.version,
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["follows"] == ["That report already comes after this one."]
@@ -133,15 +158,23 @@ def test_a_circle_of_reports_following_each_other_is_refused(alice_client, alice
 
 
 def test_a_report_cannot_follow_one_about_someone_else(alice_client, alice, case):
-    first = record_status_change(by=alice, reason="R", person=MembershipFactory(case=case).person, case=case,
-                                 status=Status.DETAINED, when="2017")  # fmt: skip
+    first = record_status_change(
+        by=alice, reason="R", person=MembershipFactory(case=case).person, case=case, status=Status.DETAINED, when="2017"
+    )
     other = MembershipFactory(case=case).person
 
     response = alice_client.post(
         "/admin/cases/statuschange/add/",
-        {"case": case.pk, "person": other.pk, "status": Status.RELEASED, "when": "2017", "verification": "confirmed",
-         "follows": first.pk, "change_reason": "Wrong person"},
-    )  # fmt: skip
+        {
+            "case": case.pk,
+            "person": other.pk,
+            "status": Status.RELEASED,
+            "when": "2017",
+            "verification": "confirmed",
+            "follows": first.pk,
+            "change_reason": "Wrong person",
+        },
+    )
 
     assert response.context["adminform"].form.errors["follows"] == [
         "Choose a report about the same person in the same case."

@@ -261,7 +261,7 @@ def test_as_known_on_unparsable_day_gets_a_clear_message(page, console_problems,
     response = page.goto(f"{timeline_url(demo_cases['C-DEMO02'])}?as_of=yesterday")
 
     assert response.status == 400
-    expect(page.get_by_role("alert")).to_contain_text("“As known on” needs a date such as 2021-03-10.")
+    expect(page.get_by_role("alert")).to_contain_text("“yesterday” is not a day we can read.")
     expect(page.get_by_label("As known on")).to_have_attribute("aria-invalid", "true")
     assert console_problems == []
 
