@@ -1,14 +1,28 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from appeals.enums import FORUM_KINDS, FORUM_STEPS, AppealKind, DeadlineStatus, Forum, StepType
-from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from appeals.models import (
+    Appeal,
+    AppealStep,
+    ArticleFinding,
+    Award,
+    Deadline,
+    DeadlineOccurrence,
+    OfficialResponse,
+    StateFact,
+)
+from appeals.services import settle_occurrence
+from appeals.states import state_choices
 from cases.admin import OverdueDeadlineFilter, StepsOfParentMixin
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.datefields import FuzzyDateField
 from cases.forms import FuzzyDateForm, ReasonForm
+from cases.fuzzydate import format_day
 from cases.models import EARLIEST_FIRST, Case
 
 
@@ -27,8 +41,32 @@ def _steps_of(forum: str | None):
     ]
 
 
-class AppealForm(ReasonForm):
+class StateChoiceMixin:
+    """State fields offer the States by name in the reader's language (appeals/states.py)."""
+
+    state_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.state_fields:
+            if name in self.fields:
+                field = self.fields[name]
+                self.fields[name] = forms.ChoiceField(
+                    label=field.label,
+                    required=field.required,
+                    help_text=field.help_text,
+                    choices=[("", "---------"), *state_choices()],
+                )
+
+
+class AppealForm(StateChoiceMixin, ReasonForm):
     filed = FuzzyDateField(label=_("Filed on"), required=False)
+    facts = FuzzyDateField(
+        label=_("Facts complained of"),
+        required=False,
+        help_text=_("When the facts the appeal is about happened; checked against facts about the State."),
+    )
+    state_fields = ("respondent_state",)
 
     class Meta:
         model = Appeal
@@ -70,10 +108,12 @@ class ResponseOfAppealForm(FuzzyDateForm):
 class AppealStepInline(AuditedInline):
     model = AppealStep
     form = StepForm
-    fields = ["step_type", "when", "response_due_on", "description", "sources"]
+    fields = ["step_type", "when", "response_due_on", "reports_every", "reports_unit", "description", "sources"]
     autocomplete_fields = ["sources"]
     ordering = EARLIEST_FIRST
-    show_change_link = False
+    # A judgment or Views is opened to record its findings and awards.
+    show_change_link = True
+    verbose_name_plural = _("steps (open a judgment, decision or Views to record findings and awards)")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -81,18 +121,56 @@ class AppealStepInline(AuditedInline):
         return formset
 
 
+def days_left_text(deadline) -> str:
+    if deadline._state.adding or deadline.status != DeadlineStatus.OPEN:
+        return "—"
+    days = deadline.days_left()
+    return _("%(days)d days overdue") % {"days": -days} if days < 0 else str(days)
+
+
 class DeadlineInline(AuditedInline):
     model = Deadline
-    fields = ["description", "responsible", "due_on", "status", "settled_on", "note", "days_left"]
-    readonly_fields = ["days_left"]
-    show_change_link = False
+    fields = [
+        "description", "responsible", "due_on", "repeat_every", "repeat_unit", "repeat_until", "status",
+        "settled_on", "note", "next_due", "days_left",
+    ]  # fmt: skip
+    readonly_fields = ["next_due", "days_left"]
+    # A recurring obligation is opened to see each report received or missed.
+    show_change_link = True
+
+    @admin.display(description=_("next due"))
+    def next_due(self, deadline):
+        return format_day(deadline.next_due_on) if deadline.next_due_on and deadline.status == "open" else "—"
 
     @admin.display(description=_("days left"))
     def days_left(self, deadline):
-        if deadline._state.adding or deadline.status != DeadlineStatus.OPEN:
-            return "—"
-        days = (deadline.due_on - timezone.localdate()).days
-        return _("%(days)d days overdue") % {"days": -days} if days < 0 else days
+        return days_left_text(deadline)
+
+
+class FindingInline(AuditedInline):
+    model = ArticleFinding
+    fields = ["article", "paragraph", "limb", "taken_with_article", "taken_with_paragraph", "finding"]
+    show_change_link = False
+
+
+class AwardInline(AuditedInline):
+    model = Award
+    fields = ["head", "amount", "currency", "awarded_to"]
+    show_change_link = False
+
+
+class OccurrenceInline(AuditedInline):
+    """Each report of a recurring obligation as it was settled: read here, settled by answers or the action."""
+
+    model = DeadlineOccurrence
+    fields = ["number", "due_on", "status", "received_on", "response"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("reports received or missed")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ResponseOfAppealInline(StepsOfParentMixin, AuditedStackedInline):
@@ -134,11 +212,20 @@ class AppealAdmin(AuditedAdmin):
     inlines = [AppealStepInline, DeadlineInline, ResponseOfAppealInline]
     fieldsets = [
         (None, {"fields": ["case", "people", ("forum", "kind"), "mandates", ("reference", "title")]}),
-        (_("Filing"), {"fields": [("filed", "filed_by"), "rule41_priority"]}),
-        (_("Derived from the steps"), {"fields": [("current_stage", "interim_measures")]}),
+        (_("Filing"), {"fields": [("filed", "filed_by"), "rule41_priority", ("respondent_state", "facts")]}),
+        (_("Derived from the steps"), {"fields": [("current_stage", "interim_measures"), "warnings"]}),
         (_("Notes"), {"fields": ["notes"]}),
     ]
-    readonly_fields = ["current_stage", "interim_measures"]
+    readonly_fields = ["current_stage", "interim_measures", "warnings"]
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, appeal):
+        return " ".join(appeal.warnings()) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for warning in form.instance.warnings():
+            self.message_user(request, warning, messages.WARNING)
 
     def get_queryset(self, request):
         counted = (
@@ -167,7 +254,12 @@ class AppealAdmin(AuditedAdmin):
         return [
             *super().history_querysets(request, appeal),
             AppealStep.history.filter(appeal_id=appeal.pk),
+            ArticleFinding.history.filter(step_id__in=AppealStep.history.filter(appeal_id=appeal.pk).values("id")),
+            Award.history.filter(step_id__in=AppealStep.history.filter(appeal_id=appeal.pk).values("id")),
             Deadline.history.filter(appeal_id=appeal.pk),
+            DeadlineOccurrence.history.filter(
+                deadline_id__in=Deadline.history.filter(appeal_id=appeal.pk).values("id")
+            ),
             OfficialResponse.history.filter(appeal_id=appeal.pk),
         ]
 
@@ -180,7 +272,18 @@ class AppealStepAdmin(AuditedAdmin):
     list_select_related = ["appeal"]
     autocomplete_fields = ["appeal", "sources"]
     search_fields = ["appeal__reference", "description"]
-    fields = ["appeal", "step_type", "when", "response_due_on", "description", "sources"]
+    fields = [
+        "appeal", "step_type", "when", "response_due_on", ("reports_every", "reports_unit"), "supervision",
+        "description", "sources",
+    ]  # fmt: skip
+    inlines = [FindingInline, AwardInline]
+
+    def history_querysets(self, request, step):
+        return [
+            *super().history_querysets(request, step),
+            ArticleFinding.history.filter(step_id=step.pk),
+            Award.history.filter(step_id=step.pk),
+        ]
 
 
 class DeadlineAdminForm(ReasonForm):
@@ -200,20 +303,67 @@ class DeadlineOverdueFilter(admin.SimpleListFilter):
         return queryset.overdue() if self.value() == "yes" else queryset
 
 
+@admin.action(description=_("Record the next report of each selected recurring obligation as never received"))
+def record_report_missing(modeladmin, request, queryset):
+    recurring = [d for d in queryset if d.is_recurring and d.status == DeadlineStatus.OPEN]
+    with transaction.atomic():
+        for deadline in recurring:
+            settle_occurrence(deadline, on=None, by=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d report recorded as missed.", "%(count)d reports recorded as missed.", len(recurring))
+        % {"count": len(recurring)},
+        messages.SUCCESS if recurring else messages.WARNING,
+    )
+
+
 @admin.register(Deadline)
 class DeadlineAdmin(AuditedAdmin):
     form = DeadlineAdminForm
-    list_display = ["description", "appeal", "responsible", "due_on", "status", "overdue"]
+    list_display = ["description", "appeal", "responsible", "next_due", "status", "overdue"]
     list_filter = [DeadlineOverdueFilter, "status", "responsible", "appeal__forum"]
     list_select_related = ["appeal"]
     autocomplete_fields = ["appeal"]
     search_fields = ["description", "appeal__reference"]
-    fields = ["appeal", "description", "responsible", "due_on", "status", "settled_on", "note"]
-    ordering = ["due_on"]
+    fields = [
+        "appeal", "description", "responsible", "due_on", ("repeat_every", "repeat_unit", "repeat_until"),
+        "status", "settled_on", "note",
+    ]  # fmt: skip
+    ordering = ["next_due_on"]
+    inlines = [OccurrenceInline]
+    actions = [record_report_missing]
+
+    @admin.display(description=_("next due"), ordering="next_due_on")
+    def next_due(self, deadline):
+        return format_day(deadline.next_due_on or deadline.due_on)
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, deadline):
-        return deadline.is_overdue
+        return deadline.is_overdue()
+
+    def history_querysets(self, request, deadline):
+        return [
+            *super().history_querysets(request, deadline),
+            DeadlineOccurrence.history.filter(deadline_id=deadline.pk),
+        ]
+
+
+class StateFactForm(StateChoiceMixin, ReasonForm):
+    state_fields = ("state",)
+
+    class Meta:
+        model = StateFact
+        fields = "__all__"
+
+
+@admin.register(StateFact)
+class StateFactAdmin(AuditedAdmin):
+    """Facts about States are shared by every team: administrators record them, editors read them."""
+
+    form = StateFactForm
+    list_display = ["__str__", "forum", "kind", "on"]
+    list_filter = ["forum", "kind"]
+    fields = ["state", "forum", "kind", "on", "description", "consequence", "source_url"]
 
 
 @admin.register(OfficialResponse)

@@ -1,4 +1,4 @@
-"""Forums, their kinds of appeal and the steps of their life cycles (see shared/domain.md)."""
+"""Forums, their kinds of appeal and the steps of their life cycles, outcomes and deadline rules."""
 
 import re
 
@@ -15,11 +15,16 @@ class Forum(models.TextChoices):
     OSCE = "osce", _("OSCE")
     DOMESTIC_INVESTIGATIVE = "dom_investigative", _("Investigative Committee")
     DOMESTIC_PROSECUTOR = "dom_prosecutor", _("Prosecutor's office")
+    DOMESTIC_POLICE = "dom_police", _("Police / Ministry of Internal Affairs")
     DOMESTIC_COURT = "dom_court", _("Domestic court")
+    EXECUTIVE = "executive", _("Head of a region or another executive authority")
+    PRESIDENTIAL_COUNCIL = "presidential_council", _("Presidential Council for Civil Society and Human Rights")
+    OMBUDSPERSON = "ombudsperson", _("High Commissioner for Human Rights in the Russian Federation (ombudsperson)")
+    REGIONAL_OMBUDSPERSON = "regional_ombudsperson", _("Regional commissioner for human rights (ombudsperson)")
     ICC = "icc", _("International Criminal Court")
     UNIVERSAL_JURISDICTION = "universal_jurisdiction", _("Universal-jurisdiction complaint")
     FOREIGN_GOVERNMENT = "foreign_government", _("Foreign government")
-    OMBUDSPERSON = "ombudsperson", _("Ombudsperson")
+    EMBASSY = "embassy", _("Embassy")
 
 
 class AppealKind(models.TextChoices):
@@ -38,6 +43,8 @@ class AppealKind(models.TextChoices):
     CASSATION = "cassation", _("Cassation appeal")
     COMMUNICATION = "communication", _("Communication")
     PETITION = "petition", _("Petition / letter")
+    CITIZEN_APPEAL = "citizen_appeal", _("Written appeal (Federal Law No. 59-FZ)")
+    PUBLIC_APPEAL = "public_appeal", _("Public appeal (open letter, video address)")
 
 
 class InterimMeasures(models.TextChoices):
@@ -111,16 +118,25 @@ class StepType(models.TextChoices):
     CASSATION_FILED = "cassation_filed", _("Cassation filed")
     CASSATION_DECISION = "cassation_decision", _("Cassation decision")
     DECISION = "decision", _("Decision")
+    # Appeals to authorities (Federal Law No. 59-FZ) and crime reports (Code of Criminal Procedure)
+    FORWARDED = "forwarded", _("Forwarded to another authority")
+    TIME_EXTENDED = "time_extended", _("Time for the answer extended")
+    CHECK_EXTENDED = "check_extended", _("Check of the crime report extended")
+    COMPLAINT_TO_COURT = "complaint_to_court", _("Complaint to a court about inaction (CCP art. 125)")
 
 
 S = StepType
 _INTERIM = [S.INTERIM_REQUESTED, S.INTERIM_GRANTED, S.INTERIM_REFUSED, S.INTERIM_LIFTED, S.INTERIM_NOT_COMPLIED]
 _DOMESTIC = [
-    S.SUBMITTED, S.ACKNOWLEDGED, S.PRE_INVESTIGATION_CHECK, S.REFUSAL_TO_OPEN_CASE, S.INVESTIGATION_OPENED,
-    S.COURT_HEARING, S.COURT_DECISION, S.APPEAL_FILED, S.APPEAL_DECISION, S.CASSATION_FILED,
-    S.CASSATION_DECISION, S.FINAL_DOMESTIC_DECISION, S.CLOSED,
+    S.SUBMITTED, S.ACKNOWLEDGED, S.REGISTERED, S.PRE_INVESTIGATION_CHECK, S.CHECK_EXTENDED, S.REFUSAL_TO_OPEN_CASE,
+    S.INVESTIGATION_OPENED, S.COMPLAINT_TO_COURT, S.COURT_HEARING, S.COURT_DECISION, S.APPEAL_FILED,
+    S.APPEAL_DECISION, S.CASSATION_FILED, S.CASSATION_DECISION, S.FINAL_DOMESTIC_DECISION, S.CLOSED,
 ]  # fmt: skip
 _GENERIC = [S.SUBMITTED, S.ACKNOWLEDGED, S.GOVERNMENT_REPLY, S.DECISION, S.FOLLOW_UP, S.CLOSED]
+# A written appeal to an authority: registered, perhaps forwarded or given more time, then answered.
+_AUTHORITY = [
+    S.SUBMITTED, S.REGISTERED, S.FORWARDED, S.TIME_EXTENDED, S.GOVERNMENT_REPLY, S.DECISION, S.FOLLOW_UP, S.CLOSED,
+]  # fmt: skip
 _TREATY_BODY = [
     S.SUBMITTED, S.REGISTERED, *_INTERIM, S.TRANSMITTED_TO_STATE, S.STATE_OBSERVATIONS, S.AUTHOR_COMMENTS,
     S.ADMISSIBILITY_DECISION, S.INADMISSIBLE, S.VIEWS_ADOPTED, S.FOLLOW_UP, S.DISCONTINUED, S.CLOSED,
@@ -148,11 +164,16 @@ FORUM_STEPS: dict[str, list[str]] = {
     Forum.OSCE: [S.SUBMITTED, S.MECHANISM_INVOKED, S.GOVERNMENT_REPLY, S.REPORT_PUBLISHED, S.FOLLOW_UP, S.CLOSED],
     Forum.DOMESTIC_INVESTIGATIVE: _DOMESTIC,
     Forum.DOMESTIC_PROSECUTOR: _DOMESTIC,
+    Forum.DOMESTIC_POLICE: [*_DOMESTIC[:-1], S.FORWARDED, S.TIME_EXTENDED, S.GOVERNMENT_REPLY, S.CLOSED],
     Forum.DOMESTIC_COURT: _DOMESTIC,
+    Forum.EXECUTIVE: _AUTHORITY,
+    Forum.PRESIDENTIAL_COUNCIL: _AUTHORITY,
+    Forum.OMBUDSPERSON: _AUTHORITY,
+    Forum.REGIONAL_OMBUDSPERSON: _AUTHORITY,
     Forum.ICC: _GENERIC,
     Forum.UNIVERSAL_JURISDICTION: [*_GENERIC[:3], S.INVESTIGATION_OPENED, *_GENERIC[3:]],
     Forum.FOREIGN_GOVERNMENT: _GENERIC,
-    Forum.OMBUDSPERSON: _GENERIC,
+    Forum.EMBASSY: _GENERIC,
 }  # fmt: skip
 
 K = AppealKind
@@ -163,13 +184,18 @@ FORUM_KINDS: dict[str, list[str]] = {
     Forum.UN_HRC: [K.INDIVIDUAL_COMPLAINT],
     Forum.UN_CAT: [K.INDIVIDUAL_COMPLAINT],
     Forum.OSCE: [K.MOSCOW_MECHANISM, K.SUBMISSION],
-    Forum.DOMESTIC_INVESTIGATIVE: [K.CRIME_REPORT],
-    Forum.DOMESTIC_PROSECUTOR: [K.CRIME_REPORT],
+    Forum.DOMESTIC_INVESTIGATIVE: [K.CRIME_REPORT, K.CITIZEN_APPEAL],
+    Forum.DOMESTIC_PROSECUTOR: [K.CRIME_REPORT, K.CITIZEN_APPEAL],
+    Forum.DOMESTIC_POLICE: [K.CRIME_REPORT, K.CITIZEN_APPEAL],
     Forum.DOMESTIC_COURT: [K.COURT_APPEAL, K.CASSATION],
+    Forum.EXECUTIVE: [K.CITIZEN_APPEAL, K.PUBLIC_APPEAL, K.PETITION],
+    Forum.PRESIDENTIAL_COUNCIL: [K.CITIZEN_APPEAL, K.PUBLIC_APPEAL, K.PETITION],
+    Forum.OMBUDSPERSON: [K.CITIZEN_APPEAL, K.PETITION],
+    Forum.REGIONAL_OMBUDSPERSON: [K.CITIZEN_APPEAL, K.PETITION],
     Forum.ICC: [K.COMMUNICATION],
     Forum.UNIVERSAL_JURISDICTION: [K.CRIME_REPORT],
-    Forum.FOREIGN_GOVERNMENT: [K.PETITION],
-    Forum.OMBUDSPERSON: [K.PETITION],
+    Forum.FOREIGN_GOVERNMENT: [K.PETITION, K.PUBLIC_APPEAL],
+    Forum.EMBASSY: [K.PETITION],
 }
 
 # Reference formats per forum: (pattern, example shown in the error message).
@@ -184,6 +210,12 @@ REFERENCE_FORMATS: dict[str, tuple[re.Pattern, str]] = {
 CLOSING_STEPS = {
     S.EXECUTION_CLOSED, S.INADMISSIBLE, S.STRUCK_OUT, S.FRIENDLY_SETTLEMENT, S.UNILATERAL_DECLARATION,
     S.CLARIFIED, S.DISCONTINUED, S.CLOSED,
+}  # fmt: skip
+
+# Steps whose outcome is recorded Article by Article (violations found or not) and with any award.
+OUTCOME_STEPS = {
+    S.COMMITTEE_JUDGMENT, S.CHAMBER_JUDGMENT, S.GRAND_CHAMBER_JUDGMENT, S.VIEWS_ADOPTED, S.FRIENDLY_SETTLEMENT,
+    S.UNILATERAL_DECLARATION,
 }  # fmt: skip
 
 # Steps at which the forum has decided: the appeal waits for no official answer any more.
@@ -219,6 +251,19 @@ class DeadlineStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MET = "met", _("Met")
     MISSED = "missed", _("Missed")
+    # A recurring obligation with nothing outstanding after a step lifted or ended it.
+    ENDED = "ended", _("Ended")
+
+
+class OccurrenceStatus(models.TextChoices):
+    MET = "met", _("Received on time")
+    MISSED = "missed", _("Late or never received")
+
+
+class RepeatUnit(models.TextChoices):
+    DAYS = "days", _("days")
+    WEEKS = "weeks", _("weeks")
+    MONTHS = "months", _("months")
 
 
 class ResponseType(models.TextChoices):
@@ -241,3 +286,57 @@ ANSWERING_RESPONSES = {
     ResponseType.PARTIAL_INFORMATION, ResponseType.REFUSAL_TO_COOPERATE, ResponseType.REFUSAL_TO_OPEN_CASE,
     ResponseType.INVESTIGATION_OPENED,
 }  # fmt: skip
+
+
+class Finding(models.TextChoices):
+    VIOLATION = "violation", _("violation")
+    NO_VIOLATION = "no_violation", _("no violation")
+    NOT_EXAMINED = "not_examined", _("no separate examination")
+
+
+class Limb(models.TextChoices):
+    NONE = "", _("—")
+    SUBSTANTIVE = "substantive", _("substantive")
+    PROCEDURAL = "procedural", _("procedural")
+
+
+class AwardHead(models.TextChoices):
+    NON_PECUNIARY = "non_pecuniary", _("non-pecuniary damage")
+    PECUNIARY = "pecuniary", _("pecuniary damage")
+    COSTS = "costs", _("costs and expenses")
+
+
+class Supervision(models.TextChoices):
+    NONE = "", _("—")
+    STANDARD = "standard", _("standard supervision")
+    ENHANCED = "enhanced", _("enhanced supervision")
+
+
+# What each forum's findings are measured against, for "Art. 3 of the Convention".
+INSTRUMENTS = {
+    Forum.ECTHR: _("the Convention"),
+    Forum.UN_HRC: _("the International Covenant on Civil and Political Rights"),
+    Forum.UN_CAT: _("the Convention against Torture"),
+}
+
+
+class StateFactKind(models.TextChoices):
+    CEASED_TO_BE_PARTY = "ceased_to_be_party", _("ceased to be a party")
+    OTHER = "other", _("other")
+
+
+class DeadlineRule(models.TextChoices):
+    """Deadlines proposed from a step; appeals/rules.py says where each comes from in law or practice."""
+
+    INTERIM_REPLY = "interim_reply", _("Reply to interim measures")
+    INTERIM_REPORTS = "interim_reports", _("Periodic reports under interim measures")
+    UN_REPLY = "un_reply", _("Reply to a UN communication")
+    STATE_OBSERVATIONS = "state_observations", _("State's observations on a complaint")
+    ECTHR_TIME_LIMIT = "ecthr_time_limit", _("ECtHR time limit")
+    REFERRAL_WINDOW = "referral_window", _("Request for referral to the Grand Chamber")
+    REPLY_DUE = "reply_due", _("Reply due (date set on the step)")
+    CITIZEN_APPEAL_ANSWER = "answer_59fz", _("Answer to a written appeal (59-FZ)")
+    CRIME_REPORT_DECISION = "crime_report_check", _("Decision on a crime report (CCP art. 144)")
+    OMBUDSPERSON_DECISION = "ombudsperson_decision", _("Ombudsperson's decision on a complaint")
+    ACTION_PLAN = "action_plan", _("Action plan or report to the Committee of Ministers")
+    VIEWS_FOLLOW_UP = "views_follow_up", _("Follow-up information on Views")

@@ -1,4 +1,10 @@
+import calendar
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -9,15 +15,24 @@ from appeals.enums import (
     FILING_STEPS,
     FORUM_KINDS,
     FORUM_STEPS,
+    OUTCOME_STEPS,
     REFERENCE_FORMATS,
     AppealKind,
+    AwardHead,
     DeadlineStatus,
+    Finding,
     Forum,
     InterimMeasures,
+    Limb,
+    OccurrenceStatus,
     Party,
+    RepeatUnit,
     ResponseType,
+    StateFactKind,
     StepType,
+    Supervision,
 )
+from appeals.states import STATE_CODES, state_name
 from cases.chronology import chronological
 from cases.datefields import FuzzyDateProperty, fuzzy_date_columns
 from cases.enums import Verification
@@ -51,6 +66,14 @@ class Appeal(Record):
     )
     filed_start, filed_end, filed_precision = fuzzy_date_columns(_("filed on"))
     filed = FuzzyDateProperty("filed", _("filed on"), blank=True)
+    respondent_state = models.CharField(
+        _("respondent State"),
+        max_length=2,
+        blank=True,
+        help_text=_("The State the appeal is against or addressed to; facts recorded about it show on the timeline."),
+    )
+    facts_start, facts_end, facts_precision = fuzzy_date_columns(_("facts complained of"))
+    facts = FuzzyDateProperty("facts", _("facts complained of"), blank=True)
     filed_by = models.CharField(_("filed by"), max_length=200, blank=True)
     rule41_priority = models.BooleanField(_("Rule 41 priority"), default=False)
     current_stage = models.CharField(
@@ -101,8 +124,35 @@ class Appeal(Record):
                     "value": self.reference,
                     "example": example,
                 }
+        if self.respondent_state and self.respondent_state not in STATE_CODES:
+            errors["respondent_state"] = _("Choose a State from the list.")
         if errors:
             raise ValidationError(errors)
+
+    def warnings(self, facts_about_states=None) -> list[str]:
+        """What staff should know before relying on this appeal, from facts recorded about its State."""
+        if not (self.respondent_state and self.facts):
+            return []
+        if facts_about_states is None:
+            facts_about_states = StateFact.objects.filter(state=self.respondent_state, forum=self.forum)
+        found = []
+        for fact in facts_about_states:
+            if fact.kind != StateFactKind.CEASED_TO_BE_PARTY or (fact.state, fact.forum) != (
+                self.respondent_state,
+                self.forum,
+            ):
+                continue
+            if self.facts.start and self.facts.start > fact.on:
+                found.append(
+                    _("%(state)s ceased to be a party on %(day)s: the forum cannot examine facts after that day.")
+                    % {"state": state_name(fact.state), "day": format_day(fact.on)}
+                )
+            elif (self.facts.end or date.max) > fact.on:
+                found.append(
+                    _("%(state)s ceased to be a party on %(day)s: only facts before that day can be examined.")
+                    % {"state": state_name(fact.state), "day": format_day(fact.on)}
+                )
+        return found
 
 
 class AppealStep(Record, FuzzyDated):
@@ -114,6 +164,21 @@ class AppealStep(Record, FuzzyDated):
         null=True,
         blank=True,
         help_text=_("When this step asks someone to answer by a date, e.g. the Government after a Rule 39 indication."),
+    )
+    reports_every = models.PositiveSmallIntegerField(
+        _("reports every"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("When this step orders reports until it is lifted, e.g. on a detainee's health every 2 weeks."),
+    )
+    reports_unit = models.CharField(_("unit"), max_length=8, choices=RepeatUnit.choices, blank=True)
+    supervision = models.CharField(
+        _("supervision"),
+        max_length=12,
+        choices=Supervision.choices,
+        blank=True,
+        help_text=_("For the Committee of Ministers' supervision of execution: standard or enhanced."),
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="appeal_steps", verbose_name=_("sources"))
 
@@ -149,6 +214,10 @@ class AppealStep(Record, FuzzyDated):
                 )
         if self.response_due_on and self.date_start and self.response_due_on < self.date_start:
             raise ValidationError({"response_due_on": _("The reply cannot be due before the step itself.")})
+        if bool(self.reports_every) != bool(self.reports_unit):
+            raise ValidationError({"reports_unit": _("Give both how often and the unit, or neither.")})
+        if self.supervision and self.step_type != StepType.EXECUTION_SUPERVISION:
+            raise ValidationError({"supervision": _("Only the supervision of execution is standard or enhanced.")})
 
     def procedural_order(self) -> int:
         steps = FORUM_STEPS.get(self.appeal.forum, [])
@@ -184,18 +253,55 @@ def steps_in_order(steps) -> list:
     )
 
 
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def shift(day: date, amount: int, unit: str) -> date:
+    """``day`` moved on by ``amount`` days, weeks or months (the last day of a shorter month if need be)."""
+    if unit == RepeatUnit.MONTHS:
+        return add_months(day, amount)
+    return day + timedelta(days=amount * (7 if unit == RepeatUnit.WEEKS else 1))
+
+
 class DeadlineQuerySet(ScopedQuerySet):
+    """The one home of "overdue": an open deadline whose next due day has passed."""
+
     scope_path = "appeal__case"
 
     def overdue(self, today=None):
-        return self.filter(status=DeadlineStatus.OPEN, due_on__lt=today or timezone.localdate())
+        return self.filter(status=DeadlineStatus.OPEN, next_due_on__lt=today or timezone.localdate())
+
+    def upcoming(self, today=None):
+        return self.filter(status=DeadlineStatus.OPEN, next_due_on__gte=today or timezone.localdate())
 
 
 class Deadline(Record):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("appeal"))
     description = models.CharField(_("what is due"), max_length=300)
     responsible = models.CharField(_("due from"), max_length=12, choices=Party.choices, default=Party.GOVERNMENT)
-    due_on = models.DateField(_("due on"), db_index=True)
+    due_on = models.DateField(
+        _("due on"), help_text=_("For a recurring obligation, when the first is due; the others follow from it.")
+    )
+    repeat_every = models.PositiveSmallIntegerField(
+        _("recurs every"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("For an obligation that recurs, e.g. a report on a detainee's health every 2 weeks."),
+    )
+    repeat_unit = models.CharField(_("unit"), max_length=8, choices=RepeatUnit.choices, blank=True)
+    repeat_until = models.DateField(
+        _("recurs until"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the step that lifts or ends the obligation; nothing falls due after this day."),
+    )
+    # The next due day not yet met: the due day of a one-off deadline, the first outstanding occurrence of a
+    # recurring one. Kept by appeals.services; "overdue" and the dashboard read it.
+    next_due_on = models.DateField(_("next due on"), null=True, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN, db_index=True
     )
@@ -212,13 +318,13 @@ class Deadline(Record):
     rule = models.CharField(_("rule"), max_length=32, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True)
 
-    history = AuditedHistory()
+    history = AuditedHistory(excluded_fields=["next_due_on"])
     objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
-        ordering = ["due_on"]
+        ordering = ["next_due_on", "due_on"]
         constraints = [
             models.UniqueConstraint(
                 fields=["origin_step", "rule"], condition=~models.Q(rule=""), name="one_proposal_per_step_and_rule"
@@ -227,23 +333,79 @@ class Deadline(Record):
         # The dashboard and the overdue filters only ever look at open deadlines.
         indexes = [
             models.Index(
-                fields=["due_on"], condition=models.Q(status=DeadlineStatus.OPEN), name="open_deadlines_by_due"
+                fields=["next_due_on"], condition=models.Q(status=DeadlineStatus.OPEN), name="open_deadlines_by_due"
             )
         ]
 
     def __str__(self):
-        return f"{self.description} ({format_day(self.due_on)})"
+        return f"{self.description} ({format_day(self.next_due_on or self.due_on)})"
 
     @property
-    def is_overdue(self) -> bool:
-        return self.status == DeadlineStatus.OPEN and self.due_on < timezone.localdate()
+    def is_recurring(self) -> bool:
+        return bool(self.repeat_every and self.repeat_unit)
+
+    def is_overdue(self, today=None) -> bool:
+        due = self.next_due_on or self.due_on
+        return self.status == DeadlineStatus.OPEN and due < (today or timezone.localdate())
+
+    def days_left(self, today=None) -> int:
+        return ((self.next_due_on or self.due_on) - (today or timezone.localdate())).days
+
+    def occurrence_due(self, number: int) -> date:
+        """The due day of the ``number``-th occurrence (from 1), counted from the first so months do not drift."""
+        return shift(self.due_on, (number - 1) * self.repeat_every, self.repeat_unit)
+
+    def occurrences(self, through: date) -> list[tuple[int, date]]:
+        """Every occurrence due on or before ``through`` (and before the obligation ended), numbered from 1."""
+        found, number = [], 1
+        last = min(through, self.repeat_until) if self.repeat_until else through
+        while (due := self.occurrence_due(number)) <= last:
+            found.append((number, due))
+            number += 1
+        return found
 
     def clean(self):
         super().clean()
+        if bool(self.repeat_every) != bool(self.repeat_unit):
+            raise ValidationError({"repeat_unit": _("Give both how often and the unit, or neither.")})
+        if self.repeat_until and self.repeat_until < self.due_on:
+            raise ValidationError({"repeat_until": _("It cannot end before the first is due.")})
         if self.status == DeadlineStatus.OPEN and self.settled_on:
             raise ValidationError({"settled_on": _("An open deadline has no settlement date.")})
         if self.status != DeadlineStatus.OPEN and not self.settled_on:
             raise ValidationError({"settled_on": _("Say when the deadline was met or missed.")})
+
+
+class DeadlineOccurrence(Record):
+    """One occurrence of a recurring obligation that was answered (on time or late) or given up as never received."""
+
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.CASCADE, related_name="settled_occurrences", verbose_name=_("deadline")
+    )
+    number = models.PositiveIntegerField(_("occurrence"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=8, choices=OccurrenceStatus.choices)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    response = models.ForeignKey(
+        "OfficialResponse",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="settled_occurrences",
+        verbose_name=_("answered by"),
+    )
+
+    history = AuditedHistory()
+    objects = scoped_manager("deadline__appeal__case")
+
+    class Meta:
+        verbose_name = _("occurrence of a recurring deadline")
+        verbose_name_plural = _("occurrences of recurring deadlines")
+        ordering = ["deadline", "number"]
+        constraints = [models.UniqueConstraint(fields=["deadline", "number"], name="one_settlement_per_occurrence")]
+
+    def __str__(self):
+        return f"{self.deadline.description} #{self.number} ({format_day(self.due_on)})"
 
 
 class OfficialResponse(Record, FuzzyDated):
@@ -306,3 +468,153 @@ class OfficialResponse(Record, FuzzyDated):
             raise ValidationError({"appeal": _("This appeal belongs to another case.")})
         if not (self.state or self.body or self.official):
             raise ValidationError(_("Say who responded: a state, a body or a named official."))
+
+
+ARTICLE = re.compile(r"\d{1,3}|P\d{1,2}-\d{1,2}")
+
+
+def article_label(article: str, paragraph: str = "") -> str:
+    """ "Art. 5 § 1", or "Art. 1 of Protocol No. 1" for the Convention's protocols ("P1-1")."""
+    if article.startswith("P"):
+        protocol, number = article[1:].split("-")
+        label = _("Art. %(number)s of Protocol No. %(protocol)s") % {"number": number, "protocol": protocol}
+    else:
+        label = _("Art. %(number)s") % {"number": article}
+    return f"{label} § {paragraph}" if paragraph else label
+
+
+class ArticleFinding(Record):
+    """What a judgment, decision or Views found on one Article: violated, not violated, not examined."""
+
+    step = models.ForeignKey(AppealStep, on_delete=models.CASCADE, related_name="findings", verbose_name=_("step"))
+    article = models.CharField(
+        _("Article"), max_length=8, help_text=_("The number, e.g. 3; for a Protocol, P1-1 (Art. 1 of Protocol No. 1).")
+    )
+    paragraph = models.CharField(_("§"), max_length=12, blank=True, help_text=_("e.g. 1, or 1 (c)"))
+    limb = models.CharField(_("limb"), max_length=12, choices=Limb.choices, blank=True)
+    taken_with_article = models.CharField(
+        _("taken with Article"), max_length=8, blank=True, help_text=_("e.g. 3, for Art. 14 taken with Art. 3")
+    )
+    taken_with_paragraph = models.CharField(_("taken with §"), max_length=12, blank=True)
+    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, default=Finding.VIOLATION)
+
+    history = AuditedHistory()
+    objects = scoped_manager("step__appeal__case")
+
+    class Meta:
+        verbose_name = _("finding on an Article")
+        verbose_name_plural = _("findings on Articles")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "Art. 14 taken with Art. 3: violation", "Art. 3 (procedural): violation"."""
+        text = article_label(self.article, self.paragraph)
+        if self.limb:
+            text = f"{text} ({Limb(self.limb).label})"
+        if self.taken_with_article:
+            text = _("%(article)s taken with %(other)s") % {
+                "article": text,
+                "other": article_label(self.taken_with_article, self.taken_with_paragraph),
+            }
+        return f"{text}: {Finding(self.finding).label}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in ("article", "taken_with_article"):
+            value = getattr(self, name).strip().upper()
+            setattr(self, name, value)
+            if value and not ARTICLE.fullmatch(value):
+                errors[name] = _("Write the Article's number, e.g. 3, or P1-1 for Art. 1 of Protocol No. 1.")
+        if self.taken_with_paragraph and not self.taken_with_article:
+            errors["taken_with_paragraph"] = _("Give the Article it is taken with.")
+        step_type = AppealStep._base_manager.filter(pk=self.step_id).values_list("step_type", flat=True).first()
+        if step_type and step_type not in OUTCOME_STEPS:
+            errors["step"] = _("Findings belong to a judgment, a decision or Views.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Award(Record):
+    """Just satisfaction (or a sum in a settlement) awarded by a judgment or decision."""
+
+    step = models.ForeignKey(AppealStep, on_delete=models.CASCADE, related_name="awards", verbose_name=_("step"))
+    head = models.CharField(_("for"), max_length=16, choices=AwardHead.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text=_("ISO code, e.g. EUR"))
+    awarded_to = models.CharField(
+        _("awarded to"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. the applicant, each applicant, the applicant's mother. Codenames for confidential people."),
+    )
+
+    history = AuditedHistory()
+    objects = scoped_manager("step__appeal__case")
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards (just satisfaction)")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        amount = f"{self.currency} {self.amount:,.2f}".replace(",", "\u202f").replace(".00", "")
+        text = f"{amount} {_('for')} {AwardHead(self.head).label}"
+        return f"{text} ({self.awarded_to})" if self.awarded_to else text
+
+    def clean(self):
+        super().clean()
+        self.currency = (self.currency or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ValidationError({"currency": _("Use the three-letter code, e.g. EUR.")})
+        step_type = AppealStep._base_manager.filter(pk=self.step_id).values_list("step_type", flat=True).first()
+        if step_type and step_type not in OUTCOME_STEPS:
+            raise ValidationError({"step": _("Awards belong to a judgment, a decision or Views.")})
+
+
+class StateFact(Record):
+    """A fact about a State before a forum, recorded once for every case: e.g. that Russia ceased to be a
+    party to the Convention on 16 Sep 2022. Not tied to any case, so every team sees it."""
+
+    state = models.CharField(_("State"), max_length=2)
+    forum = models.CharField(_("forum"), max_length=24, choices=Forum.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=StateFactKind.choices)
+    on = models.DateField(_("on"))
+    description = models.CharField(
+        _("what happened"),
+        max_length=300,
+        help_text=_("As it should read on a timeline, e.g. “Russia ceased to be a party to the Convention”."),
+    )
+    consequence = models.TextField(
+        _("what it means for appeals"),
+        blank=True,
+        help_text=_("e.g. The Court still decides applications about facts before that day."),
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = _("fact about a State")
+        verbose_name_plural = _("facts about States")
+        ordering = ["on"]
+        constraints = [models.UniqueConstraint(fields=["state", "forum", "kind", "on"], name="one_fact_per_day")]
+
+    def __str__(self):
+        return f"{state_name(self.state)}: {self.description} ({format_day(self.on)})"
+
+    def clean(self):
+        super().clean()
+        self.state = (self.state or "").upper()
+        if self.state not in STATE_CODES:
+            raise ValidationError({"state": _("Choose a State from the list.")})

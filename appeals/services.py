@@ -5,100 +5,76 @@ These run after every save of an appeal step or an official response (through
 the same derived state.
 """
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals.enums import (
-    ANSWERING_RESPONSES,
-    CLOSING_STEPS,
-    INTERIM_STEP_STATE,
-    DeadlineStatus,
-    Forum,
-    Party,
-    StepType,
-)
-from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse, steps_in_order
-from cases.fuzzydate import FuzzyDate
-from cases.services import after_delete, after_save, save_record
-
-# The ECtHR time limit fell from six to four months for final decisions from this day.
-FOUR_MONTH_RULE_FROM = date(2022, 2, 1)
-
-# Rule codes of proposed deadlines that each kind of step or response settles.
-_REPLY_RULES = {"interim_reply", "un_reply", "state_observations", "reply_due"}
-SETTLED_BY_STEP = {
-    StepType.GOVERNMENT_REPLY: _REPLY_RULES,
-    StepType.STATE_OBSERVATIONS: _REPLY_RULES,
-    StepType.LODGED: {"ecthr_time_limit"},
-    StepType.REFERRAL_REQUESTED: {"referral_window"},
-    StepType.REFERRAL_REFUSED: {"referral_window"},
-    StepType.JUDGMENT_FINAL: {"referral_window"},
-}
+from appeals import rules
+from appeals.enums import CLOSING_STEPS, INTERIM_STEP_STATE, DeadlineStatus, OccurrenceStatus, Party
+from appeals.models import Appeal, AppealStep, Deadline, DeadlineOccurrence, OfficialResponse, steps_in_order
+from cases.fuzzydate import FuzzyDate, format_day
+from cases.services import after_delete, after_save, before_save, save_record
 
 
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def proposals_for(step: AppealStep) -> list[tuple[str, str, date, str]]:
-    """Deadlines a step typically starts: (rule, what is due, due on, from whom)."""
-    day, kind, forum = step.when.anchor, step.step_type, step.appeal.forum
-    proposals = []
-    if kind == StepType.INTERIM_GRANTED and step.response_due_on:
-        proposals.append(
-            ("interim_reply", _("Government's reply to the interim measures"), step.response_due_on, Party.GOVERNMENT)
-        )
-    elif kind == StepType.COMMUNICATION_SENT:
-        due = step.response_due_on or day + timedelta(days=60)
-        proposals.append(("un_reply", _("Government's reply to the UN communication"), due, Party.GOVERNMENT))
-    elif kind == StepType.TRANSMITTED_TO_STATE:
-        due = step.response_due_on or add_months(day, 6)
-        proposals.append(("state_observations", _("State's observations on the complaint"), due, Party.GOVERNMENT))
-    elif kind == StepType.FINAL_DOMESTIC_DECISION:
-        months = 4 if day >= FOUR_MONTH_RULE_FROM else 6
-        proposals.append(
-            (
-                "ecthr_time_limit",
-                _("Lodge the ECtHR application (%(months)d-month time limit)") % {"months": months},
-                add_months(day, months),
-                Party.US,
-            )
-        )
-    elif kind == StepType.CHAMBER_JUDGMENT and forum == Forum.ECTHR:
-        proposals.append(
-            (
-                "referral_window",
-                _("Request referral to the Grand Chamber, or the judgment becomes final"),
-                add_months(day, 3),
-                Party.US,
-            )
-        )
-    elif step.response_due_on:
-        proposals.append(("reply_due", _("Reply to: %(step)s") % {"step": step.get_step_type_display()},
-                          step.response_due_on, Party.GOVERNMENT))  # fmt: skip
-    return proposals
+@before_save(Deadline)
+def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
+    """A one-off deadline is next due on its day; a recurring one on its first occurrence not yet settled,
+    and it ends once nothing is outstanding and nothing more falls due."""
+    if not deadline.is_recurring:
+        deadline.next_due_on = deadline.due_on
+        return
+    settled = 0 if adding else deadline.settled_occurrences.count()
+    deadline.next_due_on = deadline.occurrence_due(settled + 1)
+    finished = deadline.repeat_until is not None and deadline.next_due_on > deadline.repeat_until
+    if finished and deadline.status == DeadlineStatus.OPEN:
+        deadline.status, deadline.settled_on = DeadlineStatus.ENDED, deadline.repeat_until
+    elif not finished and deadline.status == DeadlineStatus.ENDED:
+        deadline.status, deadline.settled_on = DeadlineStatus.OPEN, None
 
 
 @after_save(AppealStep)
 def _after_step_saved(step: AppealStep, *, by, **_ignored):
-    for rule, description, due_on, party in proposals_for(step):
+    for proposal in rules.proposals_for(step):
         # A proposal is made once; staff may then edit it freely without a later save undoing that.
-        if not Deadline.objects.filter(origin_step=step, rule=rule).exists():
+        if not Deadline.objects.filter(origin_step=step, rule=proposal.rule).exists():
             deadline = Deadline(
-                appeal=step.appeal, origin_step=step, rule=rule, description=description, due_on=due_on,
-                responsible=party,
-            )  # fmt: skip
+                appeal=step.appeal,
+                origin_step=step,
+                rule=proposal.rule,
+                description=proposal.description,
+                due_on=proposal.due_on,
+                responsible=proposal.responsible,
+                repeat_every=proposal.repeat_every,
+                repeat_unit=proposal.repeat_unit,
+            )
             save_record(deadline, by=by, reason=_("Proposed automatically from a step"))
-    rules = SETTLED_BY_STEP.get(step.step_type)
-    if rules:
-        settle_deadlines(step.appeal, rules=rules, on=step.when.end or timezone.localdate(), by=by)
+    _move_due_days(step, by=by)
+    settled = rules.SETTLED_BY_STEP.get(step.step_type)
+    if settled:
+        settle_deadlines(step.appeal, rules=settled, on=step.when.end or timezone.localdate(), by=by)
+    ended = rules.ended_by_step(step.step_type)
+    if ended:
+        end_recurring(step.appeal, rules=ended, on=step.when.anchor, by=by)
     refresh_appeal_state(step.appeal_id)
+
+
+def _move_due_days(step: AppealStep, *, by) -> None:
+    """Registration, an extension of the answer time or of a crime-report check moves the open deadline."""
+    for deadline in step.appeal.deadlines.filter(status=DeadlineStatus.OPEN, origin_step__isnull=False).exclude(
+        origin_step=step
+    ):
+        origin_day = deadline.origin_step.when.anchor
+        moved = rules.moved_due_day(step, deadline.rule, deadline.due_on, origin_day)
+        if moved and moved != deadline.due_on:
+            deadline.due_on = moved
+            save_record(
+                deadline,
+                by=by,
+                reason=_("Moved by the step “%(step)s” of %(day)s")
+                % {"step": step.get_step_type_display(), "day": step.when},
+            )
 
 
 @after_delete(AppealStep)
@@ -108,20 +84,81 @@ def _after_step_deleted(step: AppealStep, **_ignored):
 
 @after_save(OfficialResponse)
 def _after_response_saved(response: OfficialResponse, *, by, **_ignored):
-    if response.appeal_id and response.response_type in ANSWERING_RESPONSES:
-        settle_deadlines(response.appeal, rules=_REPLY_RULES, on=response.when.end or timezone.localdate(), by=by)
+    settles = rules.settled_by_response(response.response_type)
+    if not (response.appeal_id and settles):
+        return
+    on = response.when.end or timezone.localdate()
+    if settle_deadlines(response.appeal, rules=settles, on=on, by=by, from_step=response.answers_step_id):
+        return
+    settle_next_occurrence(response.appeal, on=on, by=by, response=response)
 
 
-def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by) -> None:
-    """Close the open proposed deadlines an answer responds to: met if on time, missed if late.
+def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step=None) -> int:
+    """Close the open one-off deadlines an answer responds to: met if on time, missed if late.
 
     ``on`` is the latest day the answer may have come: an answer known only as "Feb 2021" is not
-    counted as on time for a deadline of 12 Feb 2021.
+    counted as on time for a deadline of 12 Feb 2021. An answer to a given step settles what that step
+    set, if it set anything. Returns how many deadlines were settled.
     """
-    for deadline in appeal.deadlines.filter(status=DeadlineStatus.OPEN, rule__in=rules):
+    open_ones = appeal.deadlines.filter(status=DeadlineStatus.OPEN, rule__in=rules, repeat_every__isnull=True)
+    if from_step and open_ones.filter(origin_step=from_step).exists():
+        open_ones = open_ones.filter(origin_step=from_step)
+    settled = 0
+    for deadline in open_ones:
         deadline.status = DeadlineStatus.MET if on <= deadline.due_on else DeadlineStatus.MISSED
         deadline.settled_on = on
-        save_record(deadline, by=by, reason=_("Settled automatically by the answer of %(day)s") % {"day": on})
+        save_record(
+            deadline, by=by, reason=_("Settled automatically by the answer of %(day)s") % {"day": format_day(on)}
+        )
+        settled += 1
+    return settled
+
+
+def settle_next_occurrence(appeal: Appeal, *, on: date | None, by, response=None) -> DeadlineOccurrence | None:
+    """Settle the oldest outstanding occurrence of the appeal's open recurring obligation on the Government.
+
+    A report received on ``on`` settles that occurrence only: met if on time, late otherwise; ``on`` None
+    records it as never received. A response settles at most one occurrence, however often it is saved.
+    """
+    if response is not None and DeadlineOccurrence.objects.filter(response=response).exists():
+        return None
+    deadline = (
+        appeal.deadlines.filter(status=DeadlineStatus.OPEN, repeat_every__isnull=False, responsible=Party.GOVERNMENT)
+        .order_by("next_due_on")
+        .first()
+    )
+    if deadline is None:
+        return None
+    return settle_occurrence(deadline, on=on, by=by, response=response)
+
+
+def settle_occurrence(deadline: Deadline, *, on: date | None, by, response=None) -> DeadlineOccurrence:
+    with transaction.atomic():
+        number = deadline.settled_occurrences.count() + 1
+        due = deadline.occurrence_due(number)
+        occurrence = DeadlineOccurrence(
+            deadline=deadline,
+            number=number,
+            due_on=due,
+            status=OccurrenceStatus.MET if on is not None and on <= due else OccurrenceStatus.MISSED,
+            received_on=on,
+            response=response,
+        )
+        reason = (
+            _("Report due %(due)s received %(day)s") % {"due": format_day(due), "day": format_day(on)}
+            if on
+            else _("Report due %(due)s recorded as never received") % {"due": format_day(due)}
+        )
+        save_record(occurrence, by=by, reason=reason)
+        save_record(deadline, by=by, reason=reason)
+    return occurrence
+
+
+def end_recurring(appeal: Appeal, *, rules: set, on: date, by) -> None:
+    """A step lifted or ended the appeal's recurring obligations: nothing falls due after ``on``."""
+    for deadline in appeal.deadlines.filter(repeat_every__isnull=False, rule__in=rules).exclude(repeat_until__lte=on):
+        deadline.repeat_until = max(on, deadline.due_on)
+        save_record(deadline, by=by, reason=_("Ended by a step of %(day)s") % {"day": format_day(on)})
 
 
 def refresh_appeal_state(appeal_id) -> None:

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import Forum, StepType
-from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
+from appeals.models import Appeal, AppealStep, ArticleFinding, Award, Deadline, DeadlineOccurrence, OfficialResponse
 from cases.admin_accountability import erase_identity_view
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.datefields import FuzzyDateField
@@ -342,6 +342,7 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
 
     def history_querysets(self, request, case):
         appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")
+        step_ids = AppealStep.history.filter(appeal_id__in=appeal_ids).values("id")
         return [
             *super().history_querysets(request, case),
             CaseMembership.history.filter(case_id=case.pk),
@@ -349,7 +350,12 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
             Source.history.filter(case_id=case.pk),
             Appeal.history.filter(case_id=case.pk),
             AppealStep.history.filter(appeal_id__in=appeal_ids),
+            ArticleFinding.history.filter(step_id__in=step_ids),
+            Award.history.filter(step_id__in=step_ids),
             Deadline.history.filter(appeal_id__in=appeal_ids),
+            DeadlineOccurrence.history.filter(
+                deadline_id__in=Deadline.history.filter(appeal_id__in=appeal_ids).values("id")
+            ),
             OfficialResponse.history.filter(case_id=case.pk),
         ]
 

@@ -105,7 +105,9 @@ class FuzzyDateField(forms.Field):
     max_length = 60
 
     def __init__(self, *, label=None, required: bool = True, **kwargs):
-        kwargs.setdefault("help_text", HINT)
+        # The same hint under every reported date, after what the form says about this one.
+        own = kwargs.get("help_text")
+        kwargs["help_text"] = format_lazy("{} {}", own, HINT) if own else HINT
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"placeholder": PLACEHOLDER, "size": 22, "maxlength": self.max_length})
         )

@@ -8,8 +8,10 @@ DOMAIN_APPS = ("cases", "appeals")
 # Removing a person or a whole case is an administrator's decision; editors fix the details.
 EDITOR_MAY_DELETE = {
     "namevariant", "casemembership", "source", "statuschange", "appealstep", "deadline", "officialresponse",
-    "personidentity",
+    "personidentity", "articlefinding", "award",
 }  # fmt: skip
+# Records shared by every team (facts about States): only administrators change them.
+SHARED_MODELS = {"statefact"}
 
 
 IDENTITY_MODELS = {"personidentity", "namevariant"}
@@ -22,6 +24,8 @@ def _wanted(role: str, codename: str, model: str) -> bool:
     if role == ADMINISTRATORS:
         return True
     if role == STAFF_EDITORS:
+        if model in SHARED_MODELS:
+            return action == "view"
         return action in {"add", "change", "view"} or (action == "delete" and model in EDITOR_MAY_DELETE)
     # Advocates read case facts; who a person is stays with the staff who need it.
     return action == "view" and not model.startswith("historical") and model not in IDENTITY_MODELS

@@ -34,9 +34,21 @@ from cases.models import (
 )
 from cases.search import name_digests
 
+# What follows a save or a delete, per model: each app registers its own (appeals when its services load).
+_before_save: dict[type, list[Callable]] = {}
 _after_save: dict[type, list[Callable]] = {}
 _before_delete: dict[type, list[Callable]] = {}
 _after_delete: dict[type, list[Callable]] = {}
+
+
+def before_save(model):
+    """For what a save checks or derives on the record itself, after validation, inside the transaction."""
+
+    def register(func):
+        _before_save.setdefault(model, []).append(func)
+        return func
+
+    return register
 
 
 def after_save(model):
@@ -85,7 +97,8 @@ def save_record(obj, *, by, reason: str, validate: bool = True, **context):
             obj.full_clean()
         if not adding and hasattr(obj, "version"):
             _claim_next_version(obj)
-        _check_before_save(obj, adding=adding, **context)
+        for hook in _before_save.get(type(obj), []):
+            hook(obj, adding=adding, by=by, **context)
         obj._history_user = by
         obj._change_reason = reason
         obj.save()
@@ -133,31 +146,30 @@ def delete_record(obj, *, by, reason: str):
             hook(obj, by=by)
 
 
-def _check_before_save(obj, *, adding: bool, people_in_case=None):
-    if isinstance(obj, StatusChange):
-        obj.check_person_in_case(people_in_case)
-    if isinstance(obj, Case) and adding:
-        # Random references collide now and then in a large register: draw again rather than fail.
-        while Case.objects.filter(reference=obj.reference).exists():
-            obj.reference = new_case_reference()
-    if isinstance(obj, Person) and adding:
-        if obj.created_by_id is None:
-            obj.created_by = getattr(obj, "_history_user", None) or _current_user()
-        while Person.objects.filter(codename=obj.codename).exists():
-            obj.codename = new_codename()
-    if isinstance(obj, Source):
-        _check_source_file(obj, adding=adding)
+@before_save(StatusChange)
+def _check_person_in_case(change: StatusChange, *, people_in_case=None, **_ignored):
+    change.check_person_in_case(people_in_case)
 
 
-def _current_user():
-    from cases.history import _attribution
+@before_save(Case)
+def _draw_free_reference(case: Case, *, adding: bool, **_ignored):
+    # Random references collide now and then in a large register: draw again rather than fail.
+    while adding and Case.objects.filter(reference=case.reference).exists():
+        case.reference = new_case_reference()
 
-    context = _attribution.get()
-    user = context[0] if context else None
-    return user if user is not None and user.pk else None
+
+@before_save(Person)
+def _new_person(person: Person, *, adding: bool, by, **_ignored):
+    if not adding:
+        return
+    if person.created_by_id is None and by is not None and by.pk:
+        person.created_by = by
+    while Person.objects.filter(codename=person.codename).exists():
+        person.codename = new_codename()
 
 
-def _check_source_file(source: Source, *, adding: bool):
+@before_save(Source)
+def _check_source_file(source: Source, *, adding: bool, **_ignored):
     if not adding:
         stored = Source.objects.filter(pk=source.pk).values_list("file", flat=True).first()
         if stored and source.file.name != stored:

@@ -94,7 +94,7 @@ def test_overdue_means_open_and_past_its_date(case):
 
     deadline = appeal.deadlines.get()
 
-    assert deadline.is_overdue
+    assert deadline.is_overdue()
     assert list(appeal.deadlines.overdue(today=date(2021, 2, 12))) == []
     assert list(appeal.deadlines.overdue(today=date(2021, 2, 13))) == [deadline]
 

@@ -38,7 +38,7 @@ def test_demo_tells_the_magamadov_and_isaev_case(db):
         "granted",
         "8 Feb 2021",
     )
-    assert (deadline.due_on, deadline.is_overdue) == (date(2021, 2, 12), True)
+    assert (deadline.due_on, deadline.is_overdue()) == (date(2021, 2, 12), True)
     assert {p.current_status for p in case.people.all()} == {"convicted"}
 
 

@@ -42,7 +42,7 @@ def test_an_answer_known_to_the_month_comes_after_the_filing_it_answers(advocate
         body="Investigative Committee",
     )
 
-    titles = _titles(advocate_client.get(f"/cases/{case.pk}/"))
+    titles = _titles(advocate_client.get(f"/cases/{case.pk}/", {"kind": ["appeal", "response"]}))
 
     assert titles == ["Submitted", "Refusal to open a criminal case — Investigative Committee"]
 
