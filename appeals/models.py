@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from appeals.enums import (
     BEFORE_FILING_STEPS,
@@ -344,6 +345,18 @@ class Deadline(Record):
     def is_recurring(self) -> bool:
         return bool(self.repeat_every and self.repeat_unit)
 
+    @property
+    def recurrence_label(self) -> str:
+        """ "every 2 weeks", or "" for a one-off deadline."""
+        if not self.is_recurring:
+            return ""
+        every = self.repeat_every
+        if self.repeat_unit == RepeatUnit.MONTHS:
+            return ngettext("every month", "every %(n)d months", every) % {"n": every}
+        if self.repeat_unit == RepeatUnit.WEEKS:
+            return ngettext("every week", "every %(n)d weeks", every) % {"n": every}
+        return ngettext("every day", "every %(n)d days", every) % {"n": every}
+
     def is_overdue(self, today=None) -> bool:
         due = self.next_due_on or self.due_on
         return self.status == DeadlineStatus.OPEN and due < (today or timezone.localdate())
@@ -481,6 +494,23 @@ def article_label(article: str, paragraph: str = "") -> str:
     else:
         label = _("Art. %(number)s") % {"number": article}
     return f"{label} § {paragraph}" if paragraph else label
+
+
+def articles_found_violated(user) -> list[tuple[str, str]]:
+    """Choices for "violation of Art. N found": the Articles found violated in cases the user may see."""
+    found = (
+        ArticleFinding.objects.visible_to(user)
+        .filter(finding=Finding.VIOLATION)
+        .values_list("article", flat=True)
+        .distinct()
+    )
+    ordered = sorted(set(found), key=lambda a: (a.startswith("P"), [int(n) for n in re.findall(r"\d+", a)]))
+    return [(article, article_label(article)) for article in ordered]
+
+
+def cases_with_violation_of(article: str):
+    """Ids of cases where a judgment, decision or Views found a violation of ``article``."""
+    return ArticleFinding.objects.filter(finding=Finding.VIOLATION, article=article).values("step__appeal__case_id")
 
 
 class ArticleFinding(Record):

@@ -8,7 +8,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import Forum, StepType
-from appeals.models import Appeal, AppealStep, ArticleFinding, Award, Deadline, DeadlineOccurrence, OfficialResponse
+from appeals.models import (
+    Appeal,
+    AppealStep,
+    ArticleFinding,
+    Award,
+    Deadline,
+    DeadlineOccurrence,
+    OfficialResponse,
+    articles_found_violated,
+    cases_with_violation_of,
+)
 from cases.admin_accountability import erase_identity_view
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.datefields import FuzzyDateField
@@ -199,6 +209,19 @@ class AppealStageFilter(AppealChoiceFilter):
     vocabulary = StepType.choices
 
 
+class ViolationFoundFilter(admin.SimpleListFilter):
+    title = _("violation found of")
+    parameter_name = "violation"
+
+    def lookups(self, request, model_admin):
+        return articles_found_violated(request.user)
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(pk__in=cases_with_violation_of(self.value()))
+        return queryset
+
+
 class OverdueDeadlineFilter(admin.SimpleListFilter):
     title = _("overdue deadline")
     parameter_name = "overdue"
@@ -323,7 +346,14 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
     form = CaseForm
     actions = [export_selected]
     list_display = ["reference", "title", "region", "confidentiality", "opened_on"]
-    list_filter = [PeopleStatusFilter, AppealForumFilter, AppealStageFilter, OverdueDeadlineFilter, "confidentiality"]
+    list_filter = [
+        PeopleStatusFilter,
+        AppealForumFilter,
+        AppealStageFilter,
+        ViolationFoundFilter,
+        OverdueDeadlineFilter,
+        "confidentiality",
+    ]
     inlines = [MembershipInline, StatusChangeInline, AppealOfCaseInline, ResponseOfCaseInline, SourceInline]
     autocomplete_fields = ["team"]
     fieldsets = [

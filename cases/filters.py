@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import Forum
-from appeals.models import Appeal, Deadline
+from appeals.models import Appeal, Deadline, articles_found_violated, cases_with_violation_of
 from cases.datefields import DayField
 from cases.enums import Status, Verification
 from cases.models import CaseMembership
@@ -30,6 +30,11 @@ class CaseFilterForm(forms.Form):
     )
     whereabouts_unknown = forms.BooleanField(label=_("Whereabouts unknown"), required=False)
     overdue = forms.BooleanField(label=_("Has an overdue deadline"), required=False)
+    violation = forms.ChoiceField(label=_("Violation found of"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violation"].choices = _blank(articles_found_violated(user))
 
     def apply(self, cases):
         data = self.cleaned_data
@@ -47,6 +52,8 @@ class CaseFilterForm(forms.Form):
             cases = cases.filter(Exists(Appeal.objects.filter(case=OuterRef("pk"), forum=data["forum"])))
         if data["region"]:
             cases = cases.filter(region__icontains=data["region"])
+        if data["violation"]:
+            cases = cases.filter(pk__in=cases_with_violation_of(data["violation"]))
         if data["overdue"]:
             cases = cases.filter(Exists(Deadline.objects.overdue().filter(appeal__case=OuterRef("pk"))))
         return cases

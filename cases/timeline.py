@@ -12,7 +12,7 @@ the number of events.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 
 from django.apps import apps
@@ -21,8 +21,28 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from appeals.enums import INTERIM_STEP_STATE, AppealKind, DeadlineStatus, Forum, ResponseType, StepType
-from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse, filings, follows_filing
+from appeals.enums import (
+    INTERIM_STEP_STATE,
+    AppealKind,
+    DeadlineStatus,
+    Forum,
+    OccurrenceStatus,
+    ResponseType,
+    StepType,
+)
+from appeals.models import (
+    Appeal,
+    AppealStep,
+    ArticleFinding,
+    Award,
+    Deadline,
+    DeadlineOccurrence,
+    OfficialResponse,
+    StateFact,
+    filings,
+    follows_filing,
+)
+from appeals.states import state_name
 from cases.chronology import chronological, order_reports, status_bar_reports
 from cases.enums import Sensitivity, Status, Verification
 from cases.fuzzydate import FuzzyDate, format_day, format_period
@@ -32,6 +52,7 @@ from cases.models import CaseMembership, Person, PersonIdentity, Source, StatusC
 SOURCES_IN_ORDER = [F("published_start").asc(nulls_last=True), "created_at"]
 
 EVENT_KINDS = {
+    "state": gettext_lazy("Facts about States"),
     "status": gettext_lazy("Status"),
     "appeal": gettext_lazy("Appeal steps"),
     "interim": gettext_lazy("Interim measures"),
@@ -75,6 +96,10 @@ class Event:
     after: set = field(default_factory=set)
     # Ties on the same dates: a forum's steps in the order of its procedure.
     procedural_order: int = 0
+    # A judgment's or Views' findings per Article and its awards; a recurring obligation's reports.
+    findings: list[str] = field(default_factory=list)
+    awards: list[str] = field(default_factory=list)
+    occurrences: list["Occurrence"] = field(default_factory=list)
 
     @property
     def verification_label(self) -> str:
@@ -96,6 +121,16 @@ class Event:
             self.created_at or timezone.now(),
             self.record_id,
         )
+
+
+@dataclass
+class Occurrence:
+    """One report of a recurring obligation, for the compliance strip: met, late, missing, overdue or next."""
+
+    number: int
+    due: date
+    state: str
+    label: str
 
 
 @dataclass
@@ -138,6 +173,7 @@ class Timeline:
 
 # What one event is, for its label on the timeline (EVENT_KINDS names the filters).
 EVENT_KIND_LABELS = {
+    "state": gettext_lazy("Fact about a State"),
     "status": gettext_lazy("Status"),
     "appeal": gettext_lazy("Appeal step"),
     "interim": gettext_lazy("Interim measures"),
@@ -211,6 +247,25 @@ class _Live:
     def responses(self):
         responses = list(OfficialResponse.objects.filter(case=self.case).select_related("appeal"))
         return self._with_links(OfficialResponse, responses, officialresponse__case=self.case)
+
+    def findings(self):
+        return ArticleFinding.objects.filter(step__appeal__case=self.case)
+
+    def awards(self):
+        return Award.objects.filter(step__appeal__case=self.case)
+
+    def settled_occurrences(self):
+        return DeadlineOccurrence.objects.filter(deadline__appeal__case=self.case)
+
+    def state_facts(self, appeals):
+        wanted = {(a.respondent_state, a.forum) for a in appeals if a.respondent_state}
+        if not wanted:
+            return []
+        states = {state for state, _forum in wanted}
+        return [f for f in StateFact.objects.filter(state__in=states) if (f.state, f.forum) in wanted]
+
+    def appeals(self):
+        return list(Appeal.objects.filter(case=self.case))
 
     def sources(self):
         return list(Source.objects.filter(case=self.case).order_by(*SOURCES_IN_ORDER))
@@ -307,6 +362,27 @@ class _AsKnownOn:
             self._of(Source, case_id=self.case.pk), key=lambda s: (s.published_start or date.max, s.created_at)
         )
 
+    @cached_property
+    def _step_ids(self) -> list:
+        return [step.pk for step in self._of(AppealStep, appeal_id__in=list(self._appeals))]
+
+    def findings(self):
+        return self._of(ArticleFinding, step_id__in=self._step_ids)
+
+    def awards(self):
+        return self._of(Award, step_id__in=self._step_ids)
+
+    def settled_occurrences(self):
+        deadline_ids = [d.pk for d in self._of(Deadline, appeal_id__in=list(self._appeals))]
+        return self._of(DeadlineOccurrence, deadline_id__in=deadline_ids)
+
+    def state_facts(self, appeals):
+        wanted = {(a.respondent_state, a.forum) for a in appeals if a.respondent_state}
+        return [f for f in self._of(StateFact) if (f.state, f.forum) in wanted]
+
+    def appeals(self):
+        return list(self._appeals.values())
+
     def source_ids(self, record) -> list:
         return self._links.get(record._history.history_id, [])
 
@@ -349,9 +425,13 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
     reports_by_person = _reports_in_order(reader.status_changes())
     events = _status_events(reports_by_person, people, cited)
     steps = list(reader.steps())
-    events += _step_events(steps, cited)
-    events += _deadline_events(reader.deadlines(), today)
+    events += _step_events(
+        steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id")
+    )
+    events += _deadline_events(reader.deadlines(), today, _by(reader.settled_occurrences(), "deadline_id"))
     events += _response_events(reader.responses(), filings(steps), cited)
+    appeals = reader.appeals()
+    events += _state_events(reader.state_facts(appeals), appeals)
     _add_bands(people, reports_by_person, today, as_of)
     # Appeal steps, deadlines and answers concern the people the appeal covers.
     covered = reader.appeal_people()
@@ -444,7 +524,18 @@ def _appeal_label(appeal) -> str:
     return f"{forum} {appeal.reference}" if appeal.reference else f"{forum} ({_label(AppealKind, appeal.kind)})"
 
 
-def _step_events(steps, cited) -> list[Event]:
+def _by(records, key: str) -> dict:
+    grouped = defaultdict(list)
+    for record in sorted(records, key=lambda r: r.created_at):
+        grouped[getattr(record, key)].append(record)
+    return grouped
+
+
+def _labels_by(records, key: str) -> dict:
+    return {owner: [record.label for record in group] for owner, group in _by(records, key).items()}
+
+
+def _step_events(steps, cited, findings, awards) -> list[Event]:
     filing_of = filings(steps)
     events = []
     for step in steps:
@@ -468,12 +559,17 @@ def _step_events(steps, cited) -> list[Event]:
                 created_at=step.created_at,
                 after=after,
                 procedural_order=step.procedural_order(),
+                findings=findings.get(step.pk, []),
+                awards=awards.get(step.pk, []),
             )
         )
     return events
 
 
 def deadline_state(deadline, today: date) -> tuple[str, str]:
+    """A deadline's state in a word for styling and in a phrase for reading; one home for the pages."""
+    if deadline.is_recurring:
+        return _recurring_state(deadline, today)
     if deadline.status == DeadlineStatus.MET:
         return "met", _("Met on %(day)s") % {"day": format_day(deadline.settled_on)}
     if deadline.status == DeadlineStatus.MISSED:
@@ -497,15 +593,71 @@ def _duration(days: int) -> str:
     return _("%(words)s (%(days)d days)") % {"words": " ".join(words), "days": days}
 
 
-def _deadline_events(deadlines, today) -> list[Event]:
+def _recurring_state(deadline, today: date) -> tuple[str, str]:
+    if deadline.status != DeadlineStatus.OPEN:
+        return "met", _("Ended on %(day)s") % {"day": format_day(deadline.settled_on or deadline.repeat_until)}
+    missing = [due for _n, due in deadline.occurrences(today - timedelta(days=1)) if due >= deadline.next_due_on]
+    upcoming = _next_occurrence(deadline, today)
+    next_text = _("next due %(day)s") % {"day": format_day(upcoming)} if upcoming else _("no more due")
+    if missing:
+        shown = ", ".join(format_day(day) for day in missing[-5:])
+        text = ngettext(
+            "%(count)d report not received (%(days)s); %(next)s",
+            "%(count)d reports not received (%(days)s); %(next)s",
+            len(missing),
+        ) % {"count": len(missing), "days": shown if len(missing) <= 5 else f"… {shown}", "next": next_text}
+        return "overdue", text
+    return "upcoming", next_text[:1].upper() + next_text[1:]
+
+
+def _next_occurrence(deadline, today: date) -> date | None:
+    number = 1
+    while (due := deadline.occurrence_due(number)) < today:
+        number += 1
+    if deadline.repeat_until and due > deadline.repeat_until:
+        return None
+    return due
+
+
+def compliance(deadline, settled: list, today: date) -> list[Occurrence]:
+    """Every report of a recurring obligation so far, and the next: received on time, late, never, overdue."""
+    by_number = {occurrence.number: occurrence for occurrence in settled}
+    due_so_far = deadline.occurrences(today)
+    last = max([len(due_so_far), *by_number])
+    strip = []
+    for number in range(1, last + 1):
+        due = deadline.occurrence_due(number)
+        settled_one = by_number.get(number)
+        if settled_one is not None and settled_one.status == OccurrenceStatus.MET:
+            state, label = "met", _("received %(day)s") % {"day": format_day(settled_one.received_on)}
+        elif settled_one is not None and settled_one.received_on:
+            state, label = "late", _("received late, %(day)s") % {"day": format_day(settled_one.received_on)}
+        elif settled_one is not None:
+            state, label = "missing", _("never received")
+        else:
+            state, label = ("overdue", _("overdue")) if due < today else ("next", _("due"))
+        strip.append(Occurrence(number, due, state, label))
+    upcoming = _next_occurrence(deadline, today)
+    if deadline.status == DeadlineStatus.OPEN and upcoming and (not strip or upcoming > strip[-1].due):
+        strip.append(Occurrence(last + 1, upcoming, "next", _("next due")))
+    return strip
+
+
+def _deadline_events(deadlines, today, settled_occurrences) -> list[Event]:
     events = []
     for deadline in deadlines:
         state, label = deadline_state(deadline, today)
+        title = _("Due: %(what)s") % {"what": deadline.description}
+        if deadline.is_recurring:
+            title = _("Due %(every)s: %(what)s") % {"every": deadline.recurrence_label, "what": deadline.description}
         events.append(
             Event(
                 kind="deadline",
                 when=FuzzyDate.exact(deadline.due_on),
-                title=_("Due: %(what)s") % {"what": deadline.description},
+                title=title,
+                occurrences=compliance(deadline, settled_occurrences.get(deadline.pk, []), today)
+                if deadline.is_recurring
+                else [],
                 appeal=_appeal_label(deadline.appeal),
                 appeal_id=deadline.appeal_id,
                 detail=deadline.note,
@@ -539,6 +691,25 @@ def _response_events(responses, filings, cited) -> list[Event]:
                 record_id=str(response.pk),
                 created_at=response.created_at,
                 after={str(question)} if question else set(),
+            )
+        )
+    return events
+
+
+def _state_events(facts, appeals) -> list[Event]:
+    events = []
+    for fact in facts:
+        concerned = [a for a in appeals if (a.respondent_state, a.forum) == (fact.state, fact.forum)]
+        warnings = [f"{_appeal_label(a)}: {w}" for a in concerned for w in a.warnings([fact])]
+        events.append(
+            Event(
+                kind="state",
+                when=FuzzyDate.exact(fact.on),
+                title=f"{state_name(fact.state)}: {fact.description}",
+                detail=" ".join(filter(None, [fact.consequence, *warnings])),
+                appeal=", ".join(_appeal_label(a) for a in concerned),
+                record_id=str(fact.pk),
+                created_at=fact.created_at,
             )
         )
     return events

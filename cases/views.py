@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from appeals.enums import DECIDED_STEPS, DeadlineStatus
+from appeals.enums import DECIDED_STEPS
 from appeals.models import Appeal, Deadline, OfficialResponse
 from cases.audit_log import record_access
 from cases.filters import CaseFilterForm, TimelineFilterForm
@@ -42,7 +42,7 @@ def _people_prefetch():
 @login_required
 @require_GET
 def case_list(request):
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, user=request.user)
     cases = Case.objects.visible_to(request.user)
     status = 200
     if form.is_bound and not form.is_valid():
@@ -175,11 +175,9 @@ def _has_identity(person) -> bool:
 @require_GET
 def deadlines(request):
     today = timezone.localdate()
-    open_deadlines = (
-        Deadline.objects.visible_to(request.user).filter(status=DeadlineStatus.OPEN).select_related("appeal__case")
-    )
-    overdue = open_deadlines.filter(due_on__lt=today).order_by("due_on")
-    upcoming = open_deadlines.filter(due_on__gte=today).order_by("due_on")
+    visible = Deadline.objects.visible_to(request.user).select_related("appeal__case")
+    overdue = visible.overdue(today).order_by("next_due_on")
+    upcoming = visible.upcoming(today).order_by("next_due_on")
 
     def rows(deadlines):
         return [{"deadline": d, "state": state, "label": label}

@@ -198,6 +198,9 @@ def _event(event, level, renumbered, labels) -> dict:
         "verification": event.verification_label, "appeal": event.appeal, "state": event.state_label,
         "sources": [renumbered[n] for n in event.source_numbers if n in renumbered],
         "internal_notes": event.internal_notes,
+        "findings": [clean(finding) for finding in event.findings],
+        "awards": [clean(award) for award in event.awards],
+        "compliance": "; ".join(f"{format_day(o.due)}: {o.label}" for o in event.occurrences),
     }  # fmt: skip
     allowed = EVENT_FIELDS[level] | {"date"}
     row = {key: clean(value) for key, value in values.items() if key in allowed}

@@ -30,13 +30,15 @@ CASE_FIELDS = {
     Level.PARTNER: {"reference", "title", "summary", "region"},
     Level.PUBLIC: {"reference", "title", "summary", "region"},
 }
+# Outcomes (findings per Article, awards) and a recurring obligation's compliance are public facts of the
+# proceedings: every level states them.
 EVENT_FIELDS = {
     Level.INTERNAL: {"when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal", "state",
-                     "sources", "internal_notes"},
+                     "sources", "internal_notes", "findings", "awards", "compliance"},
     Level.PARTNER: {"when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal", "state",
-                    "sources"},
+                    "sources", "findings", "awards", "compliance"},
     Level.PUBLIC: {"when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal", "state",
-                   "sources"},
+                   "sources", "findings", "awards", "compliance"},
 }  # fmt: skip
 # Public documents state only what is established; unverified and disputed reports stay inside.
 EVENT_VERIFICATIONS = {

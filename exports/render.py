@@ -85,6 +85,8 @@ def _word_event(word, event, indent=False):
         paragraph.paragraph_format.left_indent = Pt(18)
     extra = [event.get("people"), event.get("place"), event.get("appeal"), event.get("state"), event.get("detail"),
              f"“{event['quote']}”" if event.get("quote") else "", event.get("verification"),
+             "; ".join(event.get("findings", [])),
+             "Awarded: " + "; ".join(event["awards"]) if event.get("awards") else "", event.get("compliance"),
              "Sources: " + ", ".join(f"[{n}]" for n in event["sources"]) if event.get("sources") else "",
              f"Internal note: {event['internal_notes']}" if event.get("internal_notes") else ""]  # fmt: skip
     text = " — ".join(filter(None, extra))
@@ -126,7 +128,7 @@ def render_json(document: Document) -> bytes:
 
 
 CSV_COLUMNS = ["date", "when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal",
-               "state", "sources", "internal_notes"]  # fmt: skip
+               "state", "findings", "awards", "compliance", "sources", "internal_notes"]  # fmt: skip
 
 
 def render_csv(document: Document) -> bytes:
@@ -140,7 +142,12 @@ def render_csv(document: Document) -> bytes:
         values = [document.case["reference"]]
         for column in columns:
             value = event.get(column, "")
-            values.append(" ".join(f"[{n}]" for n in value) if column == "sources" else _no_formula(value))
+            if column == "sources":
+                values.append(" ".join(f"[{n}]" for n in value))
+            elif isinstance(value, list):
+                values.append(_no_formula("; ".join(value)))
+            else:
+                values.append(_no_formula(value))
         return values
 
     for event in document.events:

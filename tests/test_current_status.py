@@ -1,5 +1,6 @@
 """One order of reports decides a person's current status everywhere it is shown."""
 
+import html
 import json
 import re
 
@@ -37,7 +38,7 @@ def advocate_client(client, advocate, case):
 
 
 def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_a_precise_report_inside_a_year_only_one_is_the_current_status(vanished, case):
