@@ -1,4 +1,4 @@
-"""Judgment outcomes and facts about States, entered in the admin and read on the timeline, the case list and exports."""
+"""Judgment outcomes and facts about States, entered in the admin, read on the timeline, case list and exports."""
 
 import html
 import json
