@@ -43,6 +43,11 @@ def clean(value):
 class ExportRefused(Exception):
     """The audience asked for is one the people in the case did not consent to."""
 
+    def __init__(self, message, *, people=()):
+        super().__init__(message)
+        # Whose consent is missing, so that a page can lead to where it is recorded.
+        self.people = list(people)
+
 
 @dataclass
 class Document:
@@ -67,21 +72,39 @@ class Document:
 
 def check_consent(case, level: str) -> None:
     """Refuse, naming codenames only, a level someone in the case did not consent to."""
-    memberships = CaseMembership.objects.filter(case=case).select_related("person")
+    refusal = _consent_refusal(_people_of(case), level)
+    if refusal is not None:
+        raise refusal
+
+
+def _people_of(case) -> list:
+    memberships = CaseMembership.objects.filter(case=case).select_related("person").order_by("person__codename")
+    return list({m.person_id: m.person for m in memberships}.values())
+
+
+def _consent_refusal(people, level: str) -> ExportRefused | None:
+    """Why these people's consent does not allow this level, or None when it does."""
     if level in NEEDS_SHARING_CONSENT:
-        missing = sorted({m.person.codename for m in memberships if not _consented_to_sharing(m.person)})
+        missing = [person for person in people if not _consented_to_sharing(person)]
         if missing:
-            raise ExportRefused(
+            return ExportRefused(
                 _("Not everyone in this case consented to sharing outside the team: %(codenames)s. Record their "
-                  "consent first, or export for the internal team only.") % {"codenames": ", ".join(missing)}
+                  "consent first, or export for the internal team only.") % {"codenames": _codenames(missing)},
+                people=missing,
             )  # fmt: skip
     if level == Level.PUBLIC:
-        refused = sorted({m.person.codename for m in memberships if m.person.consent_publicity in REFUSED_PUBLICITY})
+        refused = [person for person in people if person.consent_publicity in REFUSED_PUBLICITY]
         if refused:
-            raise ExportRefused(
+            return ExportRefused(
                 _("%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
-                  "public.") % {"codenames": ", ".join(refused)}
+                  "public.") % {"codenames": _codenames(refused)},
+                people=refused,
             )  # fmt: skip
+    return None
+
+
+def _codenames(people) -> str:
+    return ", ".join(person.codename for person in people)
 
 
 def _consented_to_sharing(person) -> bool:

@@ -1,0 +1,63 @@
+"""The export form of a case: a refusal is said at the form itself, with the way to record the missing consent."""
+
+import re
+
+import pytest
+from django.utils.html import strip_tags
+
+from cases.enums import Consent
+from exports.models import ExportRecord
+from tests.factories import MembershipFactory
+
+
+def _export(client, case, level, purpose="UN SR on torture"):
+    return client.post(f"/exports/case/{case.pk}/", {"level": level, "format": "pdf", "purpose": purpose})
+
+
+def _text(html: str) -> str:
+    return " ".join(strip_tags(html).split())
+
+
+def _export_form(page: str, case) -> str:
+    """The text of the export form, errors included, as a reader sees it."""
+    form = re.search(rf'<form method="post" action="/exports/case/{case.pk}/".*?</form>', page, re.S)
+    return _text(form.group())
+
+
+@pytest.fixture
+def without_consent(case):
+    person = MembershipFactory(case=case).person
+    assert person.consent_partner_sharing == Consent.NOT_ASKED
+    return person
+
+
+def test_refused_export_is_said_at_the_export_form_with_a_link_to_record_consent(alice_client, case, without_consent):
+    response = _export(alice_client, case, "partner", purpose="Partner NGO, Berlin")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    form = _export_form(page, case)
+    assert f"Not everyone in this case consented to sharing outside the team: {without_consent.codename}" in form
+    assert f'<a href="/admin/cases/person/{without_consent.pk}/change/">{without_consent.codename}</a>' in page
+    assert 'value="Partner NGO, Berlin"' in page  # what was asked stays filled in
+    assert 'class="messages"' not in page
+    assert not ExportRecord.objects.exists()
+
+
+def test_refused_export_tells_an_advocate_who_records_consent(client, advocate, case, without_consent):
+    case.team.add(advocate)
+    client.force_login(advocate)
+
+    page = _export(client, case, "public").content.decode()
+
+    assert "A staff editor of the case team or an administrator records consent" in _export_form(page, case)
+    assert "/admin/cases/person/" not in page
+
+
+def test_export_without_a_purpose_says_so_at_the_field(alice_client, case):
+    response = _export(alice_client, case, "internal", purpose=" ")
+
+    assert response.status_code == 400
+    purpose_field = re.search(r'<label for="id_purpose">.*?</ul>', response.content.decode(), re.S).group()
+    assert "This field is required." in _text(purpose_field)
+    assert not ExportRecord.objects.exists()
