@@ -25,7 +25,7 @@ from exports.services import delete_expired_downloads, export_case
 @require_POST
 def case_export(request, case_id):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
-    form = ExportForm(request.POST)
+    form = ExportForm(request.POST, case=case, user=request.user)
     if not form.is_valid():
         return _form_again(request, case, form)
     try:
