@@ -27,8 +27,10 @@ demo: install
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_demo
 	@echo "Open http://$(HOST):$(PORT)/ and log in with one of the accounts above."
-	@# The worker runs the background tasks (bulk exports) and stops with the server.
-	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; trap "kill $$WORKER" EXIT INT TERM; \
+	@# The worker runs the background tasks (bulk exports) and stops with the server. Ctrl-C reaches the
+	@# worker too, so it may be gone already when the shell exits: stop it quietly, and wait for it.
+	$(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER' EXIT; trap exit INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install chromium

@@ -42,6 +42,7 @@ from cases.models import (
     StatusChange,
     is_administrator,
     matching_person_ids,
+    team_candidates_for,
 )
 from exports.admin import export_selected
 
@@ -323,6 +324,16 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         ]
 
 
+TEAM_HELP = _(
+    "Who may see this case; administrators see every case. An editor can add people who share a group with "
+    "them (a role or an organisation) or who are on one of their case teams; an administrator can add anyone."
+)
+# A choice outside the list offered only comes from a forged or stale form.
+TEAM_REFUSED = _(
+    "You can add only people who share a group or a case team with you. Ask an administrator to add anyone else."
+)
+
+
 class CaseForm(ReasonForm):
     class Meta:
         model = Case
@@ -355,7 +366,9 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
         "confidentiality",
     ]
     inlines = [MembershipInline, StatusChangeInline, AppealOfCaseInline, ResponseOfCaseInline, SourceInline]
-    autocomplete_fields = ["team"]
+    # A plain list to pick from, of the people the user may add: the admin's autocomplete would look users
+    # up through the user admin, which editors may not see.
+    filter_horizontal = ["team"]
     fieldsets = [
         (None, {"fields": ["reference", "title", "summary", ("region", "opened_on", "confidentiality")]}),
         (_("Team and notes"), {"fields": ["team", "internal_notes"]}),
@@ -369,6 +382,12 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"team": [request.user.pk], **super().get_changeform_initial_data(request)}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            kwargs.update(queryset=team_candidates_for(request.user), help_text=TEAM_HELP,
+                          error_messages={"invalid_choice": TEAM_REFUSED})  # fmt: skip
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def history_querysets(self, request, case):
         appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")

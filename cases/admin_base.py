@@ -54,8 +54,6 @@ class ScopedFormfieldsMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if hasattr(db_field.related_model._default_manager, "visible_to"):
             kwargs["queryset"] = _scoped(db_field.related_model, request.user)
-        elif db_field.related_model._meta.label == "auth.User":
-            kwargs["queryset"] = db_field.related_model.objects.filter(is_active=True).order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -3,6 +3,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
@@ -431,6 +432,20 @@ class Case(Record):
         super().clean()
         if self.opened_on and self.opened_on > timezone.localdate():
             raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
+
+
+def team_candidates_for(user):
+    """Who ``user`` may put on a case team: administrators anyone active; anyone else the people they
+    work with, who share a group with them (a role or an organisation) or a case team. An editor is never
+    shown every account of the register."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    if is_administrator(user):
+        return users
+    if not (user and user.is_authenticated and user.is_active):
+        return users.none()
+    in_their_groups = users.model.groups.through.objects.filter(group__user=user).values("user_id")
+    on_their_teams = Case.team.through.objects.filter(case__team=user).values("user_id")
+    return users.filter(Q(pk=user.pk) | Q(pk__in=in_their_groups) | Q(pk__in=on_their_teams))
 
 
 class CaseMembership(Record):

@@ -7,11 +7,12 @@ name search keys, appeal stage, proposed deadlines) in step with the change.
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cases import uploads
@@ -33,6 +34,8 @@ from cases.models import (
     new_codename,
 )
 from cases.search import name_digests
+
+logger = logging.getLogger(__name__)
 
 # What follows a save or a delete, per model: each app registers its own (appeals when its services load).
 _before_save: dict[type, list[Callable]] = {}
@@ -344,6 +347,7 @@ def erase_identity(person: Person, *, by, reason: str):
         )  # fmt: skip
         redacted += NameVariant.history.filter(person_id=person.pk).update(name="", source_note="")
         NameKey.objects.filter(person=person).delete()
+        transaction.on_commit(_checkpoint_sqlite)
         return IdentityErasure.objects.create(
             person_id=person.pk,
             person_codename=person.codename,
@@ -352,3 +356,18 @@ def erase_identity(person: Person, *, by, reason: str):
             reason=reason,
             history_rows_redacted=redacted,
         )
+
+
+def _checkpoint_sqlite() -> None:
+    """Copy an erasure into the SQLite file now and empty the write-ahead log.
+
+    In WAL mode the erased values stay in the file's old pages, and in earlier frames of the log, until a
+    checkpoint writes the overwritten pages back; on a quiet register that could take days.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = cursor.fetchone()[0]
+    if busy:
+        logger.warning("Readers kept the SQLite checkpoint after an erasure from finishing; the next one completes it.")

@@ -136,5 +136,18 @@ def setup(request):
     )  # fmt: skip
 
 
+@never_cache
+def admin_login(request):
+    """The admin's login, replaced by the one login with both factors.
+
+    The admin sends whoever it turns away here, and someone logged in who is not staff would be sent on to
+    the login, which sends them back to the admin: tell them instead.
+    """
+    if request.user.is_authenticated and not request.user.is_staff:
+        return render(request, "registration/admin_for_staff.html", status=403)
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
+
+
 def _base32(device) -> str:
     return b32encode(device.bin_key).decode().rstrip("=")

@@ -115,7 +115,13 @@ def case_timeline(request, case_id):
     return render(
         request,
         "cases/case_timeline.html",
-        {"case": case, "form": form, "timeline": timeline, "event_kinds": EVENT_KINDS, "export_form": ExportForm()},
+        {
+            "case": case,
+            "form": form,
+            "timeline": timeline,
+            "event_kinds": EVENT_KINDS,
+            "export_form": ExportForm(case=case, user=request.user),
+        },
         status=status,
     )
 

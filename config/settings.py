@@ -128,6 +128,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A few people at once: readers never wait for the writer (WAL), and a writer waits its turn
+        # for up to 20 s instead of failing with "database is locked". secure_delete: deleted rows are
+        # overwritten, not left readable in free pages, so an erased identity cannot be carved out of
+        # a seized laptop's database file (cases.services.erase_identity also checkpoints the WAL).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON",
+        "timeout": 20,
+        # Take the write lock when a transaction begins: one that read first and then asks to write
+        # cannot wait for it (SQLite refuses at once, to avoid a deadlock), so it would fail.
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 for new passwords; the others only to read hashes made before a change of default.

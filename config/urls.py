@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from cases import twofactor
 from cases.health import health
@@ -14,7 +13,7 @@ admin.site.index_title = _("Case records")
 urlpatterns = [
     path("healthz", health, name="health"),
     # One login for everything, with the second factor after it: the admin's own form would skip it.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", twofactor.admin_login),
     path("admin/", admin.site.urls),
     path("accounts/2fa/", twofactor.verify, name="two_factor_verify"),
     path("accounts/2fa/setup/", twofactor.setup, name="two_factor_setup"),

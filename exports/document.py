@@ -5,19 +5,21 @@ the records themselves, so no format can show more than another.
 """
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from appeals.enums import Forum, InterimMeasures, StepType
 from appeals.models import Appeal
 from cases.chronology import current_report
-from cases.enums import Consent, Sensitivity, Status
+from cases.enums import Consent, Sensitivity, Status, Verification
 from cases.fuzzydate import format_day, format_moment
 from cases.models import CaseMembership, StatusChange
 from cases.timeline import build_timeline
@@ -46,6 +48,11 @@ def clean(value):
 class ExportRefused(Exception):
     """The audience asked for is one the people in the case did not consent to."""
 
+    def __init__(self, message, *, people=()):
+        super().__init__(message)
+        # Whose consent is missing, so that a page can lead to where it is recorded.
+        self.people = list(people)
+
 
 @dataclass
 class Document:
@@ -73,31 +80,59 @@ class Document:
 
 def check_consent(case, level: str) -> None:
     """Refuse, naming codenames only, a level someone in the case did not consent to."""
-    memberships = CaseMembership.objects.filter(case=case).select_related("person")
+    refusal = _consent_refusal(_people_of(case), level)
+    if refusal is not None:
+        raise refusal
+
+
+def _people_of(case) -> list:
+    memberships = CaseMembership.objects.filter(case=case).select_related("person").order_by("person__codename")
+    return list({m.person_id: m.person for m in memberships}.values())
+
+
+def _consent_refusal(people, level: str) -> ExportRefused | None:
+    """Why these people's consent does not allow this level, or None when it does."""
     if level in NEEDS_SHARING_CONSENT:
-        missing = sorted({m.person.codename for m in memberships if not _consented_to_sharing(m.person)})
+        missing = [person for person in people if not _consented_to_sharing(person)]
         if missing:
-            raise ExportRefused(
+            return ExportRefused(
                 _("Not everyone in this case consented to sharing outside the team: %(codenames)s. Record their "
-                  "consent first, or export for the internal team only.") % {"codenames": ", ".join(missing)}
+                  "consent first, or export for the internal team only.") % {"codenames": _codenames(missing)},
+                people=missing,
             )  # fmt: skip
     if level == Level.PUBLIC:
-        refused = sorted({m.person.codename for m in memberships if m.person.consent_publicity in REFUSED_PUBLICITY})
+        refused = [person for person in people if person.consent_publicity in REFUSED_PUBLICITY]
         if refused:
-            raise ExportRefused(
+            return ExportRefused(
                 _("%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
-                  "public.") % {"codenames": ", ".join(refused)}
+                  "public.") % {"codenames": _codenames(refused)},
+                people=refused,
             )  # fmt: skip
+    return None
+
+
+def _codenames(people) -> str:
+    return ", ".join(person.codename for person in people)
 
 
 def _consented_to_sharing(person) -> bool:
     return Consent.GIVEN in {person.consent_partner_sharing, person.consent_publicity}
 
 
+def _may_see_identity(level, user) -> bool:
+    return level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
+
+
 def _may_name(person, level, user) -> bool:
     if person.sensitivity == Sensitivity.PUBLIC and person.consent_publicity == Consent.GIVEN:
         return True
-    return level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
+    return _may_see_identity(level, user)
+
+
+def _is_stated(report, level) -> bool:
+    """Whether this level states a report of this verification (a status change, an event)."""
+    verifications = EVENT_VERIFICATIONS[level]
+    return verifications is None or report.verification in verifications
 
 
 def build_document(case, *, user, level: str, export_id: str) -> Document:
@@ -114,12 +149,7 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
     )
     document.people = _people(case, level, user)
     labels = {row.pop("person_id"): row["label"] for row in document.people}
-    cited = None
-    if EVENT_VERIFICATIONS[level] is not None:
-        # A source cited only by a report this level leaves out would carry the report in its title.
-        stated = _stated(timeline.events, level)
-        cited = {n for event in stated for n in event.source_numbers}
-    sources, renumbered = _sources(timeline.sources, level, cited)
+    sources, renumbered = _sources(timeline.sources, level, _cited(timeline.events, level))
     document.sources = sources
     document.events = _events(timeline.events, level, renumbered, labels)
     document.appeals = _appeals(case)
@@ -128,13 +158,12 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
 
 def _people(case, level, user) -> list[dict]:
     allowed = PERSON_FIELDS[level]
-    may_see_identity = level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
-    verifications = EVENT_VERIFICATIONS[level]
+    may_see_identity = _may_see_identity(level, user)
     # Each person's status as this case records it (not another case's), from what this level may state,
     # by the one rule of the app (cases.chronology).
     stated = defaultdict(list)
     for change in StatusChange.objects.filter(case=case).order_by("sequence"):
-        if verifications is None or change.verification in verifications:
+        if _is_stated(change, level):
             stated[change.person_id].append(change)
     latest = {person_id: current_report(reports) for person_id, reports in stated.items()}
     rows = []
@@ -162,20 +191,37 @@ def _people(case, level, user) -> list[dict]:
 
 
 def _stated(events, level) -> list:
-    verifications = EVENT_VERIFICATIONS[level]
-    kept = [e for e in events if verifications is None or e.verification in verifications]
-    return kept + [
-        a for e in kept for a in e.other_accounts if verifications is None or a.verification in verifications
-    ]
+    kept = [e for e in events if _is_stated(e, level)]
+    return kept + [a for e in kept for a in e.other_accounts if _is_stated(a, level)]
+
+
+def _cited(events, level) -> set | None:
+    """The numbers of the sources that the events this level states cite, if it lists only those."""
+    if EVENT_VERIFICATIONS[level] is None:
+        return None
+    # A source cited only by a report this level leaves out would carry the report in its title.
+    return {n for event in _stated(events, level) for n in event.source_numbers}
+
+
+def _source_left_out(source, number, level, cited) -> str:
+    """Why this level lists no source numbered ``number`` ("type" or "uncited"), or "" when it does."""
+    allowed_types = SOURCE_TYPES[level]
+    if allowed_types is not None and source.source_type not in allowed_types:
+        return "type"
+    if cited is not None and number not in cited:
+        return "uncited"
+    return ""
+
+
+def _hides_place(event, level) -> bool:
+    # Where someone hides or was resettled is where they are now.
+    return level != Level.INTERNAL and event.status in WHEREABOUTS_STATUSES
 
 
 def _sources(sources, level, cited=None) -> tuple[list[dict], dict]:
-    allowed_types = SOURCE_TYPES[level]
     kept, renumbered = [], {}
     for number, source in enumerate(sources, start=1):
-        if allowed_types is not None and source.source_type not in allowed_types:
-            continue
-        if cited is not None and number not in cited:
+        if _source_left_out(source, number, level, cited):
             continue
         renumbered[number] = len(kept) + 1
         kept.append({
@@ -189,9 +235,7 @@ def _sources(sources, level, cited=None) -> tuple[list[dict], dict]:
 def _event(event, level, renumbered, labels) -> dict:
     # People as this level names them (the timeline itself names only those who consented to publicity).
     people = sorted(labels[p] for p in event.person_ids if p in labels) or event.people
-    place = event.place
-    if level != Level.INTERNAL and event.status in WHEREABOUTS_STATUSES:
-        place = ""  # where someone hides or was resettled is where they are now
+    place = "" if _hides_place(event, level) else event.place
     values = {
         "when": str(event.when), "date": event.when.anchor.isoformat(), "kind": event.kind_label, "title": event.title,
         "people": ", ".join(people), "place": place, "detail": event.detail, "quote": event.quote,
@@ -204,16 +248,13 @@ def _event(event, level, renumbered, labels) -> dict:
     }  # fmt: skip
     allowed = EVENT_FIELDS[level] | {"date"}
     row = {key: clean(value) for key, value in values.items() if key in allowed}
-    verifications = EVENT_VERIFICATIONS[level]
-    accounts = [a for a in event.other_accounts if verifications is None or a.verification in verifications]
+    accounts = [a for a in event.other_accounts if _is_stated(a, level)]
     row["other_accounts"] = [_event(account, level, renumbered, labels) for account in accounts]
     return row
 
 
 def _events(events, level, renumbered, labels) -> list[dict]:
-    verifications = EVENT_VERIFICATIONS[level]
-    return [_event(e, level, renumbered, labels) for e in events
-            if verifications is None or e.verification in verifications]  # fmt: skip
+    return [_event(e, level, renumbered, labels) for e in events if _is_stated(e, level)]
 
 
 def _appeals(case) -> list[dict]:
@@ -227,3 +268,122 @@ def _appeals(case) -> list[dict]:
             "interim_measures": str(InterimMeasures(appeal.interim_measures).label) if appeal.interim_measures else "",
         })  # fmt: skip
     return rows
+
+
+# --- What each level leaves out, told on the export form before anyone exports ------------------
+
+
+@dataclass
+class LeftOut:
+    label: str
+    sentences: list[str]
+
+
+def left_out(case, *, user) -> list[LeftOut]:
+    """For each level, what its document of this case would leave out and why, from the rules above."""
+    timeline = build_timeline(case)
+    people = _people_of(case)
+    return [LeftOut(str(level.label), _left_out_at(level, case, timeline, people, user)) for level in Level]
+
+
+def _left_out_at(level, case, timeline, people, user) -> list[str]:
+    refusal = _consent_refusal(people, level)
+    if refusal is not None:
+        return [str(refusal)]
+    sentences = [
+        _reports_left_out(timeline.events, level),
+        *_sources_left_out(timeline, level),
+        _notes_left_out(case, timeline.events, level),
+        _names_left_out(people, level, user),
+        _identity_left_out(people, level, user),
+        _places_left_out(timeline.events, level),
+    ]
+    return [sentence for sentence in sentences if sentence]
+
+
+def _with_other_accounts(events) -> list:
+    return [*events, *(account for event in events for account in event.other_accounts)]
+
+
+def _reports_left_out(events, level) -> str:
+    stated = {id(event) for event in _stated(events, level)}
+    left = [event for event in _with_other_accounts(events) if id(event) not in stated]
+    if not left:
+        return ""
+    # An account that is established itself goes with the report it disagrees with.
+    kinds = Counter(
+        event.verification_label.lower() if not _is_stated(event, level) else _("other account of a report left out")
+        for event in left
+    )
+    stated_kinds = get_text_list([v.label.lower() for v in Verification if v in EVENT_VERIFICATIONS[level]], _("or"))
+    return ngettext(
+        "%(count)d report is left out (%(kinds)s): only %(stated)s reports are stated at this level.",
+        "%(count)d reports are left out (%(kinds)s): only %(stated)s reports are stated at this level.",
+        len(left),
+    ) % {"count": len(left), "kinds": _counted(kinds), "stated": stated_kinds}
+
+
+def _sources_left_out(timeline, level) -> list[str]:
+    cited = _cited(timeline.events, level)
+    reasons = [(_source_left_out(s, n, level, cited), s) for n, s in enumerate(timeline.sources, start=1)]
+    types = Counter(source.get_source_type_display().lower() for reason, source in reasons if reason == "type")
+    uncited = sum(reason == "uncited" for reason, _source in reasons)
+    sentences = []
+    if types:
+        count = types.total()
+        sentences.append(ngettext(
+            "%(count)d source is left out for its type (%(types)s): this level does not list that type.",
+            "%(count)d sources are left out for their type (%(types)s): this level does not list those types.",
+            count,
+        ) % {"count": count, "types": _counted(types)})  # fmt: skip
+    if uncited:
+        sentences.append(ngettext(
+            "%(count)d source is not cited by any event that may be published and will be left out.",
+            "%(count)d sources are not cited by any event that may be published and will be left out.",
+            uncited,
+        ) % {"count": uncited})  # fmt: skip
+    return sentences
+
+
+def _counted(counter: Counter) -> str:
+    return ", ".join(f"{count} {kind}" for kind, count in counter.most_common())
+
+
+def _notes_left_out(case, events, level) -> str:
+    in_case = case.internal_notes and "internal_notes" not in CASE_FIELDS[level]
+    noted = any(event.internal_notes for event in _with_other_accounts(events))
+    in_events = noted and "internal_notes" not in EVENT_FIELDS[level]
+    return _("Internal notes are left out.") if in_case or in_events else ""
+
+
+def _names_left_out(people, level, user) -> str:
+    unnamed = sum(not _may_name(person, level, user) for person in people)
+    if not unnamed:
+        return ""
+    if level == Level.INTERNAL:
+        why = _("your account may not see identities")
+    else:
+        why = _("only people marked public who consented to publicity are named")
+    return ngettext(
+        "%(count)d person is shown by codename only: %(why)s.",
+        "%(count)d people are shown by codename only: %(why)s.",
+        unnamed,
+    ) % {"count": unnamed, "why": why}
+
+
+def _identity_left_out(people, level, user) -> str:
+    details = {"contacts", "whereabouts", "birth"}
+    if people and not (_may_see_identity(level, user) and details <= PERSON_FIELDS[level]):
+        return _("Contacts, whereabouts and other identity details are left out.")
+    return ""
+
+
+def _places_left_out(events, level) -> str:
+    hidden = sum(bool(event.place) and _hides_place(event, level) for event in _stated(events, level))
+    if not hidden:
+        return ""
+    return ngettext(
+        "The place of %(count)d report of hiding or relocation is left out: it says where someone is now.",
+        "The places of %(count)d reports of hiding or relocation are left out: they say where someone is now.",
+        hidden,
+    ) % {"count": hidden}

@@ -1,6 +1,9 @@
+from functools import cached_property
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from exports.document import left_out
 from exports.levels import Format, Level
 
 
@@ -12,3 +15,12 @@ class ExportForm(forms.Form):
         max_length=300,
         help_text=_("Kept with the export record, e.g. “UN SR on torture, follow-up letter”."),
     )
+
+    def __init__(self, *args, case=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A case page's form says what each level will leave out of that case; the admin's bulk form has none.
+        self.case, self.user = case, user
+
+    @cached_property
+    def left_out(self):
+        return left_out(self.case, user=self.user) if self.case is not None else []

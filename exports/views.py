@@ -25,23 +25,32 @@ from exports.services import delete_expired_downloads, export_case
 @require_POST
 def case_export(request, case_id):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
-    form = ExportForm(request.POST)
+    form = ExportForm(request.POST, case=case, user=request.user)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("cases:case_timeline", case.pk)
+        return _form_again(request, case, form)
     try:
         result = export_case(case_id=case.pk, user=request.user, level=form.cleaned_data["level"],
                              fmt=form.cleaned_data["format"], purpose=form.cleaned_data["purpose"],
                              request=request)  # fmt: skip
     except ExportRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect("cases:case_timeline", case.pk)
+        form.add_error(None, str(refusal))
+        return _form_again(request, case, form, consent_of=refusal.people)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response["X-Export-Id"] = str(result.record.pk)
     return response
+
+
+def _form_again(request, case, form, consent_of=()):
+    """The export form with what was asked and why it was refused, said at the form itself; a refusal for
+    consent leads to where consent is recorded, if this user may record it."""
+    context = {
+        "case": case,
+        "export_form": form,
+        "consent_of": consent_of,
+        "may_record_consent": request.user.is_staff and request.user.has_perm("cases.change_person"),
+    }
+    return render(request, "exports/case_export.html", context, status=400)
 
 
 def _own_job(request, job_id) -> ExportJob:

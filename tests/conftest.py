@@ -1,10 +1,18 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from tests.factories import CaseFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +80,27 @@ def case(alice, bob):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def sqlite_file(tmp_path):
+    """The environment of a process on a migrated SQLite database file of its own, as the default setup has.
+
+    The test database is in memory and held by one connection; what happens in the file, or between
+    processes sharing it, shows only here. Run Python code in it with ``run_python``.
+    """
+    if connection.vendor != "sqlite":
+        pytest.skip("this checks the embedded SQLite default; this run is on another database")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "config.settings", "MEDIA_ROOT": str(tmp_path / "media")}  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    return env
+
+
+def run_python(env, code: str, *args: str) -> subprocess.Popen:
+    """Start ``code`` with Django set up, in a process of its own, on the database ``env`` names."""
+    return subprocess.Popen(  # noqa: S603 - our own code, fixed arguments
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}", *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from django.db import connection
 from cases.management.commands.backup_database import pg_environment
 from cases.models import IdentityErasure, NameVariant, Person, PersonIdentity
 from cases.services import erase_identity, save_record
+from tests.conftest import run_python
 from tests.factories import MembershipFactory, NameVariantFactory, PersonIdentityFactory, StatusChangeFactory
 
 CANARIES = {
@@ -159,3 +160,32 @@ def test_postgresql_dump_holds_no_identity_canary(transactional_db, canary_perso
     assert canary_person.codename.encode() in dump  # the dump does hold the records
     for canary in CANARIES.values():
         assert canary.encode() not in dump
+
+
+# Records someone, makes sure they reached the database file itself (as they have in a register in use
+# for a while), erases them, and prints what each file holds of the encrypted values afterwards.
+ERASE_AND_LOOK = """
+from pathlib import Path
+from django.db import connection
+from cases.services import add_person, erase_identity
+
+person = add_person(by=None, reason="New person", identity={"legal_name": "Canary Erasedname"},
+                    names=[("Канареечный Стёртый", "cyrillic", "original")])
+with connection.cursor() as cursor:
+    cursor.execute("SELECT legal_name FROM cases_personidentity UNION ALL SELECT name FROM cases_namevariant")
+    encrypted = [row[0].encode() for row in cursor.fetchall()]
+    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+erase_identity(person, by=None, reason="The person asked us to forget them")
+for file in sorted(Path(connection.settings_dict["NAME"]).parent.glob("db.sqlite3*")):
+    content = file.read_bytes()
+    print(file.name, sum(value in content for value in encrypted))
+"""
+
+
+def test_erased_identity_is_gone_from_the_sqlite_file_and_its_write_ahead_log(sqlite_file):
+    output, errors = run_python(sqlite_file, ERASE_AND_LOOK).communicate(timeout=60)
+
+    found = dict(line.split() for line in output.splitlines())
+    assert errors == ""
+    assert found["db.sqlite3"] == "0"
+    assert found.get("db.sqlite3-wal", "0") == "0"

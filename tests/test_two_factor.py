@@ -81,6 +81,34 @@ def test_admin_login_page_leads_to_the_two_factor_login(client):
     assert response["Location"] == "/accounts/login/?next=/admin/"
 
 
+def test_advocate_opening_the_admin_is_told_it_is_for_staff_not_sent_round_in_circles(client, advocate):
+    client.force_login(advocate)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The admin is for staff" in page
+    assert 'href="/cases/"' in page
+    assert 'class="site-header"' in page  # the site's own layout, not the admin's
+
+
+def test_logged_out_visitor_opening_the_admin_gets_the_login_page(client):
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == "/accounts/login/"
+    assert '<button type="submit">Log in</button>' in response.content.decode()
+
+
+def test_staff_opening_the_admin_reach_it(client, alice):
+    client.force_login(alice)
+
+    response = client.get("/admin/", follow=True)
+
+    assert (response.status_code, response.redirect_chain) == (200, [])
+
+
 def test_there_is_no_password_reset_to_go_around_the_second_factor(client):
     with pytest.raises(NoReverseMatch):
         reverse("password_reset")

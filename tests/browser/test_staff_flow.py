@@ -4,9 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from appeals.models import Deadline
-from cases.models import STAFF_EDITORS, Case, Person, StatusChange
+from cases.models import ADVOCATES, STAFF_EDITORS, Case, Person, StatusChange
 from tests.browser.support import chromium, live_server, log_in  # noqa: F401 - fixtures
-from tests.factories import UserFactory
+from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
@@ -164,3 +164,19 @@ def test_two_staff_editing_the_same_case_see_a_conflict_not_a_silent_overwrite(c
     assert Case.objects.get(pk=case.pk).title == "Seized in Gudermes"
     for context in contexts:
         context.close()
+
+
+def test_editor_adds_an_advocate_they_work_with_to_the_case_team(page, live_server, editor):
+    advocate = UserFactory(username="dana", role=ADVOCATES, is_staff=False)
+    CaseFactory(title="Their other case", team=[editor, advocate])
+    case = CaseFactory(title="Case needing an advocate", team=[editor])
+    log_in(page, editor, PASSWORD)
+
+    page.goto(f"/admin/cases/case/{case.pk}/change/")
+    page.locator("#id_team_from").select_option(label="dana")
+    page.locator("#id_team_add").click()
+    save_with_reason(page, "Dana prepares the appeal")
+
+    expect(page.locator("#id_team_to")).to_contain_text("dana")
+    assert set(Case.objects.get(pk=case.pk).team.all()) == {editor, advocate}
+    assert page.problems == []
