@@ -325,12 +325,13 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
 
 
 TEAM_HELP = _(
-    "Who may see this case; administrators see every case. An editor can add people who share a group with "
-    "them (a role or an organisation) or who are on one of their case teams; an administrator can add anyone."
+    "Who may see this case; administrators see every case. An editor can add people who share an organisation "
+    "group with them or who are on one of their case teams; an administrator can add anyone."
 )
 # A choice outside the list offered only comes from a forged or stale form.
 TEAM_REFUSED = _(
-    "You can add only people who share a group or a case team with you. Ask an administrator to add anyone else."
+    "You can add only people who share an organisation group or a case team with you. Ask an administrator to add "
+    "anyone else."
 )
 
 

@@ -32,6 +32,7 @@ from cases.history import AuditedHistory
 ADMINISTRATORS = "Administrators"
 STAFF_EDITORS = "Staff editors"
 ADVOCATES = "Advocates"
+ROLES = (ADMINISTRATORS, STAFF_EDITORS, ADVOCATES)
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODEWORDS = [
@@ -436,14 +437,16 @@ class Case(Record):
 
 def team_candidates_for(user):
     """Who ``user`` may put on a case team: administrators anyone active; anyone else the people they
-    work with, who share a group with them (a role or an organisation) or a case team. An editor is never
-    shown every account of the register."""
+    work with, who share an organisation group or a case team with them. A role is not an organisation:
+    every editor of the installation shares "Staff editors", and an editor is never shown every account."""
     users = get_user_model().objects.filter(is_active=True).order_by("username")
     if is_administrator(user):
         return users
     if not (user and user.is_authenticated and user.is_active):
         return users.none()
-    in_their_groups = users.model.groups.through.objects.filter(group__user=user).values("user_id")
+    in_their_groups = (
+        users.model.groups.through.objects.filter(group__user=user).exclude(group__name__in=ROLES).values("user_id")
+    )
     on_their_teams = Case.team.through.objects.filter(case__team=user).values("user_id")
     return users.filter(Q(pk=user.pk) | Q(pk__in=in_their_groups) | Q(pk__in=on_their_teams))
 

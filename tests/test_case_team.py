@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from cases.models import ADVOCATES, Case
+from cases.models import ADVOCATES, STAFF_EDITORS, Case
 from tests.admin_forms import case_form
 from tests.factories import CaseFactory, UserFactory
 
@@ -55,10 +55,16 @@ def test_editor_is_offered_who_shares_their_organisation_group(alice_client, ali
     assert "eve" in _offered(alice_client, case)
 
 
+def test_sharing_a_role_is_not_working_together(alice_client, case):
+    UserFactory(username="frank", role=STAFF_EDITORS)
+
+    assert "frank" not in _offered(alice_client, case)
+
+
 def test_the_team_field_says_who_can_be_added(alice_client, case):
     page = alice_client.get(_change_url(case)).content.decode()
 
-    assert "An editor can add people who share a group with them" in page
+    assert "An editor can add people who share an organisation group with them" in page
 
 
 def test_editor_adds_the_advocate_to_the_case_team(alice_client, alice, bob, case, colleague_advocate):
@@ -76,7 +82,9 @@ def test_forged_team_with_someone_the_editor_may_not_add_is_refused_and_changes_
     response = _save_team(alice_client, case, [alice, bob, stranger])
 
     assert response.status_code == 200
-    assert "You can add only people who share a group or a case team with you" in response.content.decode()
+    assert (
+        "You can add only people who share an organisation group or a case team with you" in response.content.decode()
+    )
     assert set(Case.objects.get(pk=case.pk).team.all()) == {alice, bob}
     assert case.history.count() == history_before
 
