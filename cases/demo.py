@@ -1,19 +1,25 @@
-"""Demo data: three public cases from shared/domain.md and one clearly fictional confidential case.
+"""Demo data: five public matters and two clearly fictional confidential cases.
 
-Public facts come with the sources that reported them. Where sources disagree
-(Lapunov's detention dates), both accounts are recorded and linked. Loading is
-idempotent: a case whose demo reference exists is left alone.
+The public ones are widely reported: Lapunov, Magamadov and Isaev, Arsamikov, the threats against
+Igor Kochetkov, and the OSCE Moscow Mechanism on Chechnya. Public facts come with the sources that
+reported them; where sources disagree (Lapunov's detention dates, where Kochetkov's complaint went),
+both accounts are recorded. What our sources do not date is dated no more precisely than they do
+("after Jan 2019"). The fictional cases carry what must never leave a team, and a recurring
+obligation dated from the day the demo is loaded. Loading is idempotent: a case whose demo
+reference exists is left alone.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from appeals.enums import AppealKind, Forum, ResponseType, StepType
+from appeals.enums import AppealKind, Finding, Forum, Limb, RepeatUnit, ResponseType, StepType
+from appeals.models import ArticleFinding
 from appeals.services import add_appeal_step, file_appeal, record_official_response
 from cases.enums import (
     Consent,
@@ -26,8 +32,9 @@ from cases.enums import (
     Status,
     Verification,
 )
+from cases.fuzzydate import format_day
 from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS, Case
-from cases.services import add_person, add_source, add_to_case, open_case, record_status_change
+from cases.services import add_person, add_source, add_to_case, open_case, record_status_change, save_record
 
 REASON = "Demo data"
 PUBLIC_CONSENT = {
@@ -39,8 +46,20 @@ PUBLIC_CONSENT = {
 # (username, password, role, staff?, cases on their team by demo reference)
 DEMO_USERS = [
     ("admin", "demo-admin-password", ADMINISTRATORS, True, []),
-    ("editor", "demo-editor-password", STAFF_EDITORS, True, ["C-DEMO01", "C-DEMO02", "C-DEMO03", "C-DEMO04"]),
-    ("advocate", "demo-advocate-password", ADVOCATES, False, ["C-DEMO01", "C-DEMO02", "C-DEMO03"]),
+    (
+        "editor",
+        "demo-editor-password",
+        STAFF_EDITORS,
+        True,
+        ["C-DEMO01", "C-DEMO02", "C-DEMO03", "C-DEMO04", "C-DEMO05", "C-DEMO06", "C-DEMO07"],
+    ),
+    (
+        "advocate",
+        "demo-advocate-password",
+        ADVOCATES,
+        False,
+        ["C-DEMO01", "C-DEMO02", "C-DEMO03", "C-DEMO05", "C-DEMO06"],
+    ),
 ]
 
 
@@ -55,6 +74,9 @@ def load(stdout=None) -> list[str]:
             ("C-DEMO02", _magamadov_isaev),
             ("C-DEMO03", _arsamikov),
             ("C-DEMO04", _fictional),
+            ("C-DEMO05", _kochetkov),
+            ("C-DEMO06", _moscow_mechanism),
+            ("C-DEMO07", _fictional_interim_measures),
         ]:
             if not Case.objects.filter(reference=reference).exists():
                 builder(admin, reference)
@@ -149,14 +171,22 @@ def _lapunov(by, reference):
     )  # fmt: skip
     ecthr = file_appeal(
         by=by, reason=REASON, case=case, people=[person], forum=Forum.ECTHR, kind=AppealKind.APPLICATION,
-        reference="28834/19", title="Lapunov v. Russia", filed=date(2019, 5, 24),
+        reference="28834/19", title="Lapunov v. Russia", filed=date(2019, 5, 24), respondent_state="RU",
+        facts="Mar 2017 – Oct 2017",
     )  # fmt: skip
     add_appeal_step(by=by, reason=REASON, appeal=ecthr, step_type=StepType.LODGED, when="24 May 2019")
-    add_appeal_step(
+    chamber = add_appeal_step(
         by=by, reason=REASON, appeal=ecthr, step_type=StepType.CHAMBER_JUDGMENT, when="12 Sep 2023",
-        sources=[judgment],
-        description="Violations of Art. 3 (substantive and procedural), Art. 14 taken with Art. 3, and Art. 5 § 1.",
+        sources=[judgment], description="Unanimous judgment of a Chamber of the Third Section.",
     )  # fmt: skip
+    for article, paragraph, limb, taken_with in (
+        ("3", "", Limb.SUBSTANTIVE, ""), ("3", "", Limb.PROCEDURAL, ""), ("14", "", "", "3"), ("5", "1", "", ""),
+    ):  # fmt: skip
+        save_record(
+            ArticleFinding(step=chamber, article=article, paragraph=paragraph, limb=limb,
+                           taken_with_article=taken_with, finding=Finding.VIOLATION),
+            by=by, reason=REASON,
+        )  # fmt: skip
     add_appeal_step(
         by=by, reason=REASON, appeal=ecthr, step_type=StepType.JUDGMENT_FINAL, when="12 Dec 2023",
         description="Final under Art. 44 § 2 (b): three months after the judgment, without a referral request.",
@@ -246,7 +276,7 @@ def _magamadov_isaev(by, reference):
     rule39 = file_appeal(
         by=by, reason=REASON, case=case, people=[magamadov, isaev], forum=Forum.ECTHR,
         kind=AppealKind.INTERIM_MEASURES_REQUEST, title="Rule 39 request: Magamadov and Isaev",
-        filed=date(2021, 2, 5), filed_by="Russian LGBT Network",
+        filed=date(2021, 2, 5), filed_by="Russian LGBT Network", respondent_state="RU",
     )  # fmt: skip
     add_appeal_step(by=by, reason=REASON, appeal=rule39, step_type=StepType.INTERIM_REQUESTED, when="4–8 Feb 2021")
     add_appeal_step(
@@ -380,3 +410,199 @@ def _fictional(by, reference):
         by=by, reason=REASON, person=person, case=case, status=Status.IN_HIDING, when="Apr 2024",
         verification=Verification.CONFIRMED, sources=[note], description="Released and moved to a safe house.",
     )  # fmt: skip
+
+
+def _kochetkov(by, reference):
+    """An activist under threat: his complaint about detentions in Chechnya, the threats, and the courts."""
+    case = open_case(
+        by=by, reason=REASON, reference=reference, title="Kochetkov: threats after a complaint about Chechnya",
+        summary="An LGBT rights defender threatened after he reported detentions and torture in Chechnya.",
+        region="St Petersburg", opened_on=date(2019, 1, 29), confidentiality=Sensitivity.PUBLIC,
+    )  # fmt: skip
+    person = add_person(
+        by=by, reason=REASON, **PUBLIC_CONSENT,
+        identity={"legal_name": "Igor Kochetkov", "name_original_script": "Игорь Кочетков"},
+        names=[("Игорь Кочетков", Script.CYRILLIC, NameScheme.ORIGINAL),
+               ("Igor Kochetkov", Script.LATIN, NameScheme.ICAO)],
+    )  # fmt: skip
+    add_to_case(by=by, reason=REASON, case=case, person=person, role=Role.ACTIVIST)
+    hrw = add_source(
+        by=by, reason=REASON, case=case, source_type=SourceType.NGO_REPORT,
+        title="Russia: New Wave of Anti-LGBT Persecution", publisher="Human Rights Watch",
+        published=date(2019, 2, 15), url="https://www.hrw.org/news/2019/02/15/russia-new-wave-anti-lgbt-persecution",
+        language="en", reliability=Reliability.HIGH,
+    )  # fmt: skip
+    front_line = add_source(
+        by=by, reason=REASON, case=case, source_type=SourceType.NGO_REPORT,
+        title="Death threats sent to LGBT rights defender Igor Kochetkov", publisher="Front Line Defenders",
+        url="https://frontlinedefenders.org/en/case/death-threats-sent-lgbt-rights-defender-igor-kochetkov",
+        language="en", reliability=Reliability.HIGH,
+    )  # fmt: skip
+    network = add_source(
+        by=by, reason=REASON, case=case, source_type=SourceType.NGO_REPORT,
+        title="Saint Petersburg courts uphold the human rights defender's complaints about police inaction",
+        publisher="Russian LGBT Network", language="en", reliability=Reliability.MEDIUM,
+        url="https://lgbtnet.org/en/newseng/saint-petersburg-court-uphold-human-rights-activists-who-complaints-about-police-inaction",
+    )  # fmt: skip
+    record_status_change(
+        by=by, reason=REASON, person=person, case=case, status=Status.AT_LIBERTY, when="29 Jan 2019",
+        place="St Petersburg", verification=Verification.CONFIRMED, sources=[hrw, front_line],
+        description="A video with explicit threats against him began circulating on the day he filed his complaint; "
+                    "the speaker belonged to a pro-Kadyrov group.",
+    )  # fmt: skip
+    complaint = file_appeal(
+        by=by, reason=REASON, case=case, people=[person], forum=Forum.DOMESTIC_INVESTIGATIVE,
+        kind=AppealKind.CRIME_REPORT, mandates="Investigative Committee of the Russian Federation",
+        title="Complaint about the detention and torture of at least 14 people in Grozny", filed="29 Jan 2019",
+        filed_by="Igor Kochetkov, Russian LGBT Network", respondent_state="RU",
+    )  # fmt: skip
+    add_appeal_step(
+        by=by, reason=REASON, appeal=complaint, step_type=StepType.SUBMITTED, when="29 Jan 2019",
+        sources=[hrw, front_line],
+        description="The unlawful detention of at least 14 people, torture, and the killing of one of them, in "
+                    "Chechnya between 1 and 20 January 2019. Accounts differ on where it went: Human Rights Watch and "
+                    "Front Line Defenders name the Investigative Committee; another account names the Investigative "
+                    "Department of the Ministry of Internal Affairs.",
+    )  # fmt: skip
+    police = file_appeal(
+        by=by, reason=REASON, case=case, people=[person], forum=Forum.DOMESTIC_POLICE,
+        kind=AppealKind.CRIME_REPORT, mandates="Prosecutor's office and Ministry of Internal Affairs",
+        title="Complaint about the threats", filed="30 Jan 2019", filed_by="Igor Kochetkov", respondent_state="RU",
+    )  # fmt: skip
+    submitted = add_appeal_step(
+        by=by, reason=REASON, appeal=police, step_type=StepType.SUBMITTED, when="30 Jan 2019", sources=[hrw, network],
+        description="The report was redirected several times; no investigation was opened.",
+    )  # fmt: skip
+    record_official_response(
+        by=by, reason=REASON, case=case, appeal=police, answers_step=submitted, when="2019",
+        response_type=ResponseType.REFUSAL_TO_COOPERATE, state="Russian Federation",
+        body="Ministry of Internal Affairs", sources=[network],
+        summary="Suggested that he call the police emergency numbers, 02 or 112.",
+    )  # fmt: skip
+    record_official_response(
+        by=by, reason=REASON, case=case, appeal=police, when="2019", response_type=ResponseType.DENIAL,
+        state="Russian Federation", body="Centre for Countering Extremism of the Chechen Republic", sources=[network],
+        summary="Said that the man in the video did not exist.",
+    )  # fmt: skip
+    court = file_appeal(
+        by=by, reason=REASON, case=case, people=[person], forum=Forum.DOMESTIC_COURT, kind=AppealKind.COURT_APPEAL,
+        title="Complaint about police inaction (CCP art. 125)", filed_by="Igor Kochetkov", respondent_state="RU",
+    )  # fmt: skip
+    add_appeal_step(
+        by=by, reason=REASON, appeal=court, step_type=StepType.COURT_DECISION, when="after Jan 2019",
+        sources=[network], description="The Smolninsky District Court found the police inaction unlawful.",
+    )  # fmt: skip
+    add_appeal_step(
+        by=by, reason=REASON, appeal=court, step_type=StepType.APPEAL_DECISION, when="after Jan 2019",
+        sources=[network],
+        description="At the end of June (our sources do not give the year), the St Petersburg City Court upheld it "
+                    "and ordered the head of the regional police directorate to remedy the violations.",
+    )  # fmt: skip
+
+
+def _moscow_mechanism(by, reference):
+    """A mechanism about a whole region rather than one person: no one is named in it."""
+    case = open_case(
+        by=by, reason=REASON, reference=reference, title="OSCE Moscow Mechanism on Chechnya (2018)",
+        summary="Sixteen OSCE participating States asked for an independent fact-finding mission on Chechnya.",
+        region="Chechnya", opened_on=date(2018, 11, 1), confidentiality=Sensitivity.PUBLIC,
+    )  # fmt: skip
+    invocation = add_source(
+        by=by, reason=REASON, case=case, source_type=SourceType.OFFICIAL_STATEMENT,
+        title="Statement on behalf of 16 participating States invoking the Moscow Mechanism on Chechnya",
+        publisher="Delegations of 16 OSCE participating States", published=date(2018, 11, 1), language="en",
+        reliability=Reliability.HIGH,
+    )  # fmt: skip
+    report = add_source(
+        by=by, reason=REASON, case=case, source_type=SourceType.INTERGOVERNMENTAL_DOCUMENT,
+        title="Report under the Moscow Mechanism on alleged human rights violations and impunity in the Chechen "
+              "Republic of the Russian Federation (ODIHR.GAL/76/18)",
+        publisher="OSCE ODIHR; rapporteur Prof. Wolfgang Benedek", published=date(2018, 12, 13), language="en",
+        reliability=Reliability.HIGH,
+    )  # fmt: skip
+    new_wave = add_source(
+        by=by, reason=REASON, case=case, source_type=SourceType.MEDIA,
+        title="Russian LGBT Network: about 40 people detained in Chechnya since the end of December, two killed",
+        publisher="Caucasian Knot", published=date(2019, 1, 15), url="https://caucasianknot.info/articles/45817",
+        language="ru", reliability=Reliability.MEDIUM,
+    )  # fmt: skip
+    mechanism = file_appeal(
+        by=by, reason=REASON, case=case, forum=Forum.OSCE, kind=AppealKind.MOSCOW_MECHANISM,
+        title="Moscow Mechanism invoked by 16 participating States", filed="1 Nov 2018", respondent_state="RU",
+        filed_by="Belgium, Canada, Denmark, Estonia, Finland, France, Germany, Iceland, Ireland, Latvia, Lithuania, "
+                 "the Netherlands, Norway, Sweden, the United Kingdom, the United States",
+    )  # fmt: skip
+    invoked = add_appeal_step(
+        by=by, reason=REASON, appeal=mechanism, step_type=StepType.MECHANISM_INVOKED, when="1 Nov 2018",
+        sources=[invocation], description="Invoked under paragraph 12 of the 1991 Moscow Document.",
+    )  # fmt: skip
+    record_official_response(
+        by=by, reason=REASON, case=case, appeal=mechanism, answers_step=invoked, when="Nov 2018",
+        response_type=ResponseType.REFUSAL_TO_COOPERATE, state="Russian Federation",
+        body="Permanent Mission of the Russian Federation to the OSCE", sources=[report],
+        summary="Did not appoint a second expert and refused the rapporteur's request to visit; a letter annexed to "
+                "the report called the concerns groundless.", quote="biased and groundless",
+    )  # fmt: skip
+    add_appeal_step(
+        by=by, reason=REASON, appeal=mechanism, step_type=StepType.REPORT_PUBLISHED, when="13 Dec 2018",
+        sources=[report],
+        description="The allegations of very serious human rights violations were found confirmed: harassment and "
+                    "persecution, arbitrary arrests and detentions, torture, enforced disappearances and extrajudicial "
+                    "executions, including against LGBTI people, in a climate of impunity. Recommended a special "
+                    "investigative committee. Presented to the Permanent Council on 20 Dec 2018, public on 21 Dec 2018.",
+    )  # fmt: skip
+    add_appeal_step(
+        by=by, reason=REASON, appeal=mechanism, step_type=StepType.FOLLOW_UP, when="Dec 2018 – Jan 2019",
+        sources=[new_wave],
+        description="The recommendations went unheeded: a new wave of detentions began at the end of December 2018; "
+                    "by 14 Jan 2019 about 40 people had been detained and two killed.",
+    )  # fmt: skip
+
+
+def _fictional_interim_measures(by, reference):
+    """An invented detainee under Rule 39, with the Government's reports on his health due every two weeks.
+
+    Dated from the day the demo is loaded, so that some reports are missed and the next one is ahead.
+    """
+    today = timezone.localdate()
+    case = open_case(
+        by=by, reason=REASON, reference=reference, title="FICTIONAL: detainee under interim measures",
+        summary="Fictional demo case. A detained man whose health the Government must report on every two weeks.",
+        region="North Caucasus", opened_on=today - timedelta(days=60), confidentiality=Sensitivity.RESTRICTED,
+    )  # fmt: skip
+    person = add_person(
+        by=by, reason=REASON, sensitivity=Sensitivity.RESTRICTED, consent_partner_sharing=Consent.GIVEN,
+        identity={"legal_name": "Ruslan Primerov", "name_original_script": "Руслан Примеров"},
+        names=[("Руслан Примеров", Script.CYRILLIC, NameScheme.ORIGINAL)],
+    )  # fmt: skip
+    add_to_case(by=by, reason=REASON, case=case, person=person, role=Role.APPLICANT)
+    record_status_change(
+        by=by, reason=REASON, person=person, case=case, status=Status.DETAINED,
+        when=format_day(today - timedelta(days=50)), place="North Caucasus", verification=Verification.CONFIRMED,
+        description="FICTIONAL: detention acknowledged by the police; he needs medical care.",
+    )  # fmt: skip
+    rule39 = file_appeal(
+        by=by, reason=REASON, case=case, people=[person], forum=Forum.ECTHR,
+        kind=AppealKind.INTERIM_MEASURES_REQUEST, title="Rule 39 request (fictional)", respondent_state="RU",
+        filed=today - timedelta(days=46),
+    )  # fmt: skip
+    add_appeal_step(
+        by=by, reason=REASON, appeal=rule39, step_type=StepType.INTERIM_REQUESTED,
+        when=format_day(today - timedelta(days=46)),
+    )  # fmt: skip
+    granted = add_appeal_step(
+        by=by, reason=REASON, appeal=rule39, step_type=StepType.INTERIM_GRANTED,
+        when=format_day(today - timedelta(days=45)), response_due_on=today - timedelta(days=41),
+        reports_every=2, reports_unit=RepeatUnit.WEEKS,
+        description="FICTIONAL: the Court asked the Government to ensure medical care and to report on his health "
+                    "every two weeks until further notice.",
+    )  # fmt: skip
+    for days_ago, summary in (
+        (42, "FICTIONAL: first reply; says he is receiving care."),
+        (30, "FICTIONAL: report on his health, one day late."),
+    ):
+        record_official_response(
+            by=by, reason=REASON, case=case, appeal=rule39, answers_step=granted,
+            when=format_day(today - timedelta(days=days_ago)), response_type=ResponseType.SUBSTANTIVE_REPLY,
+            state="Russian Federation", body="Office of the Representative of the Russian Federation", summary=summary,
+        )  # fmt: skip

@@ -72,6 +72,7 @@ class SourceType(models.TextChoices):
     NGO_REPORT = "ngo_report", _("NGO report")
     COURT_DOCUMENT = "court_document", _("Court document")
     UN_DOCUMENT = "un_document", _("UN document")
+    INTERGOVERNMENTAL_DOCUMENT = "intergovernmental", _("OSCE, Council of Europe or other intergovernmental document")
     WITNESS_STATEMENT = "witness_statement", _("Witness statement")
     OFFICIAL_STATEMENT = "official_statement", _("Official statement")
     INTERNAL_NOTE = "internal_note", _("Internal note")

@@ -518,10 +518,10 @@ def _merge_shared(events: list[Event]) -> list[Event]:
 
 
 def _appeal_label(appeal) -> str:
-    if appeal.title:
-        return appeal.title
+    """The appeal's title, and always where it went: "Complaint about the threats · Police / Ministry of ..."."""
     forum = _label(Forum, appeal.forum)
-    return f"{forum} {appeal.reference}" if appeal.reference else f"{forum} ({_label(AppealKind, appeal.kind)})"
+    where = f"{forum} {appeal.reference}" if appeal.reference else f"{forum} ({_label(AppealKind, appeal.kind)})"
+    return f"{appeal.title} · {where}" if appeal.title else where
 
 
 def _by(records, key: str) -> dict:

@@ -87,7 +87,10 @@ def test_timeline_and_every_export_level_state_the_findings(alice, alice_client,
     page = _text(advocate_client.get(f"/cases/{case.pk}/"))
     public = json.loads(export_case(case_id=case.pk, user=alice, level="public", fmt="json", purpose="Press").content)
 
-    assert "Chamber judgment Lapunov v. Russia Art. 3 (substantive): violation Art. 3 (procedural): violation" in page
+    assert (
+        "Chamber judgment Lapunov v. Russia · European Court of Human Rights 28834/19 Art. 3 (substantive): violation"
+        in page
+    )
     judgment_event = next(e for e in public["events"] if e["title"] == "Chamber judgment")
     assert judgment_event["findings"][2] == "Art. 14 taken with Art. 3: violation"
 
