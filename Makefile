@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install chromium lint deploy-check
+.PHONY: demo test install test-tools lint deploy-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required (see .python-version); got " + sys.version)'
@@ -17,11 +17,12 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Browser tests drive Debian's Chromium, never a browser downloaded by Playwright.
-chromium:
-	@command -v chromium >/dev/null || { \
-	  [ "$$(id -u)" = 0 ] || { echo "Install Debian's chromium: sudo apt-get install chromium" >&2; exit 1; }; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# Browser tests drive Debian's Chromium, never a browser downloaded by Playwright; exported PDFs are read
+# back with poppler's pdftotext, as a recipient's PDF reader would.
+test-tools:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] || { echo "Install Debian's packages: sudo apt-get install chromium poppler-utils" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 demo: install
 	$(BIN)/python manage.py migrate --verbosity 0
@@ -33,7 +34,7 @@ demo: install
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER' EXIT; trap exit INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install chromium
+test: install test-tools
 	$(BIN)/python -m pytest
 
 lint: install
