@@ -120,7 +120,9 @@ def case_timeline(request, case_id):
             "form": form,
             "timeline": timeline,
             "event_kinds": EVENT_KINDS,
-            "export_form": ExportForm(case=case, user=request.user),
+            "export_form": ExportForm(
+                case=case, user=request.user, timeline=None if (kinds or person_id or as_of) else timeline
+            ),
         },
         status=status,
     )

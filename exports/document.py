@@ -279,9 +279,12 @@ class LeftOut:
     sentences: list[str]
 
 
-def left_out(case, *, user) -> list[LeftOut]:
-    """For each level, what its document of this case would leave out and why, from the rules above."""
-    timeline = build_timeline(case)
+def left_out(case, *, user, timeline=None) -> list[LeftOut]:
+    """For each level, what its document of this case would leave out and why, from the rules above.
+
+    ``timeline`` is the case's whole timeline as it is now, when the caller has built it already.
+    """
+    timeline = timeline or build_timeline(case)
     people = _people_of(case)
     return [LeftOut(str(level.label), _left_out_at(level, case, timeline, people, user)) for level in Level]
 

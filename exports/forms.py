@@ -16,11 +16,12 @@ class ExportForm(forms.Form):
         help_text=_("Kept with the export record, e.g. “UN SR on torture, follow-up letter”."),
     )
 
-    def __init__(self, *args, case=None, user=None, **kwargs):
+    def __init__(self, *args, case=None, user=None, timeline=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A case page's form says what each level will leave out of that case; the admin's bulk form has none.
-        self.case, self.user = case, user
+        # The page passes the timeline it built, when it is the whole one as of now, so it is not built twice.
+        self.case, self.user, self.timeline = case, user, timeline
 
     @cached_property
     def left_out(self):
-        return left_out(self.case, user=self.user) if self.case is not None else []
+        return left_out(self.case, user=self.user, timeline=self.timeline) if self.case is not None else []
