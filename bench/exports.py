@@ -40,7 +40,7 @@ def build_case(user, events: int, title: str):
 
 def main():
     with throwaway_database():
-        from cases.models import ADMINISTRATORS
+        from accounts.roles import ADMINISTRATORS
         from exports.models import ExportJob
         from exports.services import export_case, run_bulk_export
         from tests.factories import UserFactory

@@ -29,7 +29,8 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django_otp.oath import TOTP  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from cases.models import ADVOCATES, STAFF_EDITORS, Case, StatusChange  # noqa: E402
+from accounts.roles import ADVOCATES, STAFF_EDITORS  # noqa: E402
+from cases.models import Case, StatusChange  # noqa: E402
 
 PASSWORD = "load-test-password-42"  # noqa: S105  # nosec B105 - a throw-away account on a throw-away database
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -85,7 +85,7 @@ def main():
     # Not setup_test_environment(): its instrumented template rendering would inflate the figures.
     settings.ALLOWED_HOSTS = ["testserver"]
     with throwaway_database():
-        from cases.models import ADVOCATES
+        from accounts.roles import ADVOCATES
         from cases.timeline import build_timeline
         from tests.factories import UserFactory
 

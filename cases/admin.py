@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_administrator
 from appeals.enums import Forum, StepType
 from appeals.models import (
     Appeal,
@@ -40,7 +41,6 @@ from cases.models import (
     PersonIdentity,
     Source,
     StatusChange,
-    is_administrator,
     matching_person_ids,
     team_candidates_for,
 )

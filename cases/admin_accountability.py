@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import AccessRecord, IdentityErasure, Person, is_administrator
+from accounts.roles import is_administrator
+from cases.models import AccessRecord, IdentityErasure, Person
 from cases.services import erase_identity
 
 

@@ -13,11 +13,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_administrator
 from cases.audit import history_entries
 from cases.audit_log import record_access
 from cases.datefields import DayField, DayInput
 from cases.forms import ReasonForm, VersionedForm
-from cases.models import AccessAction, Case, Person, is_administrator
+from cases.models import AccessAction, Case, Person
 from cases.restore import deleted_rows, restore
 from cases.services import delete_record, save_record
 

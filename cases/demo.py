@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from appeals.enums import AppealKind, Finding, Forum, Limb, RepeatUnit, ResponseType, StepType
 from appeals.models import ArticleFinding
 from appeals.services import add_appeal_step, file_appeal, record_official_response
@@ -33,7 +34,7 @@ from cases.enums import (
     Verification,
 )
 from cases.fuzzydate import format_day
-from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS, Case
+from cases.models import Case
 from cases.services import add_person, add_source, add_to_case, open_case, record_status_change, save_record
 
 REASON = "Demo data"

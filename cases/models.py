@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import ROLES, is_administrator
 from cases import search
 from cases.chronology import ESTABLISHED
 from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
@@ -28,11 +29,6 @@ from cases.enums import (
 )
 from cases.fuzzydate import FuzzyDate, format_day, format_moment
 from cases.history import AuditedHistory
-
-ADMINISTRATORS = "Administrators"
-STAFF_EDITORS = "Staff editors"
-ADVOCATES = "Advocates"
-ROLES = (ADMINISTRATORS, STAFF_EDITORS, ADVOCATES)
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODEWORDS = [
@@ -82,12 +78,6 @@ def new_codename() -> str:
 
 def new_case_reference() -> str:
     return f"C-{_code(6)}"
-
-
-def is_administrator(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
 
 
 class Record(models.Model):

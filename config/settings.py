@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
+    "accounts",
     "cases",
     "appeals",
     "exports",
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "cases.middleware.RefuseNulCharactersMiddleware",
+    "accounts.middleware.RefuseNulCharactersMiddleware",
     # In production WhiteNoise serves the collected static files; in development runserver does.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -75,10 +76,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "cases.twofactor.RequireSecondFactorMiddleware",
+    "accounts.twofactor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cases.middleware.AbsoluteSessionTimeoutMiddleware",
+    "accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",

@@ -9,7 +9,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
+from accounts.roles import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from tests.factories import CaseFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent

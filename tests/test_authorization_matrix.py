@@ -11,8 +11,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
+from accounts.roles import ADVOCATES
 from cases.crypto import encrypt_bytes
-from cases.models import ADVOCATES, Case
+from cases.models import Case
 from cases.services import delete_record
 from exports.models import ExportJob
 from tests.factories import (

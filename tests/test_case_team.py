@@ -5,7 +5,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from cases.models import ADVOCATES, STAFF_EDITORS, Case
+from accounts.roles import ADVOCATES, STAFF_EDITORS
+from cases.models import Case
 from tests.admin_forms import case_form
 from tests.factories import CaseFactory, UserFactory
 

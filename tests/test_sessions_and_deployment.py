@@ -9,8 +9,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from django.conf import settings
 
-from cases.checks import check_hardening
-from cases.middleware import SESSION_STARTED
+from accounts.checks import check_hardening
+from accounts.middleware import SESSION_STARTED
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,7 @@ def test_login_rotates_the_session_key(client, alice):
 
 def test_hardening_checks_name_what_is_unsafe(settings):
     settings.DEBUG = True
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "cases.twofactor.RequireSecondFactorMiddleware"]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "accounts.twofactor.RequireSecondFactorMiddleware"]
     settings.SECURE_CSP = {"default-src": ["'self'"], "script-src": ["'self'", "'unsafe-inline'"]}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

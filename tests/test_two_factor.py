@@ -6,7 +6,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.twofactor import issue_recovery_codes
+from accounts.twofactor import issue_recovery_codes
 
 PASSWORD = "correct horse battery staple"
 

@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import ADVOCATES, STAFF_EDITORS
 from appeals.models import Deadline
-from cases.models import ADVOCATES, STAFF_EDITORS, Case, Person, StatusChange
+from cases.models import Case, Person, StatusChange
 from tests.browser.support import chromium, live_server, log_in  # noqa: F401 - fixtures
 from tests.factories import CaseFactory, UserFactory
 

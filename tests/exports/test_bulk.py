@@ -10,7 +10,8 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from cases.models import ADVOCATES, AccessRecord
+from accounts.roles import ADVOCATES
+from cases.models import AccessRecord
 from exports.models import ExportJob, ExportRecord
 from exports.services import start_bulk_export
 from tests.factories import CaseFactory

@@ -12,9 +12,9 @@ STRONG_HASHERS = {
 REQUIRED_MIDDLEWARE = {
     "django.middleware.csp.ContentSecurityPolicyMiddleware": "the Content-Security-Policy",
     "django_otp.middleware.OTPMiddleware": "second-factor verification",
-    "cases.twofactor.RequireSecondFactorMiddleware": "the second factor required on every page",
+    "accounts.twofactor.RequireSecondFactorMiddleware": "the second factor required on every page",
     "axes.middleware.AxesMiddleware": "the lockout after repeated failed logins",
-    "cases.middleware.AbsoluteSessionTimeoutMiddleware": "the absolute session timeout",
+    "accounts.middleware.AbsoluteSessionTimeoutMiddleware": "the absolute session timeout",
 }
 
 

@@ -2,8 +2,12 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from cases.models import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
+ADMINISTRATORS = "Administrators"
+STAFF_EDITORS = "Staff editors"
+ADVOCATES = "Advocates"
+ROLES = (ADMINISTRATORS, STAFF_EDITORS, ADVOCATES)
 
+# The apps whose records the roles act on, by label: this app knows them by name only, never imports them.
 DOMAIN_APPS = ("cases", "appeals")
 # Removing a person or a whole case is an administrator's decision; editors fix the details.
 EDITOR_MAY_DELETE = {
@@ -38,3 +42,9 @@ def ensure_roles(**_kwargs) -> None:
     for role in (ADMINISTRATORS, STAFF_EDITORS, ADVOCATES):
         group, _created = Group.objects.get_or_create(name=role)
         group.permissions.set([p for p in permissions if _wanted(role, p.codename, p.content_type.model)])
+
+
+def is_administrator(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
