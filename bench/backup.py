@@ -45,8 +45,8 @@ def main():
 
 
 def run(options):
-    from cases import demo
     from cases.models import Case
+    from front import demo
 
     demo.load()
     call_command("generate_scale_data", people=options.people, status_changes=options.status_changes,

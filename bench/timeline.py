@@ -86,7 +86,7 @@ def main():
     settings.ALLOWED_HOSTS = ["testserver"]
     with throwaway_database():
         from accounts.roles import ADVOCATES
-        from cases.timeline import build_timeline
+        from appeals.timeline import build_timeline
         from tests.factories import UserFactory
 
         advocate = UserFactory(username="bench-advocate", role=ADVOCATES, is_staff=False)

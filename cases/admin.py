@@ -475,7 +475,7 @@ class SourceAdmin(AuditedAdmin):
     def attachment(self, source):
         if not source.file:
             return "—"
-        url = reverse("cases:source_file", args=[source.pk])
+        url = reverse("front:source_file", args=[source.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download (recorded in the access log)"))
 
 

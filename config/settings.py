@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases",
     "appeals",
     "exports",
+    "front",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +185,7 @@ SOURCE_FILE_MAX_BYTES = env_int("SOURCE_FILE_MAX_BYTES", 20 * 1024 * 1024)
 EXPORT_DOWNLOAD_HOURS = env_int("EXPORT_DOWNLOAD_HOURS", 24, minimum=1)
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:case_list"
+LOGIN_REDIRECT_URL = "front:case_list"
 LOGOUT_REDIRECT_URL = "login"
 
 # Messages can quote record values (an edit conflict shows what the other editor changed): kept in the

@@ -16,5 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("exports/", include("exports.urls")),
-    path("", include("cases.urls")),
+    path("", include("front.urls")),
 ]

@@ -18,11 +18,11 @@ from django.utils.translation import ngettext
 
 from appeals.enums import Forum, InterimMeasures, StepType
 from appeals.models import Appeal
+from appeals.timeline import build_timeline
 from cases.chronology import current_report
 from cases.enums import Consent, Sensitivity, Status, Verification
 from cases.fuzzydate import format_day, format_moment
 from cases.models import CaseMembership, StatusChange
-from cases.timeline import build_timeline
 from exports.levels import (
     CASE_FIELDS,
     EVENT_FIELDS,

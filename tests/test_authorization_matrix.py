@@ -38,7 +38,7 @@ ADMIN_MODEL_URL = re.compile(rf"^admin:[a-z_]+_(?P<model>[a-z]+)_(?P<action>{'|'
 # URLs that hold no case data, or only the user's own.
 NO_CASE_DATA = {
     "login", "logout", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
-    "admin:jsi18n", "admin:index", "admin:app_list", "admin:view_on_site", "cases:home", "health",
+    "admin:jsi18n", "admin:index", "admin:app_list", "admin:view_on_site", "front:home", "health",
     "two_factor_verify", "two_factor_setup",
     # django-otp's own device pages: superusers only, through the admin's permissions.
     "admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode",
@@ -46,10 +46,10 @@ NO_CASE_DATA = {
 # Reachable without logging in.
 PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}
 # Pages that list or search cases: an outsider gets the page, without the secret case.
-LISTS = {"cases:case_list", "cases:deadlines", "admin:autocomplete"}
+LISTS = {"front:case_list", "front:deadlines", "admin:autocomplete"}
 # Pages about one record of a case (or one user's export job).
 RECORD_PAGES = {
-    "cases:case_timeline": "case", "cases:person_detail": "person", "cases:source_file": "source",
+    "front:case_timeline": "case", "front:person_detail": "person", "front:source_file": "source",
     "exports:job_status": "job", "exports:job_download": "job",
 }  # fmt: skip
 # State changes: a GET is refused outright (tests/exports checks the POST).
@@ -198,9 +198,9 @@ def test_case_data_reaches_only_the_team_and_administrators(client, world, role)
             seen.append(name)
 
     if role in {"administrator", "member editor"}:
-        assert {"admin:cases_case_change", "admin:cases_statuschange_change", "cases:case_timeline"} <= set(seen)
+        assert {"admin:cases_case_change", "admin:cases_statuschange_change", "front:case_timeline"} <= set(seen)
     if role == "member advocate":
-        assert {"cases:case_timeline", "cases:case_list", "cases:person_detail"} <= set(seen)
+        assert {"front:case_timeline", "front:case_list", "front:person_detail"} <= set(seen)
 
 
 @pytest.mark.parametrize("role", ["outsider editor", "outsider advocate"])

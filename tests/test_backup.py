@@ -5,8 +5,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from cases import demo
 from cases.models import Case
+from front import demo
 
 
 def _counts():

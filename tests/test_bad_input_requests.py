@@ -64,7 +64,7 @@ def test_search_without_nul_characters_still_works(alice_client, case):
 
 
 @pytest.mark.parametrize(
-    "next_page", ["foo", "cases:case_list", "https://evil.example/cases/", "//evil.example/cases/", "/\\evil.example/"]
+    "next_page", ["foo", "front:case_list", "https://evil.example/cases/", "//evil.example/cases/", "/\\evil.example/"]
 )
 def test_second_factor_leads_to_the_start_page_when_next_is_not_a_path_here(client, alice, next_page):
     device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)

@@ -75,7 +75,7 @@ def test_production_server_answers_health_and_login_and_serves_static_files(prod
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     stylesheet = body.decode().split('href="/static/', 1)[1].split('"', 1)[0]
-    assert stylesheet.startswith("cases/app.") and stylesheet != "cases/app.css"
+    assert stylesheet.startswith("front/app.") and stylesheet != "front/app.css"
 
     status, headers, _css = _get(f"{production_server}/static/{stylesheet}")
     assert status == 200

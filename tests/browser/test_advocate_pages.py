@@ -12,10 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from simple_history.manager import HistoryManager
 
-from cases import demo
 from cases.enums import Role, Status
 from cases.models import Case, CaseMembership, Person, StatusChange
 from cases.services import save_record
+from front import demo
 from tests.browser.support import chromium, start_live_server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser

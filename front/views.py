@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET
 
 from appeals.enums import DECIDED_STEPS
 from appeals.models import Appeal, Deadline, OfficialResponse
+from appeals.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
 from cases.audit_log import record_access
-from cases.filters import CaseFilterForm, TimelineFilterForm
 from cases.models import EARLIEST_FIRST, AccessAction, Case, CaseMembership, Person, Source, StatusChange
-from cases.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
 from cases.uploads import ALLOWED_TYPES
 from exports.forms import ExportForm
+from front.filters import CaseFilterForm, TimelineFilterForm
 
 CASES_PER_PAGE = 25
 # The dashboard shows the most pressing deadlines of each kind and says how many more there are.
@@ -28,7 +28,7 @@ DEADLINES_SHOWN = 100
 
 @login_required
 def home(request):
-    return redirect("cases:case_list")
+    return redirect("front:case_list")
 
 
 def _people_prefetch():
@@ -58,7 +58,7 @@ def case_list(request):
     except (EmptyPage, PageNotAnInteger):
         return render(
             request,
-            "cases/case_list.html",
+            "front/case_list.html",
             {"form": form, "page": None, "page_error": _("There is no page “%(page)s”: the list has %(count)d.")
              % {"page": page_number, "count": paginator.num_pages}},
             status=404,
@@ -83,7 +83,7 @@ def case_list(request):
     query.pop("page", None)
     return render(
         request,
-        "cases/case_list.html",
+        "front/case_list.html",
         {"form": form, "page": page, "query": query.urlencode(), "total": paginator.count},
         status=status,
     )
@@ -114,7 +114,7 @@ def case_timeline(request, case_id):
     record_access(request, AccessAction.VIEW_TIMELINE, case=case, detail=f"as of {as_of}" if as_of else "")
     return render(
         request,
-        "cases/case_timeline.html",
+        "front/case_timeline.html",
         {
             "case": case,
             "form": form,
@@ -157,7 +157,7 @@ def person_detail(request, person_id):
     record_access(request, AccessAction.VIEW_IDENTITY if identity else AccessAction.VIEW_PERSON, person=person)
     return render(
         request,
-        "cases/person_detail.html",
+        "front/person_detail.html",
         {
             "person": person,
             "label": person_label(person),
@@ -201,7 +201,7 @@ def deadlines(request):
     )
     return render(
         request,
-        "cases/deadlines.html",
+        "front/deadlines.html",
         {
             "overdue": rows(overdue),
             "overdue_total": overdue.count(),

@@ -4,7 +4,7 @@ import segno
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import demo
+from front import demo
 
 
 class Command(BaseCommand):

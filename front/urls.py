@@ -1,8 +1,8 @@
 from django.urls import path
 
-from cases import views
+from front import views
 
-app_name = "cases"
+app_name = "front"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -34,6 +34,12 @@ from cases.models import (
 from cases.search import name_digests
 
 REASON = "Synthetic scale data"
+# cases.chronology.order_reports for reports without an explicit order, all at once (PostgreSQL and SQLite).
+ORDER_REPORTS_SQL = (
+    "UPDATE cases_statuschange SET sequence = ranked.position FROM (SELECT id, ROW_NUMBER() OVER ("
+    "PARTITION BY person_id ORDER BY date_start, date_end, created_at) AS position FROM cases_statuschange) "
+    "AS ranked WHERE ranked.id = cases_statuschange.id"
+)
 BATCH = 2000
 _SYLLABLES = ["ма", "го", "са", "ли", "ха", "ру", "за", "ми", "ра", "ту", "би", "ке", "да", "ло", "не"]
 _GIVEN = ["Ислам", "Магомед", "Ахмед", "Руслан", "Зелимхан", "Адам", "Саид", "Тимур", "Хасан", "Иса"]
@@ -160,13 +166,8 @@ class Command(BaseCommand):
     def _derive_order(self):
         # cases.chronology.order_reports for reports without an explicit order, all at once: by earliest
         # possible day, then latest, then when recorded.
-        table = connection.ops.quote_name(StatusChange._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET sequence = ranked.position FROM (SELECT id, ROW_NUMBER() OVER ("  # noqa: S608  # nosec B608
-                f"PARTITION BY person_id ORDER BY date_start, date_end, created_at) AS position FROM {table}) "
-                f"AS ranked WHERE ranked.id = {table}.id"
-            )
+            cursor.execute(ORDER_REPORTS_SQL)
 
     def _derive_status(self, model, **reports_of):
         # cases.chronology.current_report: the best-established report, then the latest in order.

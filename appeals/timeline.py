@@ -61,7 +61,7 @@ EVENT_KINDS = {
 }
 _KIND_ORDER = {kind: index for index, kind in enumerate(EVENT_KINDS)}
 
-# Broad families of statuses, for the colours of the bands (see cases/static/cases/app.css).
+# Broad families of statuses, for the colours of the bands (see front/static/front/app.css).
 STATUS_FAMILY = {
     Status.AT_LIBERTY: "free", Status.RELEASED: "free", Status.RELOCATED_ABROAD: "safe",
     Status.ASYLUM_GRANTED: "safe", Status.RELOCATED_IN_COUNTRY: "safe", Status.IN_HIDING: "hiding",
