@@ -40,6 +40,7 @@ test: install test-tools
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/bandit --quiet --recursive accounts cases appeals exports front config --exclude '*/migrations/*'
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,13 +15,15 @@ from appeals.models import (
     DeadlineOccurrence,
     OfficialResponse,
     StateFact,
+    articles_found_violated,
+    cases_with_violation_of,
 )
 from appeals.services import settle_occurrence
 from appeals.states import state_choices
-from cases.admin import OverdueDeadlineFilter, StepsOfParentMixin
+from cases.admin import CaseAdmin, SourceInline
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.datefields import FuzzyDateField
-from cases.forms import FuzzyDateForm, ReasonForm
+from cases.forms import FuzzyDateForm, ReasonForm, VersionedForm
 from cases.fuzzydate import format_day
 from cases.models import EARLIEST_FIRST, Case
 
@@ -39,6 +41,113 @@ def _steps_of(forum: str | None):
     return [("", "---------")] + [
         (Forum(f).label, [(s, StepType(s).label) for s in steps]) for f, steps in FORUM_STEPS.items()
     ]
+
+
+class AppealOfCaseForm(VersionedForm):
+    filed = FuzzyDateField(label=_("Filed on"), required=False)
+
+    class Meta:
+        model = Appeal
+        fields = "__all__"
+
+
+class AppealOfCaseInline(AuditedInline):
+    model = Appeal
+    form = AppealOfCaseForm
+    fields = ["forum", "kind", "reference", "title", "filed", "current_stage", "interim_measures"]
+    readonly_fields = ["current_stage", "interim_measures"]
+    verbose_name_plural = _("appeals (open one to add its steps and deadlines)")
+
+
+class StepsOfParentMixin:
+    """The "answers step" choice offers the steps of the appeals on the page's record, named with their appeal."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("answers_step")
+        if field is not None:
+            steps = AppealStep.objects.visible_to(request.user).select_related("appeal")
+            field.queryset = steps.filter(**{self.steps_of: obj}) if obj is not None else steps.none()
+            field.label_from_instance = step_choice_label
+        return formset
+
+
+def step_choice_label(step) -> str:
+    return f"{step.appeal}: {step.get_step_type_display()} ({step.when})"
+
+
+class ResponseOfCaseInline(StepsOfParentMixin, AuditedStackedInline):
+    model = OfficialResponse
+    form = FuzzyDateForm
+    fields = [
+        ("when", "response_type", "verification"),
+        ("state", "body", "official"),
+        ("appeal", "answers_step"),
+        "summary",
+        "quote",
+        "sources",
+    ]
+    autocomplete_fields = ["appeal", "sources"]
+    steps_of = "appeal__case"
+
+
+class AppealChoiceFilter(admin.SimpleListFilter):
+    """Choices from the vocabulary, not from a DISTINCT over every appeal: the list stays fast at scale."""
+
+    field = ""
+    vocabulary = ()
+
+    def lookups(self, request, model_admin):
+        return self.vocabulary
+
+    def queryset(self, request, queryset):
+        if self.value() in {value for value, _label in self.vocabulary}:
+            return queryset.filter(pk__in=Appeal.objects.filter(**{self.field: self.value()}).values("case_id"))
+        return queryset
+
+
+class AppealForumFilter(AppealChoiceFilter):
+    title = _("appeal to")
+    parameter_name = "forum"
+    field = "forum"
+    vocabulary = Forum.choices
+
+
+class AppealStageFilter(AppealChoiceFilter):
+    title = _("appeal stage")
+    parameter_name = "stage"
+    field = "current_stage"
+    vocabulary = StepType.choices
+
+
+class ViolationFoundFilter(admin.SimpleListFilter):
+    title = _("violation found of")
+    parameter_name = "violation"
+
+    def lookups(self, request, model_admin):
+        return articles_found_violated(request.user)
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(pk__in=cases_with_violation_of(self.value()))
+        return queryset
+
+
+class OverdueDeadlineFilter(admin.SimpleListFilter):
+    title = _("overdue deadline")
+    parameter_name = "overdue"
+    deadline_path = "appeal__case"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has an overdue deadline")), ("no", _("None overdue"))]
+
+    def queryset(self, request, queryset):
+        overdue = Deadline.objects.overdue().filter(**{self.deadline_path: OuterRef("pk")})
+        if self.value() == "yes":
+            return queryset.filter(Exists(overdue))
+        if self.value() == "no":
+            return queryset.exclude(Exists(overdue))
+        return queryset
 
 
 class StateChoiceMixin:
@@ -388,3 +497,27 @@ class OfficialResponseAdmin(AuditedAdmin):
         "quote",
         "sources",
     ]
+
+
+def _appeals_history_of_case(case) -> list:
+    """The history of a case's appeals and all that hangs from them, for the case's history page."""
+    appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")
+    step_ids = AppealStep.history.filter(appeal_id__in=appeal_ids).values("id")
+    deadline_ids = Deadline.history.filter(appeal_id__in=appeal_ids).values("id")
+    return [
+        Appeal.history.filter(case_id=case.pk),
+        AppealStep.history.filter(appeal_id__in=appeal_ids),
+        ArticleFinding.history.filter(step_id__in=step_ids),
+        Award.history.filter(step_id__in=step_ids),
+        Deadline.history.filter(appeal_id__in=appeal_ids),
+        DeadlineOccurrence.history.filter(deadline_id__in=deadline_ids),
+        OfficialResponse.history.filter(case_id=case.pk),
+    ]
+
+
+CaseAdmin.extend(
+    inlines=[AppealOfCaseInline, ResponseOfCaseInline],
+    before=SourceInline,
+    list_filters=[AppealForumFilter, AppealStageFilter, ViolationFoundFilter, OverdueDeadlineFilter],
+    history_parts=[_appeals_history_of_case],
+)

@@ -7,5 +7,9 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals and responses")
 
     def ready(self):
-        # Registers the appeal life-cycle hooks with cases.services.
-        from appeals import services  # noqa: F401
+        from appeals import models, services
+        from cases.models import CASE_FINDERS
+
+        services.register_hooks()
+        # A case is found by the reference of one of its appeals too (28834/19, UA RUS 4/2019).
+        CASE_FINDERS.append(models.cases_with_appeal_reference)

@@ -496,6 +496,10 @@ def article_label(article: str, paragraph: str = "") -> str:
     return f"{label} § {paragraph}" if paragraph else label
 
 
+def cases_with_appeal_reference(query: str):
+    return Appeal._base_manager.filter(reference__icontains=query).values("case_id")
+
+
 def articles_found_violated(user) -> list[tuple[str, str]]:
     """Choices for "violation of Art. N found": the Articles found violated in cases the user may see."""
     found = (

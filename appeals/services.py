@@ -1,8 +1,8 @@
 """Appeal life cycles: the current stage, proposed deadlines and their settlement.
 
 These run after every save of an appeal step or an official response (through
-``cases.services.save_record``), so the admin, the loader and the tests all get
-the same derived state.
+``cases.services.save_record``, registered in ``register_hooks``), so the admin, the loader
+and the tests all get the same derived state.
 """
 
 from datetime import date
@@ -15,10 +15,9 @@ from appeals import rules
 from appeals.enums import CLOSING_STEPS, INTERIM_STEP_STATE, DeadlineStatus, OccurrenceStatus, Party
 from appeals.models import Appeal, AppealStep, Deadline, DeadlineOccurrence, OfficialResponse, steps_in_order
 from cases.fuzzydate import FuzzyDate, format_day
-from cases.services import after_delete, after_save, before_save, save_record
+from cases.services import register, save_record
 
 
-@before_save(Deadline)
 def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
     """A one-off deadline is next due on its day; a recurring one on its first occurrence not yet settled,
     and it ends once nothing is outstanding and nothing more falls due."""
@@ -34,7 +33,6 @@ def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
         deadline.status, deadline.settled_on = DeadlineStatus.OPEN, None
 
 
-@after_save(AppealStep)
 def _after_step_saved(step: AppealStep, *, by, **_ignored):
     for proposal in rules.proposals_for(step):
         # A proposal is made once; staff may then edit it freely without a later save undoing that.
@@ -77,12 +75,10 @@ def _move_due_days(step: AppealStep, *, by) -> None:
             )
 
 
-@after_delete(AppealStep)
 def _after_step_deleted(step: AppealStep, **_ignored):
     refresh_appeal_state(step.appeal_id)
 
 
-@after_save(OfficialResponse)
 def _after_response_saved(response: OfficialResponse, *, by, **_ignored):
     settles = rules.settled_by_response(response.response_type)
     if not (response.appeal_id and settles):
@@ -171,6 +167,13 @@ def refresh_appeal_state(appeal_id) -> None:
         interim_measures=INTERIM_STEP_STATE[interim[-1].step_type] if interim else "",
         is_closed=bool(procedural) and procedural[-1].step_type in CLOSING_STEPS,
     )
+
+
+def register_hooks() -> None:
+    """What follows a save or a delete of appeal records; called once, from AppealsConfig.ready()."""
+    register(Deadline, before_save=[_derive_next_due])
+    register(AppealStep, after_save=[_after_step_saved], after_delete=[_after_step_deleted])
+    register(OfficialResponse, after_save=[_after_response_saved])
 
 
 # --- Domain verbs, for code that has no form -------------------------------------------

@@ -8,29 +8,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_administrator
-from appeals.enums import Forum, StepType
-from appeals.models import (
-    Appeal,
-    AppealStep,
-    ArticleFinding,
-    Award,
-    Deadline,
-    DeadlineOccurrence,
-    OfficialResponse,
-    articles_found_violated,
-    cases_with_violation_of,
-)
 from cases.admin_accountability import erase_identity_view
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
 from cases.datefields import FuzzyDateField
 from cases.enums import Status
 from cases.forms import (
-    FuzzyDateForm,
     ReasonForm,
     SourceFileForm,
     StatusChangeForm,
     StatusChangeInlineFormSet,
-    VersionedForm,
 )
 from cases.models import (
     AccessAction,
@@ -44,7 +30,6 @@ from cases.models import (
     matching_person_ids,
     team_candidates_for,
 )
-from exports.admin import export_selected
 
 
 class StatusChangeAdminForm(ReasonForm, StatusChangeForm):
@@ -102,54 +87,6 @@ class SourceInline(AuditedInline):
     fields = ["source_type", "title", "publisher", "published", "url", "language", "reliability", "file"]
 
 
-class AppealOfCaseForm(VersionedForm):
-    filed = FuzzyDateField(label=_("Filed on"), required=False)
-
-    class Meta:
-        model = Appeal
-        fields = "__all__"
-
-
-class AppealOfCaseInline(AuditedInline):
-    model = Appeal
-    form = AppealOfCaseForm
-    fields = ["forum", "kind", "reference", "title", "filed", "current_stage", "interim_measures"]
-    readonly_fields = ["current_stage", "interim_measures"]
-    verbose_name_plural = _("appeals (open one to add its steps and deadlines)")
-
-
-class StepsOfParentMixin:
-    """The "answers step" choice offers the steps of the appeals on the page's record, named with their appeal."""
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        field = formset.form.base_fields.get("answers_step")
-        if field is not None:
-            steps = AppealStep.objects.visible_to(request.user).select_related("appeal")
-            field.queryset = steps.filter(**{self.steps_of: obj}) if obj is not None else steps.none()
-            field.label_from_instance = step_choice_label
-        return formset
-
-
-def step_choice_label(step) -> str:
-    return f"{step.appeal}: {step.get_step_type_display()} ({step.when})"
-
-
-class ResponseOfCaseInline(StepsOfParentMixin, AuditedStackedInline):
-    model = OfficialResponse
-    form = FuzzyDateForm
-    fields = [
-        ("when", "response_type", "verification"),
-        ("state", "body", "official"),
-        ("appeal", "answers_step"),
-        "summary",
-        "quote",
-        "sources",
-    ]
-    autocomplete_fields = ["appeal", "sources"]
-    steps_of = "appeal__case"
-
-
 class StatusFilter(admin.SimpleListFilter):
     """A current status from the vocabulary; each subclass says whose, as the user may see it."""
 
@@ -179,65 +116,6 @@ class SeenStatusFilter(StatusFilter):
 
     def having(self, status):
         return Q(seen_status=status)
-
-
-class AppealChoiceFilter(admin.SimpleListFilter):
-    """Choices from the vocabulary, not from a DISTINCT over every appeal: the list stays fast at scale."""
-
-    field = ""
-    vocabulary = ()
-
-    def lookups(self, request, model_admin):
-        return self.vocabulary
-
-    def queryset(self, request, queryset):
-        if self.value() in {value for value, _label in self.vocabulary}:
-            return queryset.filter(pk__in=Appeal.objects.filter(**{self.field: self.value()}).values("case_id"))
-        return queryset
-
-
-class AppealForumFilter(AppealChoiceFilter):
-    title = _("appeal to")
-    parameter_name = "forum"
-    field = "forum"
-    vocabulary = Forum.choices
-
-
-class AppealStageFilter(AppealChoiceFilter):
-    title = _("appeal stage")
-    parameter_name = "stage"
-    field = "current_stage"
-    vocabulary = StepType.choices
-
-
-class ViolationFoundFilter(admin.SimpleListFilter):
-    title = _("violation found of")
-    parameter_name = "violation"
-
-    def lookups(self, request, model_admin):
-        return articles_found_violated(request.user)
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(pk__in=cases_with_violation_of(self.value()))
-        return queryset
-
-
-class OverdueDeadlineFilter(admin.SimpleListFilter):
-    title = _("overdue deadline")
-    parameter_name = "overdue"
-    deadline_path = "appeal__case"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Has an overdue deadline")), ("no", _("None overdue"))]
-
-    def queryset(self, request, queryset):
-        overdue = Deadline.objects.overdue().filter(**{self.deadline_path: OuterRef("pk")})
-        if self.value() == "yes":
-            return queryset.filter(Exists(overdue))
-        if self.value() == "no":
-            return queryset.exclude(Exists(overdue))
-        return queryset
 
 
 class MatchingSearchMixin:
@@ -356,17 +234,12 @@ class CaseForm(ReasonForm):
 @admin.register(Case)
 class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
     form = CaseForm
-    actions = [export_selected]
     list_display = ["reference", "title", "region", "confidentiality", "opened_on"]
-    list_filter = [
-        PeopleStatusFilter,
-        AppealForumFilter,
-        AppealStageFilter,
-        ViolationFoundFilter,
-        OverdueDeadlineFilter,
-        "confidentiality",
-    ]
-    inlines = [MembershipInline, StatusChangeInline, AppealOfCaseInline, ResponseOfCaseInline, SourceInline]
+    list_filter = [PeopleStatusFilter, "confidentiality"]
+    inlines = [MembershipInline, StatusChangeInline, SourceInline]
+    # The apps above add their parts of a case page (appeals: appeals, responses, their filters and history;
+    # exports: the export action) through extend(), so this app never imports them.
+    history_parts: list = []
     # A plain list to pick from, of the people the user may add: the admin's autocomplete would look users
     # up through the user admin, which editors may not see.
     filter_horizontal = ["team"]
@@ -391,23 +264,22 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def history_querysets(self, request, case):
-        appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")
-        step_ids = AppealStep.history.filter(appeal_id__in=appeal_ids).values("id")
         return [
             *super().history_querysets(request, case),
             CaseMembership.history.filter(case_id=case.pk),
             StatusChange.history.filter(case_id=case.pk),
             Source.history.filter(case_id=case.pk),
-            Appeal.history.filter(case_id=case.pk),
-            AppealStep.history.filter(appeal_id__in=appeal_ids),
-            ArticleFinding.history.filter(step_id__in=step_ids),
-            Award.history.filter(step_id__in=step_ids),
-            Deadline.history.filter(appeal_id__in=appeal_ids),
-            DeadlineOccurrence.history.filter(
-                deadline_id__in=Deadline.history.filter(appeal_id__in=appeal_ids).values("id")
-            ),
-            OfficialResponse.history.filter(case_id=case.pk),
+            *(queryset for part in self.history_parts for queryset in part(case)),
         ]
+
+    @classmethod
+    def extend(cls, *, inlines=(), before=None, list_filters=(), actions=(), history_parts=()):
+        """Add a higher app's parts of the case page, e.g. appeals' inlines ``before`` the sources."""
+        at = cls.inlines.index(before) if before in cls.inlines else len(cls.inlines)
+        cls.inlines = [*cls.inlines[:at], *inlines, *cls.inlines[at:]]
+        cls.list_filter = [*cls.list_filter, *list_filters]
+        cls.actions = [*(cls.actions or []), *actions]
+        cls.history_parts = [*cls.history_parts, *history_parts]
 
 
 @admin.register(StatusChange)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Case records")
+
+    def ready(self):
+        from cases import crypto, services
+
+        services.register_hooks()
+        crypto.ENCRYPTED_FILE_STORES.append(services.reencrypt_source_files)

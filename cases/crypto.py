@@ -70,6 +70,11 @@ def reencrypt_bytes(token: bytes) -> bytes:
         raise ImproperlyConfigured("A stored file cannot be read with FIELD_ENCRYPTION_KEYS.") from exc
 
 
+# Functions that re-encrypt, with the first key, the files an app keeps encrypted at rest, each answering how
+# many it rewrote: attached evidence (cases), bulk-export ZIPs (exports). Run by rotate_encryption_keys.
+ENCRYPTED_FILE_STORES: list = []
+
+
 def rewrite_stored(storage, name: str, transform) -> None:
     """Replace a stored file's bytes with ``transform(bytes)`` under the same name, atomically.
 

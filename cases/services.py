@@ -37,47 +37,26 @@ from cases.search import name_digests
 
 logger = logging.getLogger(__name__)
 
-# What follows a save or a delete, per model: each app registers its own (appeals when its services load).
-_before_save: dict[type, list[Callable]] = {}
-_after_save: dict[type, list[Callable]] = {}
-_before_delete: dict[type, list[Callable]] = {}
-_after_delete: dict[type, list[Callable]] = {}
+# What follows a save or a delete, per model and moment: each app registers its own from its AppConfig.ready()
+# (register_hooks below, appeals.services.register_hooks), so the list of what runs is in one place per app.
+MOMENTS = ("before_save", "after_save", "before_delete", "after_delete")
+_hooks: dict[str, dict[type, list[Callable]]] = {moment: {} for moment in MOMENTS}
 
 
-def before_save(model):
-    """For what a save checks or derives on the record itself, after validation, inside the transaction."""
+def register(model, **hooks_by_moment):
+    """Run functions at a moment of every save_record / delete_record of ``model``.
 
-    def register(func):
-        _before_save.setdefault(model, []).append(func)
-        return func
-
-    return register
-
-
-def after_save(model):
-    def register(func):
-        _after_save.setdefault(model, []).append(func)
-        return func
-
-    return register
+    before_save: checks and derives on the record itself, after validation, inside the transaction;
+    after_save: keeps derived records in step; before_delete: notes what a delete takes with it.
+    """
+    for moment, functions in hooks_by_moment.items():
+        registered = _hooks[moment].setdefault(model, [])
+        registered.extend(f for f in functions if f not in registered)
 
 
-def before_delete(model):
-    """For what a delete takes with it (cascades): note it on the record before it goes."""
-
-    def register(func):
-        _before_delete.setdefault(model, []).append(func)
-        return func
-
-    return register
-
-
-def after_delete(model):
-    def register(func):
-        _after_delete.setdefault(model, []).append(func)
-        return func
-
-    return register
+def _run(moment: str, obj, **kwargs) -> None:
+    for hook in _hooks[moment].get(type(obj), []):
+        hook(obj, **kwargs)
 
 
 def _require_reason(reason: str) -> str:
@@ -100,13 +79,11 @@ def save_record(obj, *, by, reason: str, validate: bool = True, **context):
             obj.full_clean()
         if not adding and hasattr(obj, "version"):
             _claim_next_version(obj)
-        for hook in _before_save.get(type(obj), []):
-            hook(obj, adding=adding, by=by, **context)
+        _run("before_save", obj, adding=adding, by=by, **context)
         obj._history_user = by
         obj._change_reason = reason
         obj.save()
-        for hook in _after_save.get(type(obj), []):
-            hook(obj, adding=adding, by=by)
+        _run("after_save", obj, adding=adding, by=by)
     return obj
 
 
@@ -142,26 +119,21 @@ def delete_record(obj, *, by, reason: str):
     with attributed(by, reason), transaction.atomic():
         obj._history_user = by
         obj._change_reason = reason
-        for hook in _before_delete.get(type(obj), []):
-            hook(obj, by=by)
+        _run("before_delete", obj, by=by)
         obj.delete()
-        for hook in _after_delete.get(type(obj), []):
-            hook(obj, by=by)
+        _run("after_delete", obj, by=by)
 
 
-@before_save(StatusChange)
 def _check_person_in_case(change: StatusChange, *, people_in_case=None, **_ignored):
     change.check_person_in_case(people_in_case)
 
 
-@before_save(Case)
 def _draw_free_reference(case: Case, *, adding: bool, **_ignored):
     # Random references collide now and then in a large register: draw again rather than fail.
     while adding and Case.objects.filter(reference=case.reference).exists():
         case.reference = new_case_reference()
 
 
-@before_save(Person)
 def _new_person(person: Person, *, adding: bool, by, **_ignored):
     if not adding:
         return
@@ -171,7 +143,6 @@ def _new_person(person: Person, *, adding: bool, by, **_ignored):
         person.codename = new_codename()
 
 
-@before_save(Source)
 def _check_source_file(source: Source, *, adding: bool, **_ignored):
     if not adding:
         stored = Source.objects.filter(pk=source.pk).values_list("file", flat=True).first()
@@ -204,14 +175,11 @@ def reencrypt_source_files() -> int:
     return len(present)
 
 
-@after_save(Case)
 def _creator_joins_team(case: Case, *, adding: bool, by):
     if adding and by is not None and by.pk:
         case.team.add(by)
 
 
-@after_save(StatusChange)
-@after_delete(StatusChange)
 def _refresh_status(change: StatusChange, **_ignored):
     people = {change.person_id}
     if change.pk is not None:
@@ -222,19 +190,16 @@ def _refresh_status(change: StatusChange, **_ignored):
         refresh_current_status(person_id)
 
 
-@before_delete(Case)
 def _note_people_of_case(case: Case, **_ignored):
     # Deleting a case takes its reports with it: whose status they were must be known beforehand.
     case._people_before_delete = set(case.memberships.values_list("person_id", flat=True))
 
 
-@after_delete(Case)
 def _refresh_people_of_case(case: Case, **_ignored):
     for person_id in case._people_before_delete:
         refresh_current_status(person_id)
 
 
-@after_save(CaseMembership)
 def _refresh_membership_status(membership: CaseMembership, **_ignored):
     refresh_current_status(membership.person_id)
 
@@ -265,10 +230,6 @@ def refresh_current_status(person_id) -> None:
         )
 
 
-@after_save(NameVariant)
-@after_delete(NameVariant)
-@after_save(PersonIdentity)
-@after_delete(PersonIdentity)
 def _refresh_keys(record, **_ignored):
     refresh_name_keys(record.person_id)
 
@@ -280,6 +241,25 @@ def refresh_name_keys(person_id) -> None:
         names += [identity.legal_name, identity.name_original_script]
     NameKey.objects.filter(person_id=person_id).delete()
     NameKey.objects.bulk_create(NameKey(person_id=person_id, digest=d) for d in sorted(name_digests(*names)))
+
+
+def register_hooks() -> None:
+    """What follows a save or a delete of the case records; called once, from CasesConfig.ready()."""
+    register(
+        Case,
+        before_save=[_draw_free_reference],
+        after_save=[_creator_joins_team],
+        before_delete=[_note_people_of_case],
+        after_delete=[_refresh_people_of_case],
+    )
+    register(Person, before_save=[_new_person])
+    register(CaseMembership, after_save=[_refresh_membership_status])
+    register(
+        StatusChange, before_save=[_check_person_in_case], after_save=[_refresh_status], after_delete=[_refresh_status]
+    )
+    register(Source, before_save=[_check_source_file])
+    register(NameVariant, after_save=[_refresh_keys], after_delete=[_refresh_keys])
+    register(PersonIdentity, after_save=[_refresh_keys], after_delete=[_refresh_keys])
 
 
 # --- Domain verbs, for code that has no form: the demo loader, commands, tests ---------

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin import CaseAdmin
 from cases.admin_accountability import ReadOnlyForAdministrators
 from exports.document import ExportRefused
 from exports.forms import ExportForm
@@ -44,3 +45,6 @@ def export_selected(modeladmin, request, queryset):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/exports/export_selected.html", context)
+
+
+CaseAdmin.extend(actions=[export_selected])
