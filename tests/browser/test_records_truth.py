@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.roles import STAFF_EDITORS
 from cases.fuzzydate import format_day
-from cases.models import STAFF_EDITORS
 from tests.browser.support import chromium, live_server, log_in  # noqa: F401 - fixtures
 from tests.factories import UserFactory
 
