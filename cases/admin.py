@@ -1,18 +1,20 @@
 from functools import partial
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_administrator
-from cases.admin_accountability import erase_identity_view
-from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
+from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, ReadOnlyForAdministrators
 from cases.datefields import FuzzyDateField
 from cases.enums import Status
 from cases.forms import (
+    ErasureForm,
     ReasonForm,
     SourceFileForm,
     StatusChangeForm,
@@ -20,8 +22,10 @@ from cases.forms import (
 )
 from cases.models import (
     AccessAction,
+    AccessRecord,
     Case,
     CaseMembership,
+    IdentityErasure,
     NameVariant,
     Person,
     PersonIdentity,
@@ -30,6 +34,7 @@ from cases.models import (
     matching_person_ids,
     team_candidates_for,
 )
+from cases.services import erase_identity
 
 
 class StatusChangeAdminForm(ReasonForm, StatusChangeForm):
@@ -385,3 +390,44 @@ class PersonIdentityAdmin(AuditedAdmin):
     search_fields = ["person__codename"]
 
     read_access = AccessAction.VIEW_IDENTITY
+
+
+# --- The access log and erasures, for administrators: readable, filterable, never editable ---
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyForAdministrators):
+    list_display = ["at", "username", "action", "case_reference", "person_codename", "detail"]
+    list_filter = ["action", "username", "case_reference"]
+    search_fields = ["username", "case_reference", "person_codename"]
+    date_hierarchy = "at"
+
+
+@admin.register(IdentityErasure)
+class IdentityErasureAdmin(ReadOnlyForAdministrators):
+    list_display = ["at", "person_codename", "erased_by_username", "reason", "history_rows_redacted"]
+    search_fields = ["person_codename", "erased_by_username"]
+
+
+def erase_identity_view(model_admin, request, object_id):
+    """Confirm, then erase a person's identity for good (administrators only)."""
+    if not is_administrator(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=object_id)
+    form = ErasureForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        erasure = erase_identity(person, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _("The identity of %(codename)s was erased, with %(rows)d history rows.")
+            % {"codename": person.codename, "rows": erasure.history_rows_redacted},
+        )
+        return redirect("admin:cases_person_change", person.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Erase the identity of %(codename)s") % {"codename": person.codename},
+        "opts": Person._meta,
+        "object": person,
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/audited/erase_identity.html", context)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_administrator
-from cases.audit import history_entries
-from cases.audit_log import record_access
+from cases.access_log import record_access
 from cases.datefields import DayField, DayInput
 from cases.forms import ReasonForm, VersionedForm
+from cases.history import history_entries
 from cases.models import AccessAction, Case, Person
 from cases.restore import deleted_rows, restore
 from cases.services import delete_record, save_record
@@ -261,3 +261,20 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[instance.pk])
         )
+
+
+class ReadOnlyForAdministrators(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -118,3 +118,18 @@ class SourceFileForm(VersionedForm):
             # stores the stripped copy as it is.
             return uploads.without_metadata(upload, uploads.inspect(upload))
         return upload
+
+
+class ErasureForm(forms.Form):
+    codename = forms.CharField(label=_("Type the person's codename to confirm"), max_length=40)
+    reason = forms.CharField(label=_("Why the identity is erased"), widget=forms.Textarea, max_length=2000)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_codename(self):
+        typed = self.cleaned_data["codename"].strip()
+        if typed != self.person.codename:
+            raise forms.ValidationError(_("That is not this person's codename; nothing was erased."))
+        return typed

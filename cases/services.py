@@ -101,7 +101,7 @@ def _claim_next_version(obj) -> None:
 
 def conflict_message(obj) -> str:
     """What the other person changed, so the second editor can redo their edit knowingly."""
-    from cases.audit import history_entries
+    from cases.history import history_entries
 
     pk_name = type(obj)._meta.pk.attname
     latest = next(iter(history_entries([type(obj).history.filter(**{pk_name: obj.pk})])), None)

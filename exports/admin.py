@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin import CaseAdmin
-from cases.admin_accountability import ReadOnlyForAdministrators
+from cases.admin_base import ReadOnlyForAdministrators
 from exports.document import ExportRefused
 from exports.forms import ExportForm
 from exports.models import ExportRecord

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from cases.audit_log import record_access
+from cases.access_log import record_access
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
 from cases.models import AccessAction, AccessRecord, Case
 from exports.document import ExportRefused, build_document

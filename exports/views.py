@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.audit_log import record_access
+from cases.access_log import record_access
 from cases.crypto import read_decrypted
 from cases.models import AccessAction, Case
 from exports.document import ExportRefused

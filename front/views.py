@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from appeals.enums import DECIDED_STEPS
 from appeals.models import Appeal, Deadline, OfficialResponse
 from appeals.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
-from cases.audit_log import record_access
+from cases.access_log import record_access
 from cases.models import EARLIEST_FIRST, AccessAction, Case, CaseMembership, Person, Source, StatusChange
 from cases.uploads import ALLOWED_TYPES
 from exports.forms import ExportForm

@@ -1,4 +1,4 @@
-"""Writing the access log: one call per read of sensitive data."""
+"""The access log: one record per read of sensitive data, naming identifiers only."""
 
 from cases.models import AccessAction, AccessRecord
 
