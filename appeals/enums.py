@@ -340,3 +340,28 @@ class DeadlineRule(models.TextChoices):
     OMBUDSPERSON_DECISION = "ombudsperson_decision", _("Ombudsperson's decision on a complaint")
     ACTION_PLAN = "action_plan", _("Action plan or report to the Committee of Ministers")
     VIEWS_FOLLOW_UP = "views_follow_up", _("Follow-up information on Views")
+
+
+class EventKind(models.TextChoices):
+    """What a timeline event is; the labels name the filters, ``one`` a single event."""
+
+    STATE = "state", _("Facts about States")
+    STATUS = "status", _("Status")
+    APPEAL = "appeal", _("Appeal steps")
+    INTERIM = "interim", _("Interim measures")
+    DEADLINE = "deadline", _("Deadlines")
+    RESPONSE = "response", _("Official responses")
+
+    @property
+    def one(self):
+        return _SINGLE_EVENT[self]
+
+
+_SINGLE_EVENT = {
+    EventKind.STATE: _("Fact about a State"),
+    EventKind.STATUS: _("Status"),
+    EventKind.APPEAL: _("Appeal step"),
+    EventKind.INTERIM: _("Interim measures"),
+    EventKind.DEADLINE: _("Deadline"),
+    EventKind.RESPONSE: _("Official response"),
+}

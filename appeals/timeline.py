@@ -18,13 +18,14 @@ from functools import cached_property, lru_cache
 from django.apps import apps
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from appeals.enums import (
     INTERIM_STEP_STATE,
     AppealKind,
     DeadlineStatus,
+    EventKind,
     Forum,
     OccurrenceStatus,
     ResponseType,
@@ -44,31 +45,15 @@ from appeals.models import (
 )
 from appeals.states import state_name
 from cases.chronology import chronological, order_reports, status_bar_reports
-from cases.enums import Sensitivity, Status, Verification
+from cases.enums import STATUS_FAMILY, Sensitivity, Status, StatusFamily, Verification
 from cases.fuzzydate import FuzzyDate, format_day, format_period
 from cases.models import CaseMembership, Person, PersonIdentity, Source, StatusChange
 
 # Sources are numbered by their date, undated ones last; "as known on" numbers them the same way.
 SOURCES_IN_ORDER = [F("published_start").asc(nulls_last=True), "created_at"]
 
-EVENT_KINDS = {
-    "state": gettext_lazy("Facts about States"),
-    "status": gettext_lazy("Status"),
-    "appeal": gettext_lazy("Appeal steps"),
-    "interim": gettext_lazy("Interim measures"),
-    "deadline": gettext_lazy("Deadlines"),
-    "response": gettext_lazy("Official responses"),
-}
-_KIND_ORDER = {kind: index for index, kind in enumerate(EVENT_KINDS)}
-
-# Broad families of statuses, for the colours of the bands (see front/static/front/app.css).
-STATUS_FAMILY = {
-    Status.AT_LIBERTY: "free", Status.RELEASED: "free", Status.RELOCATED_ABROAD: "safe",
-    Status.ASYLUM_GRANTED: "safe", Status.RELOCATED_IN_COUNTRY: "safe", Status.IN_HIDING: "hiding",
-    Status.DETAINED: "detained", Status.DETAINED_INCOMMUNICADO: "detained", Status.TRANSFERRED: "detained",
-    Status.CHARGED: "detained", Status.CONVICTED: "detained", Status.DISAPPEARED: "missing",
-    Status.PRESUMED_DEAD: "dead", Status.DEAD: "dead", Status.UNKNOWN: "unknown",
-}  # fmt: skip
+# Same dates: facts about States first, then statuses, steps, deadlines and answers.
+_KIND_ORDER = {kind: index for index, kind in enumerate(EventKind.values)}
 
 
 @dataclass
@@ -171,20 +156,9 @@ class Timeline:
     years: list[tuple[int, str]] = field(default_factory=list)
 
 
-# What one event is, for its label on the timeline (EVENT_KINDS names the filters).
-EVENT_KIND_LABELS = {
-    "state": gettext_lazy("Fact about a State"),
-    "status": gettext_lazy("Status"),
-    "appeal": gettext_lazy("Appeal step"),
-    "interim": gettext_lazy("Interim measures"),
-    "deadline": gettext_lazy("Deadline"),
-    "response": gettext_lazy("Official response"),
-}
-
-
 @lru_cache(maxsize=64)
 def _translated_kind(kind, language) -> str:
-    return str(EVENT_KIND_LABELS[kind])
+    return str(EventKind(kind).one)
 
 
 @lru_cache(maxsize=1024)
@@ -731,7 +705,7 @@ def _add_bands(people, reports_by_person, today, as_of):
                 Band(
                     report.status,
                     _label(Status, report.status),
-                    STATUS_FAMILY.get(report.status, "unknown"),
+                    STATUS_FAMILY.get(report.status, StatusFamily.UNKNOWN),
                     report.when,
                     until,
                     start,

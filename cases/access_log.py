@@ -1,6 +1,7 @@
 """The access log: one record per read of sensitive data, naming identifiers only."""
 
-from cases.models import AccessAction, AccessRecord
+from cases.enums import AccessAction
+from cases.models import AccessRecord
 
 
 def record_access(request, action: AccessAction, *, case=None, person=None, obj=None, detail: str = "") -> None:

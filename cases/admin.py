@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import is_administrator
 from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, ReadOnlyForAdministrators
 from cases.datefields import FuzzyDateField
-from cases.enums import Status
+from cases.enums import AccessAction, Status
 from cases.forms import (
     ErasureForm,
     ReasonForm,
@@ -21,7 +21,6 @@ from cases.forms import (
     StatusChangeInlineFormSet,
 )
 from cases.models import (
-    AccessAction,
     AccessRecord,
     Case,
     CaseMembership,

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import is_administrator
 from cases.access_log import record_access
 from cases.datefields import DayField, DayInput
+from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
 from cases.history import history_entries
-from cases.models import AccessAction, Case, Person
+from cases.models import Case, Person
 from cases.restore import deleted_rows, restore
 from cases.services import delete_record, save_record
 

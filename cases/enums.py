@@ -99,3 +99,36 @@ class NameScheme(models.TextChoices):
     SCIENTIFIC = "scientific", _("Scientific")
     AS_IN_SOURCE = "as_in_source", _("As spelled in a source")
     ALIAS = "alias", _("Alias / nickname")
+
+
+class AccessAction(models.TextChoices):
+    VIEW_CASE = "view_case", _("Opened a case")
+    VIEW_TIMELINE = "view_timeline", _("Read a case timeline")
+    VIEW_PERSON = "view_person", _("Opened a person's page")
+    VIEW_IDENTITY = "view_identity", _("Saw a person's identity")
+    VIEW_ATTACHMENT = "view_attachment", _("Downloaded an attachment")
+    EXPORT = "export", _("Exported")
+
+
+class StatusFamily(models.TextChoices):
+    """Broad families of statuses, for the colours of the status bar (front/static/front/app.css)."""
+
+    FREE = "free", _("At liberty")
+    SAFE = "safe", _("Safe")
+    HIDING = "hiding", _("In hiding")
+    DETAINED = "detained", _("Detained")
+    MISSING = "missing", _("Missing")
+    DEAD = "dead", _("Dead")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+F = StatusFamily
+STATUS_FAMILY = {
+    Status.AT_LIBERTY: F.FREE, Status.RELEASED: F.FREE, Status.RELOCATED_ABROAD: F.SAFE, Status.ASYLUM_GRANTED: F.SAFE,
+    Status.RELOCATED_IN_COUNTRY: F.SAFE, Status.IN_HIDING: F.HIDING, Status.DETAINED: F.DETAINED,
+    Status.DETAINED_INCOMMUNICADO: F.DETAINED, Status.TRANSFERRED: F.DETAINED, Status.CHARGED: F.DETAINED,
+    Status.CONVICTED: F.DETAINED, Status.DISAPPEARED: F.MISSING, Status.PRESUMED_DEAD: F.DEAD, Status.DEAD: F.DEAD,
+    Status.UNKNOWN: F.UNKNOWN,
+}  # fmt: skip
+# Statuses whose place says where a person is now: identity data, never stated outside the team.
+WHEREABOUTS_STATUSES = {Status.IN_HIDING, Status.RELOCATED_IN_COUNTRY, Status.RELOCATED_ABROAD, Status.ASYLUM_GRANTED}

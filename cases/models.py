@@ -17,6 +17,7 @@ from cases.chronology import ESTABLISHED
 from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
 from cases.datefields import FuzzyDateProperty, fuzzy_date_columns, fuzzy_date_properties
 from cases.enums import (
+    AccessAction,
     Consent,
     NameScheme,
     Reliability,
@@ -339,7 +340,7 @@ class NameVariant(Record):
 
     def clean(self):
         super().clean()
-        has_cyrillic = bool(search._CYRILLIC.search(self.name or ""))
+        has_cyrillic = search.has_cyrillic(self.name)
         if self.script == Script.LATIN and has_cyrillic:
             raise ValidationError({"script": _("This name contains Cyrillic letters; choose Cyrillic.")})
         if self.script == Script.CYRILLIC and self.name and not has_cyrillic:
@@ -625,15 +626,6 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{type(self).__name__} records are append-only.")
-
-
-class AccessAction(models.TextChoices):
-    VIEW_CASE = "view_case", _("Opened a case")
-    VIEW_TIMELINE = "view_timeline", _("Read a case timeline")
-    VIEW_PERSON = "view_person", _("Opened a person's page")
-    VIEW_IDENTITY = "view_identity", _("Saw a person's identity")
-    VIEW_ATTACHMENT = "view_attachment", _("Downloaded an attachment")
-    EXPORT = "export", _("Exported")
 
 
 class AccessRecord(AppendOnly):

@@ -45,6 +45,10 @@ _FOLDS = (
 )
 
 
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text or ""))
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 

@@ -20,7 +20,7 @@ from appeals.enums import Forum, InterimMeasures, StepType
 from appeals.models import Appeal
 from appeals.timeline import build_timeline
 from cases.chronology import current_report
-from cases.enums import Consent, Sensitivity, Status, Verification
+from cases.enums import WHEREABOUTS_STATUSES, Consent, Sensitivity, Verification
 from cases.fuzzydate import format_day, format_moment
 from cases.models import CaseMembership, StatusChange
 from exports.levels import (
@@ -34,8 +34,6 @@ from exports.levels import (
     Level,
 )
 
-# Statuses whose place says where a person is now.
-WHEREABOUTS_STATUSES = {Status.IN_HIDING, Status.RELOCATED_IN_COUNTRY, Status.RELOCATED_ABROAD, Status.ASYLUM_GRANTED}
 # Characters (pasted from word processors) that PDF and Word files cannot hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exports.document import left_out
-from exports.levels import Format, Level
+from exports.enums import Format, Level
 
 
 class ExportForm(forms.Form):

@@ -1,23 +1,7 @@
 """Who an export is for, and what each audience may read: an allowlist per level, never a denylist."""
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
 from cases.enums import Consent, SourceType, Verification
-
-
-class Level(models.TextChoices):
-    INTERNAL = "internal", _("Internal (the case team)")
-    PARTNER = "partner", _("Partner organisation")
-    PUBLIC = "public", _("Public (press, publication)")
-
-
-class Format(models.TextChoices):
-    PDF = "pdf", _("PDF")
-    DOCX = "docx", _("Word (.docx)")
-    JSON = "json", _("JSON (timeline data)")
-    CSV = "csv", _("CSV (timeline rows)")
-
+from exports.enums import Level
 
 # What each level may show. Anything not listed here is left out of the document.
 PERSON_FIELDS = {

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.fuzzydate import format_moment
 from cases.models import AppendOnly
-from exports.levels import Format, Level
+from exports.enums import Format, JobStatus, Level
 
 
 class ExportRecord(AppendOnly):
@@ -36,14 +36,6 @@ class ExportRecord(AppendOnly):
 
     def __str__(self):
         return f"{self.filename} ({format_moment(self.at)})"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting for the worker")
-    RUNNING = "running", _("Exporting")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
-    EXPIRED = "expired", _("Expired: the ZIP was deleted")
 
 
 class ExportJob(models.Model):

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from cases.access_log import record_access
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
-from cases.models import AccessAction, AccessRecord, Case
+from cases.enums import AccessAction
+from cases.models import AccessRecord, Case
 from exports.document import ExportRefused, build_document
-from exports.levels import Format, Level
+from exports.enums import Format, Level
 from exports.models import ExportJob, ExportRecord, JobStatus
 from exports.render import RENDERERS
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.access_log import record_access
 from cases.crypto import read_decrypted
-from cases.models import AccessAction, Case
+from cases.enums import AccessAction
+from cases.models import Case
 from exports.document import ExportRefused
+from exports.enums import Level
 from exports.forms import ExportForm
-from exports.levels import Level
 from exports.models import ExportJob, JobStatus
 from exports.services import delete_expired_downloads, export_case
 

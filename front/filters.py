@@ -6,9 +6,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.enums import Forum
+from appeals.enums import EventKind, Forum
 from appeals.models import Appeal, Deadline, articles_found_violated, cases_with_violation_of
-from appeals.timeline import EVENT_KINDS, person_label
+from appeals.timeline import person_label
 from cases.datefields import DayField
 from cases.enums import Status, Verification
 from cases.models import CaseMembership
@@ -61,7 +61,7 @@ class CaseFilterForm(forms.Form):
 
 class TimelineFilterForm(forms.Form):
     kind = forms.MultipleChoiceField(
-        label=_("Show"), choices=list(EVENT_KINDS.items()), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Show"), choices=EventKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     person = forms.ChoiceField(label=_("Person"), required=False)
     as_of = DayField(

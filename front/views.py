@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET
 
 from appeals.enums import DECIDED_STEPS
 from appeals.models import Appeal, Deadline, OfficialResponse
-from appeals.timeline import EVENT_KINDS, build_timeline, deadline_state, person_label
+from appeals.timeline import build_timeline, deadline_state, person_label
 from cases.access_log import record_access
-from cases.models import EARLIEST_FIRST, AccessAction, Case, CaseMembership, Person, Source, StatusChange
+from cases.enums import AccessAction
+from cases.models import EARLIEST_FIRST, Case, CaseMembership, Person, Source, StatusChange
 from cases.uploads import ALLOWED_TYPES
 from exports.forms import ExportForm
 from front.filters import CaseFilterForm, TimelineFilterForm
@@ -119,7 +120,6 @@ def case_timeline(request, case_id):
             "case": case,
             "form": form,
             "timeline": timeline,
-            "event_kinds": EVENT_KINDS,
             "export_form": ExportForm(
                 case=case, user=request.user, timeline=None if (kinds or person_id or as_of) else timeline
             ),

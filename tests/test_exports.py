@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from cases.enums import Consent, Role, SourceType, Verification
 from cases.models import Case
 from cases.services import add_source, save_record
-from exports.levels import Format, Level
+from exports.enums import Format, Level
 from exports.models import ExportJob, ExportRecord
 from tests.factories import MembershipFactory, PersonIdentityFactory, StatusChangeFactory
 

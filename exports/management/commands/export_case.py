@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case
 from exports.document import ExportRefused
-from exports.levels import Format, Level
+from exports.enums import Format, Level
 from exports.services import export_case
 
 

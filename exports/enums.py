@@ -1,0 +1,25 @@
+"""Vocabularies of exports: who an export is for, in what format, and how a bulk export is going."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    INTERNAL = "internal", _("Internal (the case team)")
+    PARTNER = "partner", _("Partner organisation")
+    PUBLIC = "public", _("Public (press, publication)")
+
+
+class Format(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word (.docx)")
+    JSON = "json", _("JSON (timeline data)")
+    CSV = "csv", _("CSV (timeline rows)")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Exporting")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired: the ZIP was deleted")
