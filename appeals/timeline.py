@@ -45,9 +45,9 @@ from appeals.models import (
 )
 from appeals.states import state_name
 from cases.chronology import chronological, order_reports, status_bar_reports
-from cases.enums import STATUS_FAMILY, Sensitivity, Status, StatusFamily, Verification
+from cases.enums import STATUS_FAMILY, Status, StatusFamily, Verification
 from cases.fuzzydate import FuzzyDate, format_day, format_period
-from cases.models import CaseMembership, Person, PersonIdentity, Source, StatusChange
+from cases.models import CaseMembership, Person, Source, StatusChange, person_label
 
 # Sources are numbered by their date, undated ones last; "as known on" numbers them the same way.
 SOURCES_IN_ORDER = [F("published_start").asc(nulls_last=True), "created_at"]
@@ -154,6 +154,11 @@ class Timeline:
     span: tuple[date, date]
     as_of: date | None
     years: list[tuple[int, str]] = field(default_factory=list)
+    # What the events were built from, for an export to reuse rather than read again: each membership
+    # (with its person and identity), each person's reports in their one order, the case's appeals.
+    memberships: list = field(default_factory=list)
+    reports_by_person: dict = field(default_factory=dict)
+    appeals: list = field(default_factory=list)
 
 
 @lru_cache(maxsize=64)
@@ -169,22 +174,6 @@ def _translated(choices, value, language) -> str:
 def _label(choices, value) -> str:
     # Model.get_FOO_display() rebuilds the translated choices on every call: a thousand events notice.
     return _translated(choices, value, get_language())
-
-
-def person_label(person: Person) -> str:
-    """The codename, or the name for a person who consented to publicity."""
-    identity = getattr(person, "identity", None) if _identity_loaded(person) else None
-    if person.sensitivity == Sensitivity.PUBLIC and identity and identity.legal_name:
-        return f"{identity.legal_name} ({person.codename})"
-    return person.codename
-
-
-def _identity_loaded(person) -> bool:
-    try:
-        person.identity  # noqa: B018 - loaded by select_related, or absent
-    except PersonIdentity.DoesNotExist:
-        return False
-    return True
 
 
 class _Live:
@@ -420,7 +409,17 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
     events = chronological(events, key=Event.sort_key, ident=lambda e: e.record_id, after=lambda e: e.after)
     span = _span(people.values(), events, today)
     _place_bands(people.values(), span)
-    return Timeline(events, sources, list(people.values()), span, as_of, _year_ticks(span))
+    return Timeline(
+        events,
+        sources,
+        list(people.values()),
+        span,
+        as_of,
+        _year_ticks(span),
+        memberships=list(memberships),
+        reports_by_person=reports_by_person,
+        appeals=appeals,
+    )
 
 
 def _reports_in_order(changes) -> dict:

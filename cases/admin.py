@@ -31,6 +31,7 @@ from cases.models import (
     Source,
     StatusChange,
     matching_person_ids,
+    may_see_identities,
     team_candidates_for,
 )
 from cases.services import erase_identity
@@ -193,7 +194,7 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         # A person may be in cases of other teams: only what was recorded in cases this user may see.
         visible_cases = Case.objects.visible_to(request.user).values("pk")
         identity = []
-        if request.user.has_perm("cases.view_personidentity"):
+        if may_see_identities(request.user):
             identity = [
                 PersonIdentity.history.filter(person_id=person.pk),
                 NameVariant.history.filter(person_id=person.pk),

@@ -10,6 +10,15 @@ class Sensitivity(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted (life at risk if disclosed)")
 
 
+class Level(models.TextChoices):
+    """Who a document is for: the case team, a partner organisation or the public. It decides who may be
+    named (cases.models.person_label) and, in exports/levels.py, what each audience may read."""
+
+    INTERNAL = "internal", _("Internal (the case team)")
+    PARTNER = "partner", _("Partner organisation")
+    PUBLIC = "public", _("Public (press, publication)")
+
+
 class Consent(models.TextChoices):
     NOT_ASKED = "not_asked", _("Not asked")
     GIVEN = "given", _("Given")

@@ -19,6 +19,7 @@ from cases.datefields import FuzzyDateProperty, fuzzy_date_columns, fuzzy_date_p
 from cases.enums import (
     AccessAction,
     Consent,
+    Level,
     NameScheme,
     Reliability,
     Role,
@@ -272,12 +273,46 @@ class Person(Record):
     def get_seen_status_display(self) -> str:
         return Status(self.seen_status).label if self.seen_status else ""
 
+    @property
+    def is_public(self) -> bool:
+        """Consented to publicity and marked public: named on every page and in every document."""
+        return self.sensitivity == Sensitivity.PUBLIC and self.consent_publicity == Consent.GIVEN
+
+    @property
+    def identity_or_none(self):
+        try:
+            return self.identity
+        except PersonIdentity.DoesNotExist:
+            return None
+
     def clean(self):
         super().clean()
         if self.sensitivity == Sensitivity.PUBLIC and self.consent_publicity != Consent.GIVEN:
             raise ValidationError(
                 {"sensitivity": _("A person can be marked public only after consenting to publicity.")}
             )
+
+
+def may_see_identities(user, level: str = Level.INTERNAL) -> bool:
+    """Whether ``user`` may read who people are (identity, names) in something made for ``level``.
+
+    Only staff allowed identities, and only for the team itself: never in a document that leaves it.
+    """
+    return level == Level.INTERNAL and user is not None and user.has_perm("cases.view_personidentity")
+
+
+def person_label(person: "Person", level: str | None = None, user=None) -> str:
+    """How a person is written: "Name (CODENAME)" where they may be named, their codename everywhere else.
+
+    The one rule: anyone who consented to publicity is named; others only in a team's internal document
+    made by someone allowed identities. Pages (``level`` None) name only the public. Reads
+    ``person.identity``: select it with the person.
+    """
+    identity = person.identity_or_none
+    named = person.is_public or (level is not None and may_see_identities(user, level))
+    if named and identity is not None and identity.legal_name:
+        return f"{identity.legal_name} ({person.codename})"
+    return person.codename
 
 
 class PersonIdentity(models.Model):

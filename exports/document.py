@@ -5,24 +5,22 @@ the records themselves, so no format can show more than another.
 """
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from appeals.enums import Forum, InterimMeasures, StepType
-from appeals.models import Appeal
 from appeals.timeline import build_timeline
 from cases.chronology import current_report
-from cases.enums import WHEREABOUTS_STATUSES, Consent, Sensitivity, Verification
+from cases.enums import WHEREABOUTS_STATUSES, Consent, Verification
 from cases.fuzzydate import format_day, format_moment
-from cases.models import CaseMembership, StatusChange
+from cases.models import may_see_identities, person_label
 from exports.levels import (
     CASE_FIELDS,
     EVENT_FIELDS,
@@ -76,16 +74,10 @@ class Document:
         }
 
 
-def check_consent(case, level: str) -> None:
-    """Refuse, naming codenames only, a level someone in the case did not consent to."""
-    refusal = _consent_refusal(_people_of(case), level)
-    if refusal is not None:
-        raise refusal
-
-
-def _people_of(case) -> list:
-    memberships = CaseMembership.objects.filter(case=case).select_related("person").order_by("person__codename")
-    return list({m.person_id: m.person for m in memberships}.values())
+def _people_of(timeline) -> list:
+    """Everyone in the case once, by codename, from the memberships the timeline read."""
+    people = {m.person_id: m.person for m in sorted(timeline.memberships, key=lambda m: m.person.codename)}
+    return list(people.values())
 
 
 def _consent_refusal(people, level: str) -> ExportRefused | None:
@@ -117,16 +109,6 @@ def _consented_to_sharing(person) -> bool:
     return Consent.GIVEN in {person.consent_partner_sharing, person.consent_publicity}
 
 
-def _may_see_identity(level, user) -> bool:
-    return level == Level.INTERNAL and user.has_perm("cases.view_personidentity")
-
-
-def _may_name(person, level, user) -> bool:
-    if person.sensitivity == Sensitivity.PUBLIC and person.consent_publicity == Consent.GIVEN:
-        return True
-    return _may_see_identity(level, user)
-
-
 def _is_stated(report, level) -> bool:
     """Whether this level states a report of this verification (a status change, an event)."""
     verifications = EVENT_VERIFICATIONS[level]
@@ -134,9 +116,13 @@ def _is_stated(report, level) -> bool:
 
 
 def build_document(case, *, user, level: str, export_id: str) -> Document:
-    check_consent(case, level)
+    """The document for one audience, from one read of the case (its timeline); refused, naming codenames
+    only, for a level someone in the case did not consent to."""
     level = Level(level)
     timeline = build_timeline(case)
+    refusal = _consent_refusal(_people_of(timeline), level)
+    if refusal is not None:
+        raise refusal
     document = Document(
         export_id=export_id,
         level=level.value,
@@ -145,37 +131,29 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
         organisation=settings.ORGANISATION_NAME,
         case={name: clean(getattr(case, name)) for name in CASE_FIELDS[level]},
     )
-    document.people = _people(case, level, user)
+    document.people = _people(timeline, level, user)
     labels = {row.pop("person_id"): row["label"] for row in document.people}
     sources, renumbered = _sources(timeline.sources, level, _cited(timeline.events, level))
     document.sources = sources
     document.events = _events(timeline.events, level, renumbered, labels)
-    document.appeals = _appeals(case)
+    document.appeals = _appeals(timeline.appeals)
     return document
 
 
-def _people(case, level, user) -> list[dict]:
+def _people(timeline, level, user) -> list[dict]:
     allowed = PERSON_FIELDS[level]
-    may_see_identity = _may_see_identity(level, user)
-    # Each person's status as this case records it (not another case's), from what this level may state,
-    # by the one rule of the app (cases.chronology).
-    stated = defaultdict(list)
-    for change in StatusChange.objects.filter(case=case).order_by("sequence"):
-        if _is_stated(change, level):
-            stated[change.person_id].append(change)
-    latest = {person_id: current_report(reports) for person_id, reports in stated.items()}
+    may_see_identity = may_see_identities(user, level)
     rows = []
-    memberships = (
-        CaseMembership.objects.filter(case=case).select_related("person__identity").order_by("person__codename")
-    )
-    for membership in memberships:
+    for membership in sorted(timeline.memberships, key=lambda m: (m.person.codename, m.role)):
         person = membership.person
-        identity = getattr(person, "identity", None) if hasattr(person, "identity") else None
-        named = _may_name(person, level, user) and identity is not None and identity.legal_name
-        change = latest.get(person.pk)
+        identity = person.identity_or_none
+        # The person's status as this case records it (not another case's), from what this level may
+        # state, by the one rule of the app (cases.chronology).
+        stated = [r for r in timeline.reports_by_person.get(person.pk, []) if _is_stated(r, level)]
+        change = current_report(stated)
         values = {
             "person_id": person.pk,
-            "label": f"{identity.legal_name} ({person.codename})" if named else person.codename,
+            "label": person_label(person, level, user),
             "role": membership.get_role_display(),
             "status": f"{change.get_status_display()} ({change.when})" if change else "—",
         }
@@ -255,9 +233,9 @@ def _events(events, level, renumbered, labels) -> list[dict]:
     return [_event(e, level, renumbered, labels) for e in events if _is_stated(e, level)]
 
 
-def _appeals(case) -> list[dict]:
+def _appeals(appeals) -> list[dict]:
     rows = []
-    for appeal in Appeal.objects.filter(case=case).order_by(F("filed_start").asc(nulls_last=True), "created_at"):
+    for appeal in sorted(appeals, key=lambda a: (a.filed_start is None, a.filed_start, a.created_at)):
         rows.append({
             "forum": str(Forum(appeal.forum).label), "kind": appeal.get_kind_display(),
             "reference": clean(appeal.reference), "title": clean(appeal.title),
@@ -283,7 +261,7 @@ def left_out(case, *, user, timeline=None) -> list[LeftOut]:
     ``timeline`` is the case's whole timeline as it is now, when the caller has built it already.
     """
     timeline = timeline or build_timeline(case)
-    people = _people_of(case)
+    people = _people_of(timeline)
     return [LeftOut(str(level.label), _left_out_at(level, case, timeline, people, user)) for level in Level]
 
 
@@ -358,7 +336,7 @@ def _notes_left_out(case, events, level) -> str:
 
 
 def _names_left_out(people, level, user) -> str:
-    unnamed = sum(not _may_name(person, level, user) for person in people)
+    unnamed = sum(not (person.is_public or may_see_identities(user, level)) for person in people)
     if not unnamed:
         return ""
     if level == Level.INTERNAL:
@@ -374,7 +352,7 @@ def _names_left_out(people, level, user) -> str:
 
 def _identity_left_out(people, level, user) -> str:
     details = {"contacts", "whereabouts", "birth"}
-    if people and not (_may_see_identity(level, user) and details <= PERSON_FIELDS[level]):
+    if people and not (may_see_identities(user, level) and details <= PERSON_FIELDS[level]):
         return _("Contacts, whereabouts and other identity details are left out.")
     return ""
 

@@ -1,13 +1,7 @@
-"""Vocabularies of exports: who an export is for, in what format, and how a bulk export is going."""
+"""Vocabularies of exports: in what format, and how a bulk export is going (who it is for: cases.enums.Level)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Level(models.TextChoices):
-    INTERNAL = "internal", _("Internal (the case team)")
-    PARTNER = "partner", _("Partner organisation")
-    PUBLIC = "public", _("Public (press, publication)")
 
 
 class Format(models.TextChoices):

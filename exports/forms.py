@@ -3,8 +3,9 @@ from functools import cached_property
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.enums import Level
 from exports.document import left_out
-from exports.enums import Format, Level
+from exports.enums import Format
 
 
 class ExportForm(forms.Form):

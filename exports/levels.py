@@ -1,7 +1,6 @@
 """Who an export is for, and what each audience may read: an allowlist per level, never a denylist."""
 
-from cases.enums import Consent, SourceType, Verification
-from exports.enums import Level
+from cases.enums import Consent, Level, SourceType, Verification
 
 # What each level may show. Anything not listed here is left out of the document.
 PERSON_FIELDS = {

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.enums import Level
 from cases.fuzzydate import format_moment
 from cases.models import AppendOnly
-from exports.enums import Format, JobStatus, Level
+from exports.enums import Format, JobStatus
 
 
 class ExportRecord(AppendOnly):

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from cases.access_log import record_access
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
-from cases.enums import AccessAction
+from cases.enums import AccessAction, Level
 from cases.models import AccessRecord, Case
 from exports.document import ExportRefused, build_document
-from exports.enums import Format, Level
+from exports.enums import Format
 from exports.models import ExportJob, ExportRecord, JobStatus
 from exports.render import RENDERERS
 

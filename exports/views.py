@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.access_log import record_access
 from cases.crypto import read_decrypted
-from cases.enums import AccessAction
-from cases.models import Case
+from cases.enums import AccessAction, Level
+from cases.models import Case, may_see_identities
 from exports.document import ExportRefused
-from exports.enums import Level
 from exports.forms import ExportForm
 from exports.models import ExportJob, JobStatus
 from exports.services import delete_expired_downloads, export_case
@@ -72,7 +71,7 @@ def job_status(request, job_id):
 def _may_still_see(user, job) -> bool:
     """Whether the user may still see all the ZIP holds: not if taken off a case's team since the export
     ran, nor, for an internal export, if no longer allowed to see identities."""
-    if job.level == Level.INTERNAL and not user.has_perm("cases.view_personidentity"):
+    if job.level == Level.INTERNAL and not may_see_identities(user):
         return False
     return Case.objects.visible_to(user).filter(pk__in=job.case_ids).count() == len(job.case_ids)
 

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.enums import EventKind, Forum
 from appeals.models import Appeal, Deadline, articles_found_violated, cases_with_violation_of
-from appeals.timeline import person_label
 from cases.datefields import DayField
 from cases.enums import Status, Verification
-from cases.models import CaseMembership
+from cases.models import CaseMembership, person_label
 
 ANY = _("Any")
 

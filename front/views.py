@@ -14,10 +14,19 @@ from django.views.decorators.http import require_GET
 
 from appeals.enums import DECIDED_STEPS
 from appeals.models import Appeal, Deadline, OfficialResponse
-from appeals.timeline import build_timeline, deadline_state, person_label
+from appeals.timeline import build_timeline, deadline_state
 from cases.access_log import record_access
 from cases.enums import AccessAction
-from cases.models import EARLIEST_FIRST, Case, CaseMembership, Person, Source, StatusChange
+from cases.models import (
+    EARLIEST_FIRST,
+    Case,
+    CaseMembership,
+    Person,
+    Source,
+    StatusChange,
+    may_see_identities,
+    person_label,
+)
 from cases.uploads import ALLOWED_TYPES
 from exports.forms import ExportForm
 from front.filters import CaseFilterForm, TimelineFilterForm
@@ -152,8 +161,8 @@ def person_detail(request, person_id):
         .select_related("appeal", "case")
         .order_by(*EARLIEST_FIRST)
     )
-    may_see_identity = request.user.has_perm("cases.view_personidentity")
-    identity = getattr(person, "identity", None) if may_see_identity and _has_identity(person) else None
+    may_see_identity = may_see_identities(request.user)
+    identity = person.identity_or_none if may_see_identity else None
     record_access(request, AccessAction.VIEW_IDENTITY if identity else AccessAction.VIEW_PERSON, person=person)
     return render(
         request,
@@ -169,13 +178,6 @@ def person_detail(request, person_id):
             "responses": responses,
         },
     )
-
-
-def _has_identity(person) -> bool:
-    try:
-        return person.identity is not None
-    except Person.identity.RelatedObjectDoesNotExist:
-        return False
 
 
 @never_cache

@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from cases.enums import Consent, Role, SourceType, Verification
+from cases.enums import Consent, Level, Role, SourceType, Verification
 from cases.models import Case
 from cases.services import add_source, save_record
-from exports.enums import Format, Level
+from exports.enums import Format
 from exports.models import ExportJob, ExportRecord
 from tests.factories import MembershipFactory, PersonIdentityFactory, StatusChangeFactory
 

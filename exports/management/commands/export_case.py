@@ -3,9 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.enums import Level
 from cases.models import Case
 from exports.document import ExportRefused
-from exports.enums import Format, Level
+from exports.enums import Format
 from exports.services import export_case
 
 
