@@ -11,9 +11,17 @@ ROLES = (ADMINISTRATORS, STAFF_EDITORS, ADVOCATES)
 DOMAIN_APPS = ("cases", "appeals")
 # Removing a person or a whole case is an administrator's decision; editors fix the details.
 EDITOR_MAY_DELETE = {
-    "namevariant", "casemembership", "source", "statuschange", "appealstep", "deadline", "officialresponse",
-    "personidentity", "articlefinding", "award",
-}  # fmt: skip
+    "namevariant",
+    "casemembership",
+    "source",
+    "statuschange",
+    "appealstep",
+    "deadline",
+    "officialresponse",
+    "personidentity",
+    "articlefinding",
+    "award",
+}
 # Records shared by every team (facts about States): only administrators change them.
 SHARED_MODELS = {"statefact"}
 

@@ -131,9 +131,13 @@ def setup(request):
     return render(
         request,
         "registration/two_factor_setup.html",
-        {"form": form, "qr_data_uri": segno.make(uri).svg_data_uri(scale=5), "secret": _base32(device),
-         "next": _next_url(request)},
-    )  # fmt: skip
+        {
+            "form": form,
+            "qr_data_uri": segno.make(uri).svg_data_uri(scale=5),
+            "secret": _base32(device),
+            "next": _next_url(request),
+        },
+    )
 
 
 @never_cache

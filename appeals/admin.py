@@ -240,9 +240,18 @@ def days_left_text(deadline) -> str:
 class DeadlineInline(AuditedInline):
     model = Deadline
     fields = [
-        "description", "responsible", "due_on", "repeat_every", "repeat_unit", "repeat_until", "status",
-        "settled_on", "note", "next_due", "days_left",
-    ]  # fmt: skip
+        "description",
+        "responsible",
+        "due_on",
+        "repeat_every",
+        "repeat_unit",
+        "repeat_until",
+        "status",
+        "settled_on",
+        "note",
+        "next_due",
+        "days_left",
+    ]
     readonly_fields = ["next_due", "days_left"]
     # A recurring obligation is opened to see each report received or missed.
     show_change_link = True
@@ -382,9 +391,15 @@ class AppealStepAdmin(AuditedAdmin):
     autocomplete_fields = ["appeal", "sources"]
     search_fields = ["appeal__reference", "description"]
     fields = [
-        "appeal", "step_type", "when", "response_due_on", ("reports_every", "reports_unit"), "supervision",
-        "description", "sources",
-    ]  # fmt: skip
+        "appeal",
+        "step_type",
+        "when",
+        "response_due_on",
+        ("reports_every", "reports_unit"),
+        "supervision",
+        "description",
+        "sources",
+    ]
     inlines = [FindingInline, AwardInline]
 
     def history_querysets(self, request, step):
@@ -435,9 +450,15 @@ class DeadlineAdmin(AuditedAdmin):
     autocomplete_fields = ["appeal"]
     search_fields = ["description", "appeal__reference"]
     fields = [
-        "appeal", "description", "responsible", "due_on", ("repeat_every", "repeat_unit", "repeat_until"),
-        "status", "settled_on", "note",
-    ]  # fmt: skip
+        "appeal",
+        "description",
+        "responsible",
+        "due_on",
+        ("repeat_every", "repeat_unit", "repeat_until"),
+        "status",
+        "settled_on",
+        "note",
+    ]
     ordering = ["next_due_on"]
     inlines = [OccurrenceInline]
     actions = [record_report_missing]

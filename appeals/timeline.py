@@ -279,8 +279,9 @@ class _AsKnownOn:
 
     def memberships(self):
         rows = self._of(CaseMembership, case_id=self.case.pk)
-        people = {p.pk: p for p in Person._base_manager.filter(pk__in=[r.person_id for r in rows])
-                  .select_related("identity")}  # fmt: skip
+        people = {
+            p.pk: p for p in Person._base_manager.filter(pk__in=[r.person_id for r in rows]).select_related("identity")
+        }
         for row in rows:
             row.person = people.get(row.person_id) or Person(pk=row.person_id, codename=_("(removed person)"))
         return rows
@@ -473,8 +474,15 @@ def _merge_shared(events: list[Event]) -> list[Event]:
         if event.other_accounts:
             merged[(event.record_id,)] = event
             continue
-        key = (event.title, event.when, event.place, event.detail, event.verification,
-               tuple(event.source_numbers), event.internal_notes)  # fmt: skip
+        key = (
+            event.title,
+            event.when,
+            event.place,
+            event.detail,
+            event.verification,
+            tuple(event.source_numbers),
+            event.internal_notes,
+        )
         shared = merged.get(key)
         if shared is None:
             merged[key] = event
@@ -547,7 +555,7 @@ def deadline_state(deadline, today: date) -> tuple[str, str]:
         return "met", _("Met on %(day)s") % {"day": format_day(deadline.settled_on)}
     if deadline.status == DeadlineStatus.MISSED:
         return "missed", _("Missed — answered %(day)s") % {"day": format_day(deadline.settled_on)}
-    days = (deadline.due_on - today).days
+    days = deadline.days_left(today)
     if days < 0:
         return "overdue", _("Overdue by %(span)s") % {"span": _duration(-days)}
     return "upcoming", _("Due in %(days)d days") % {"days": days}

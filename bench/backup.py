@@ -49,8 +49,13 @@ def run(options):
     from front import demo
 
     demo.load()
-    call_command("generate_scale_data", people=options.people, status_changes=options.status_changes,
-                 appeals=options.appeals, verbosity=0)  # fmt: skip
+    call_command(
+        "generate_scale_data",
+        people=options.people,
+        status_changes=options.status_changes,
+        appeals=options.appeals,
+        verbosity=0,
+    )
     before = row_counts()
     history_tables = {table for table in before if "historical" in table}
     with tempfile.TemporaryDirectory() as folder:
@@ -72,8 +77,10 @@ def run(options):
     records = sum(count for table, count in before.items() if table not in history_tables)
     history = sum(before[table] for table in history_tables)
     missing = {table: before[table] - after.get(table, 0) for table in before if after.get(table) != before[table]}
-    print(f"\nBackup round trip ({connection.vendor}): {records:,} records and {history:,} history rows "
-          f"in {len(before)} tables.")  # fmt: skip
+    print(
+        f"\nBackup round trip ({connection.vendor}): {records:,} records and {history:,} history rows "
+        f"in {len(before)} tables."
+    )
     print(f"backup  {backup_seconds:6.1f} s  {size_mb:6.1f} MB")
     changed = sum(1 for table in before if damaged.get(table) != before[table])
     print(f"then deleted 100 cases: {deleted:,} rows, {changed} tables changed (deletions write history rows)")

@@ -33,8 +33,15 @@ def build_case(user, events: int, title: str):
     add_to_case(by=user, reason="bench", case=case, person=person, role=Role.VICTIM)
     for day in range(events):
         when = (date(2016, 1, 1) + timedelta(days=4 * day)).isoformat()
-        record_status_change(by=user, reason="bench", person=person, case=case, status=Status.DETAINED, when=when,
-                             description="Reported by a relative; confirmed by the lawyer.")  # fmt: skip
+        record_status_change(
+            by=user,
+            reason="bench",
+            person=person,
+            case=case,
+            status=Status.DETAINED,
+            when=when,
+            description="Reported by a relative; confirmed by the lawyer.",
+        )
     return case
 
 
@@ -56,14 +63,22 @@ def main():
                 timings.append((time.perf_counter() - began) * 1000)
             print(f"  one case, 200 events, {fmt}: {statistics.median(timings):.0f} ms ({len(result.content)} bytes)")
         cases = [build_case(user, 10, f"Bulk case {n}") for n in range(100)]
-        job = ExportJob.objects.create(user=user, case_ids=[str(c.pk) for c in cases], level="internal",
-                                       format="pdf", purpose="bench", total=len(cases))  # fmt: skip
+        job = ExportJob.objects.create(
+            user=user,
+            case_ids=[str(c.pk) for c in cases],
+            level="internal",
+            format="pdf",
+            purpose="bench",
+            total=len(cases),
+        )
         began = time.perf_counter()
         run_bulk_export.call(str(job.pk))
         elapsed = time.perf_counter() - began
         job.refresh_from_db()
-        print(f"  bulk export of {job.done} cases (10 events each, PDF, one ZIP): {elapsed:.1f} s, "
-              f"{job.done / elapsed:.1f} cases/s")  # fmt: skip
+        print(
+            f"  bulk export of {job.done} cases (10 events each, PDF, one ZIP): {elapsed:.1f} s, "
+            f"{job.done / elapsed:.1f} cases/s"
+        )
 
 
 if __name__ == "__main__":

@@ -107,9 +107,15 @@ def staff_loop(session, case, person, deadline, results, acknowledged):
         marker = f"load-{session.username}-{number}"
         token = session.csrf("/admin/cases/statuschange/add/")
         form = {
-            "csrfmiddlewaretoken": token, "case": str(case.pk), "person": str(person.pk), "status": "detained",
-            "when": "2021", "verification": "unverified", "description": marker, "change_reason": f"reason {marker}",
-        }  # fmt: skip
+            "csrfmiddlewaretoken": token,
+            "case": str(case.pk),
+            "person": str(person.pk),
+            "status": "detained",
+            "when": "2021",
+            "verification": "unverified",
+            "description": marker,
+            "change_reason": f"reason {marker}",
+        }
         status, _text, ms = session.request("/admin/cases/statuschange/add/", form)
         results["write"].append((status, ms))
         if status == 302:
@@ -149,10 +155,13 @@ def main():
 
     results, acknowledged = defaultdict(list), []
     deadline = time.monotonic() + options.seconds
-    threads = [threading.Thread(target=staff_loop, args=(s, case, person, deadline, results, acknowledged))
-               for s in sessions[: options.staff]]  # fmt: skip
-    threads += [threading.Thread(target=advocate_loop, args=(s, case, deadline, results))
-                for s in sessions[options.staff :]]  # fmt: skip
+    threads = [
+        threading.Thread(target=staff_loop, args=(s, case, person, deadline, results, acknowledged))
+        for s in sessions[: options.staff]
+    ]
+    threads += [
+        threading.Thread(target=advocate_loop, args=(s, case, deadline, results)) for s in sessions[options.staff :]
+    ]
     began = time.monotonic()
     for thread in threads:
         thread.start()
@@ -167,8 +176,10 @@ def main():
         timings = [ms for _status, ms in rows]
         errors = sum(1 for status, _ms in rows if status >= 500)
         server_errors += errors
-        print(f"{kind:<6} {len(rows):>9} {len(rows) / elapsed:>7.1f} {statistics.median(timings):>8.1f} "
-              f"{percentile(timings, 0.95):>8.1f} {percentile(timings, 0.99):>8.1f} {errors:>5}")  # fmt: skip
+        print(
+            f"{kind:<6} {len(rows):>9} {len(rows) / elapsed:>7.1f} {statistics.median(timings):>8.1f} "
+            f"{percentile(timings, 0.95):>8.1f} {percentile(timings, 0.99):>8.1f} {errors:>5}"
+        )
 
     missing, unattributed = [], 0
     for username, marker in acknowledged:
@@ -178,8 +189,10 @@ def main():
         if change is None or not attributed or row.history_change_reason != f"reason {marker}":
             missing.append(marker)
     unattributed = StatusChange.history.filter(description__startswith="load-", history_user__isnull=True).count()
-    print(f"acknowledged writes: {len(acknowledged)}; missing from database or history: {len(missing)}; "
-          f"history rows without a user: {unattributed}; server errors: {server_errors}")  # fmt: skip
+    print(
+        f"acknowledged writes: {len(acknowledged)}; missing from database or history: {len(missing)}; "
+        f"history rows without a user: {unattributed}; server errors: {server_errors}"
+    )
     if missing or unattributed or server_errors:
         sys.exit(1)
 

@@ -73,8 +73,13 @@ def run(options):
     from tests.factories import UserFactory
 
     began = time.perf_counter()
-    call_command("generate_scale_data", people=options.people, status_changes=options.status_changes,
-                 appeals=options.appeals, verbosity=0)  # fmt: skip
+    call_command(
+        "generate_scale_data",
+        people=options.people,
+        status_changes=options.status_changes,
+        appeals=options.appeals,
+        verbosity=0,
+    )
     generated_in = time.perf_counter() - began
     admin_user = UserFactory(username="bench-admin", is_superuser=True)
     client = verified_client(admin_user)
@@ -83,8 +88,14 @@ def run(options):
     case = Case.objects.order_by("created_at").first()
     person = case.people.first()
     for day in range(600):
-        record_status_change(by=admin_user, reason="bench", person=person, case=case, status=Status.DETAINED,
-                             when=date.fromordinal(date(2015, 1, 1).toordinal() + day * 5).isoformat())  # fmt: skip
+        record_status_change(
+            by=admin_user,
+            reason="bench",
+            person=person,
+            case=case,
+            status=Status.DETAINED,
+            when=date.fromordinal(date(2015, 1, 1).toordinal() + day * 5).isoformat(),
+        )
     appeal = file_appeal(by=admin_user, reason="bench", case=case, forum="un_sp", kind="urgent_appeal")
     for day in range(200):
         when = date.fromordinal(date(2016, 1, 1).toordinal() + day * 7).isoformat()
@@ -99,23 +110,47 @@ def run(options):
         rows.append((label, ours_ms, base_ms, baseline_label))
 
     health = page(client, "/healthz")
-    measure("admin person list", page(client, "/admin/cases/person/"), page(client, "/plain-admin/cases/person/"),
-            "plain admin person list")  # fmt: skip
-    measure("admin case list", page(client, "/admin/cases/case/"), page(client, "/plain-admin/cases/case/"),
-            "plain admin case list")  # fmt: skip
+    measure(
+        "admin person list",
+        page(client, "/admin/cases/person/"),
+        page(client, "/plain-admin/cases/person/"),
+        "plain admin person list",
+    )
+    measure(
+        "admin case list",
+        page(client, "/admin/cases/case/"),
+        page(client, "/plain-admin/cases/case/"),
+        "plain admin case list",
+    )
     # Plain admin cannot search encrypted names at all; its fair baseline lists the same rows the search finds.
     found_people = ",".join(str(pk) for pk in Person.objects.matching(variant).values_list("pk", flat=True))
     found_cases = ",".join(str(pk) for pk in Case.objects.matching(variant).values_list("pk", flat=True))
-    measure(f"admin person search by name ({variant})", page(client, f"/admin/cases/person/?q={variant}"),
-            page(client, f"/plain-admin/cases/person/?id__in={found_people}"), "plain admin, same people")  # fmt: skip
-    measure("admin person search by codename", page(client, f"/admin/cases/person/?q={person.codename}"),
-            page(client, f"/plain-admin/cases/person/?q={person.codename}"), "plain admin codename search")  # fmt: skip
-    measure("admin case search by name", page(client, f"/admin/cases/case/?q={variant}"),
-            page(client, f"/plain-admin/cases/case/?id__in={found_cases}"), "plain admin, same cases")  # fmt: skip
+    measure(
+        f"admin person search by name ({variant})",
+        page(client, f"/admin/cases/person/?q={variant}"),
+        page(client, f"/plain-admin/cases/person/?id__in={found_people}"),
+        "plain admin, same people",
+    )
+    measure(
+        "admin person search by codename",
+        page(client, f"/admin/cases/person/?q={person.codename}"),
+        page(client, f"/plain-admin/cases/person/?q={person.codename}"),
+        "plain admin codename search",
+    )
+    measure(
+        "admin case search by name",
+        page(client, f"/admin/cases/case/?q={variant}"),
+        page(client, f"/plain-admin/cases/case/?id__in={found_cases}"),
+        "plain admin, same cases",
+    )
     measure("case timeline, 1,000 events", page(client, f"/cases/{case.pk}/"), health, "health check (floor)")
     measure("deadlines dashboard", page(client, "/deadlines/"), health, "health check (floor)")
-    measure("case list (advocate page)", page(client, "/cases/"), page(client, "/plain-admin/cases/case/"),
-            "plain admin case list")  # fmt: skip
+    measure(
+        "case list (advocate page)",
+        page(client, "/cases/"),
+        page(client, "/plain-admin/cases/case/"),
+        "plain admin case list",
+    )
 
     change = StatusChange.objects.filter(person=person).first()
 
@@ -132,8 +167,7 @@ def run(options):
         finally:
             del change.skip_history_when_saving
 
-    measure("save a status change with history", save_with_history, save_without_history,
-            "same save, history off")  # fmt: skip
+    measure("save a status change with history", save_with_history, save_without_history, "same save, history off")
 
     typical = Case.objects.exclude(pk=case.pk).order_by("created_at").first()
     events = StatusChange.objects.filter(case=typical).count()
@@ -141,12 +175,18 @@ def run(options):
     def export_pdf():
         export_case(case_id=typical.pk, user=admin_user, level="internal", fmt="pdf", purpose="bench")
 
-    measure(f"export one case summary as PDF ({events} status changes)", export_pdf,
-            page(client, f"/cases/{typical.pk}/"), "the same case's timeline page")  # fmt: skip
+    measure(
+        f"export one case summary as PDF ({events} status changes)",
+        export_pdf,
+        page(client, f"/cases/{typical.pk}/"),
+        "the same case's timeline page",
+    )
 
-    print(f"\nScale benchmark ({connection.vendor}): {Person.objects.count()} people, "
-          f"{StatusChange.objects.count()} status changes, {Case.objects.count()} cases; "
-          f"generated in {generated_in:.0f} s. Medians of {options.runs} runs.")  # fmt: skip
+    print(
+        f"\nScale benchmark ({connection.vendor}): {Person.objects.count()} people, "
+        f"{StatusChange.objects.count()} status changes, {Case.objects.count()} cases; "
+        f"generated in {generated_in:.0f} s. Medians of {options.runs} runs."
+    )
     print(f"{'measure':<52} {'ms':>8} {'baseline ms':>12} {'ratio':>6}  baseline")
     for label, ours_ms, base_ms, baseline_label in rows:
         print(f"{label:<52} {ours_ms:>8.1f} {base_ms:>12.1f} {ours_ms / base_ms:>6.2f}  {baseline_label}")

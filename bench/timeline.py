@@ -40,8 +40,10 @@ def build_case(size: int, team):
     people = [add_person(by=by, reason=reason) for _ in range(4)]
     for person in people:
         add_to_case(by=by, reason=reason, case=case, person=person, role=Role.VICTIM)
-    sources = [add_source(by=by, reason=reason, case=case, source_type=SourceType.MEDIA, title=f"Report {n}")
-               for n in range(20)]  # fmt: skip
+    sources = [
+        add_source(by=by, reason=reason, case=case, source_type=SourceType.MEDIA, title=f"Report {n}")
+        for n in range(20)
+    ]
     statuses = [Status.DETAINED, Status.RELEASED, Status.IN_HIDING, Status.DISAPPEARED]
     start = date(2015, 1, 1)
     events = 0
@@ -50,22 +52,42 @@ def build_case(size: int, team):
         day = start + timedelta(days=3 * events)
         kind = events % 10
         if kind < 5:
-            record_status_change(by=by, reason=reason, person=people[events % 4], case=case,
-                                 status=statuses[events % 4], when=day.isoformat(),
-                                 sources=[sources[events % 20]], description="Reported by a relative.")  # fmt: skip
+            record_status_change(
+                by=by,
+                reason=reason,
+                person=people[events % 4],
+                case=case,
+                status=statuses[events % 4],
+                when=day.isoformat(),
+                sources=[sources[events % 20]],
+                description="Reported by a relative.",
+            )
             events += 1
         elif kind < 7:
             if appeal is None or events % 50 == 5:
-                appeal = file_appeal(by=by, reason=reason, case=case, forum=Forum.UN_SPECIAL_PROCEDURES,
-                                     kind=AppealKind.URGENT_APPEAL)  # fmt: skip
+                appeal = file_appeal(
+                    by=by, reason=reason, case=case, forum=Forum.UN_SPECIAL_PROCEDURES, kind=AppealKind.URGENT_APPEAL
+                )
             # Each communication also proposes a reply deadline: two events.
-            add_appeal_step(by=by, reason=reason, appeal=appeal, step_type=StepType.COMMUNICATION_SENT,
-                            when=day.isoformat(), sources=[sources[events % 20]])  # fmt: skip
+            add_appeal_step(
+                by=by,
+                reason=reason,
+                appeal=appeal,
+                step_type=StepType.COMMUNICATION_SENT,
+                when=day.isoformat(),
+                sources=[sources[events % 20]],
+            )
             events += 2
         else:
-            record_official_response(by=by, reason=reason, case=case, response_type=ResponseType.DENIAL,
-                                     when=day.isoformat(), state="Russian Federation",
-                                     summary="Denied the facts.")  # fmt: skip
+            record_official_response(
+                by=by,
+                reason=reason,
+                case=case,
+                response_type=ResponseType.DENIAL,
+                when=day.isoformat(),
+                state="Russian Federation",
+                summary="Denied the facts.",
+            )
             events += 1
     return case
 

@@ -264,8 +264,11 @@ class CaseAdmin(MatchingSearchMixin, AuditedAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "team":
-            kwargs.update(queryset=team_candidates_for(request.user), help_text=TEAM_HELP,
-                          error_messages={"invalid_choice": TEAM_REFUSED})  # fmt: skip
+            kwargs.update(
+                queryset=team_candidates_for(request.user),
+                help_text=TEAM_HELP,
+                error_messages={"invalid_choice": TEAM_REFUSED},
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def history_querysets(self, request, case):

@@ -209,10 +209,19 @@ def refresh_current_status(person_id) -> None:
     their cases records it, all from the one order of cases.chronology."""
     ordered = order_reports(
         StatusChange.objects.filter(person_id=person_id).only(
-            "id", "case_id", "status", "verification", "differs_from_id", "follows_id", "sequence", "created_at",
-            "date_start", "date_end", "date_precision",
+            "id",
+            "case_id",
+            "status",
+            "verification",
+            "differs_from_id",
+            "follows_id",
+            "sequence",
+            "created_at",
+            "date_start",
+            "date_end",
+            "date_precision",
         )
-    )  # fmt: skip
+    )
     moved = []
     for position, report in enumerate(ordered, start=1):
         if report.sequence != position:
@@ -322,9 +331,13 @@ def erase_identity(person: Person, *, by, reason: str):
         for variant in NameVariant.objects.filter(person=person):
             delete_record(variant, by=by, reason=reason)
         redacted = PersonIdentity.history.filter(person_id=person.pk).update(
-            legal_name="", name_original_script="", birth_date=None, birth_year=None, contacts="",
+            legal_name="",
+            name_original_script="",
+            birth_date=None,
+            birth_year=None,
+            contacts="",
             current_whereabouts="",
-        )  # fmt: skip
+        )
         redacted += NameVariant.history.filter(person_id=person.pk).update(name="", source_note="")
         NameKey.objects.filter(person=person).delete()
         transaction.on_commit(_checkpoint_sqlite)

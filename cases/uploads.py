@@ -44,10 +44,12 @@ def inspect(upload) -> str:
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationError(
-            _("This kind of file is not accepted. Upload a PDF, an image (JPEG, PNG, WebP, GIF), "
-              "a Word or OpenDocument text, or an audio or video recording."),
+            _(
+                "This kind of file is not accepted. Upload a PDF, an image (JPEG, PNG, WebP, GIF), "
+                "a Word or OpenDocument text, or an audio or video recording."
+            ),
             code="type",
-        )  # fmt: skip
+        )
     return kind.mime
 
 

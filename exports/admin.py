@@ -29,9 +29,13 @@ def export_selected(modeladmin, request, queryset):
     form = ExportForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         try:
-            job = start_bulk_export(case_ids=list(queryset.values_list("pk", flat=True)), user=request.user,
-                                    level=form.cleaned_data["level"], fmt=form.cleaned_data["format"],
-                                    purpose=form.cleaned_data["purpose"])  # fmt: skip
+            job = start_bulk_export(
+                case_ids=list(queryset.values_list("pk", flat=True)),
+                user=request.user,
+                level=form.cleaned_data["level"],
+                fmt=form.cleaned_data["format"],
+                purpose=form.cleaned_data["purpose"],
+            )
         except ExportRefused as refusal:
             modeladmin.message_user(request, str(refusal), messages.ERROR)
             return None

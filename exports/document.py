@@ -86,18 +86,24 @@ def _consent_refusal(people, level: str) -> ExportRefused | None:
         missing = [person for person in people if not _consented_to_sharing(person)]
         if missing:
             return ExportRefused(
-                _("Not everyone in this case consented to sharing outside the team: %(codenames)s. Record their "
-                  "consent first, or export for the internal team only.") % {"codenames": _codenames(missing)},
+                _(
+                    "Not everyone in this case consented to sharing outside the team: %(codenames)s. Record their "
+                    "consent first, or export for the internal team only."
+                )
+                % {"codenames": _codenames(missing)},
                 people=missing,
-            )  # fmt: skip
+            )
     if level == Level.PUBLIC:
         refused = [person for person in people if person.consent_publicity in REFUSED_PUBLICITY]
         if refused:
             return ExportRefused(
-                _("%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
-                  "public.") % {"codenames": _codenames(refused)},
+                _(
+                    "%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
+                    "public."
+                )
+                % {"codenames": _codenames(refused)},
                 people=refused,
-            )  # fmt: skip
+            )
     return None
 
 
@@ -159,9 +165,13 @@ def _people(timeline, level, user) -> list[dict]:
         }
         if identity is not None and may_see_identity:
             birth = format_day(identity.birth_date) if identity.birth_date else identity.birth_year
-            values.update(name=identity.legal_name, name_original_script=identity.name_original_script,
-                          birth=str(birth or ""), contacts=identity.contacts,
-                          whereabouts=identity.current_whereabouts)  # fmt: skip
+            values.update(
+                name=identity.legal_name,
+                name_original_script=identity.name_original_script,
+                birth=str(birth or ""),
+                contacts=identity.contacts,
+                whereabouts=identity.current_whereabouts,
+            )
         rows.append({key: clean(value) for key, value in values.items() if key in allowed | {"person_id"}})
     return rows
 
@@ -200,11 +210,16 @@ def _sources(sources, level, cited=None) -> tuple[list[dict], dict]:
         if _source_left_out(source, number, level, cited):
             continue
         renumbered[number] = len(kept) + 1
-        kept.append({
-            "number": len(kept) + 1, "title": clean(source.title), "publisher": clean(source.publisher),
-            "date": str(source.published or ""), "url": clean(source.url),
-            "type": source.get_source_type_display(),
-        })  # fmt: skip
+        kept.append(
+            {
+                "number": len(kept) + 1,
+                "title": clean(source.title),
+                "publisher": clean(source.publisher),
+                "date": str(source.published or ""),
+                "url": clean(source.url),
+                "type": source.get_source_type_display(),
+            }
+        )
     return kept, renumbered
 
 
@@ -213,15 +228,23 @@ def _event(event, level, renumbered, labels) -> dict:
     people = sorted(labels[p] for p in event.person_ids if p in labels) or event.people
     place = "" if _hides_place(event, level) else event.place
     values = {
-        "when": str(event.when), "date": event.when.anchor.isoformat(), "kind": event.kind_label, "title": event.title,
-        "people": ", ".join(people), "place": place, "detail": event.detail, "quote": event.quote,
-        "verification": event.verification_label, "appeal": event.appeal, "state": event.state_label,
+        "when": str(event.when),
+        "date": event.when.anchor.isoformat(),
+        "kind": event.kind_label,
+        "title": event.title,
+        "people": ", ".join(people),
+        "place": place,
+        "detail": event.detail,
+        "quote": event.quote,
+        "verification": event.verification_label,
+        "appeal": event.appeal,
+        "state": event.state_label,
         "sources": [renumbered[n] for n in event.source_numbers if n in renumbered],
         "internal_notes": event.internal_notes,
         "findings": [clean(finding) for finding in event.findings],
         "awards": [clean(award) for award in event.awards],
         "compliance": "; ".join(f"{format_day(o.due)}: {o.label}" for o in event.occurrences),
-    }  # fmt: skip
+    }
     allowed = EVENT_FIELDS[level] | {"date"}
     row = {key: clean(value) for key, value in values.items() if key in allowed}
     accounts = [a for a in event.other_accounts if _is_stated(a, level)]
@@ -236,13 +259,19 @@ def _events(events, level, renumbered, labels) -> list[dict]:
 def _appeals(appeals) -> list[dict]:
     rows = []
     for appeal in sorted(appeals, key=lambda a: (a.filed_start is None, a.filed_start, a.created_at)):
-        rows.append({
-            "forum": str(Forum(appeal.forum).label), "kind": appeal.get_kind_display(),
-            "reference": clean(appeal.reference), "title": clean(appeal.title),
-            "filed": str(appeal.filed or ""),
-            "stage": str(StepType(appeal.current_stage).label) if appeal.current_stage else "",
-            "interim_measures": str(InterimMeasures(appeal.interim_measures).label) if appeal.interim_measures else "",
-        })  # fmt: skip
+        rows.append(
+            {
+                "forum": str(Forum(appeal.forum).label),
+                "kind": appeal.get_kind_display(),
+                "reference": clean(appeal.reference),
+                "title": clean(appeal.title),
+                "filed": str(appeal.filed or ""),
+                "stage": str(StepType(appeal.current_stage).label) if appeal.current_stage else "",
+                "interim_measures": str(InterimMeasures(appeal.interim_measures).label)
+                if appeal.interim_measures
+                else "",
+            }
+        )
     return rows
 
 
@@ -310,17 +339,23 @@ def _sources_left_out(timeline, level) -> list[str]:
     sentences = []
     if types:
         count = types.total()
-        sentences.append(ngettext(
-            "%(count)d source is left out for its type (%(types)s): this level does not list that type.",
-            "%(count)d sources are left out for their type (%(types)s): this level does not list those types.",
-            count,
-        ) % {"count": count, "types": _counted(types)})  # fmt: skip
+        sentences.append(
+            ngettext(
+                "%(count)d source is left out for its type (%(types)s): this level does not list that type.",
+                "%(count)d sources are left out for their type (%(types)s): this level does not list those types.",
+                count,
+            )
+            % {"count": count, "types": _counted(types)}
+        )
     if uncited:
-        sentences.append(ngettext(
-            "%(count)d source is not cited by any event that may be published and will be left out.",
-            "%(count)d sources are not cited by any event that may be published and will be left out.",
-            uncited,
-        ) % {"count": uncited})  # fmt: skip
+        sentences.append(
+            ngettext(
+                "%(count)d source is not cited by any event that may be published and will be left out.",
+                "%(count)d sources are not cited by any event that may be published and will be left out.",
+                uncited,
+            )
+            % {"count": uncited}
+        )
     return sentences
 
 

@@ -66,9 +66,14 @@ def render_docx(document: Document) -> bytes:
             _word_event(word, account, indent=True)
 
     word.add_heading("Appeals", level=2)
-    _table(word, ["Forum", "Reference", "Stage", "Interim measures", "Filed"],
-           [[a["forum"], a["reference"] or a["title"], a["stage"], a["interim_measures"], a["filed"]]
-            for a in document.appeals])  # fmt: skip
+    _table(
+        word,
+        ["Forum", "Reference", "Stage", "Interim measures", "Filed"],
+        [
+            [a["forum"], a["reference"] or a["title"], a["stage"], a["interim_measures"], a["filed"]]
+            for a in document.appeals
+        ],
+    )
     word.add_heading("Sources", level=2)
     for source in document.sources:
         word.add_paragraph(_source_line(source))
@@ -83,12 +88,20 @@ def _word_event(word, event, indent=False):
     paragraph.add_run(line).bold = True
     if indent:
         paragraph.paragraph_format.left_indent = Pt(18)
-    extra = [event.get("people"), event.get("place"), event.get("appeal"), event.get("state"), event.get("detail"),
-             f"“{event['quote']}”" if event.get("quote") else "", event.get("verification"),
-             "; ".join(event.get("findings", [])),
-             "Awarded: " + "; ".join(event["awards"]) if event.get("awards") else "", event.get("compliance"),
-             "Sources: " + ", ".join(f"[{n}]" for n in event["sources"]) if event.get("sources") else "",
-             f"Internal note: {event['internal_notes']}" if event.get("internal_notes") else ""]  # fmt: skip
+    extra = [
+        event.get("people"),
+        event.get("place"),
+        event.get("appeal"),
+        event.get("state"),
+        event.get("detail"),
+        f"“{event['quote']}”" if event.get("quote") else "",
+        event.get("verification"),
+        "; ".join(event.get("findings", [])),
+        "Awarded: " + "; ".join(event["awards"]) if event.get("awards") else "",
+        event.get("compliance"),
+        "Sources: " + ", ".join(f"[{n}]" for n in event["sources"]) if event.get("sources") else "",
+        f"Internal note: {event['internal_notes']}" if event.get("internal_notes") else "",
+    ]
     text = " — ".join(filter(None, extra))
     if text:
         body = word.add_paragraph(text)
@@ -119,16 +132,39 @@ def _source_line(source) -> str:
 
 def render_json(document: Document) -> bytes:
     data = {
-        "export": {"id": document.export_id, "level": document.level, "generated_at": document.generated_at.isoformat(),
-                   "organisation": document.organisation},
-        "case": document.case, "people": document.people, "events": document.events, "appeals": document.appeals,
+        "export": {
+            "id": document.export_id,
+            "level": document.level,
+            "generated_at": document.generated_at.isoformat(),
+            "organisation": document.organisation,
+        },
+        "case": document.case,
+        "people": document.people,
+        "events": document.events,
+        "appeals": document.appeals,
         "sources": document.sources,
-    }  # fmt: skip
+    }
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
 
 
-CSV_COLUMNS = ["date", "when", "kind", "title", "people", "place", "detail", "quote", "verification", "appeal",
-               "state", "findings", "awards", "compliance", "sources", "internal_notes"]  # fmt: skip
+CSV_COLUMNS = [
+    "date",
+    "when",
+    "kind",
+    "title",
+    "people",
+    "place",
+    "detail",
+    "quote",
+    "verification",
+    "appeal",
+    "state",
+    "findings",
+    "awards",
+    "compliance",
+    "sources",
+    "internal_notes",
+]
 
 
 def render_csv(document: Document) -> bytes:
@@ -157,8 +193,9 @@ def render_csv(document: Document) -> bytes:
     writer.writerow([])
     writer.writerow(["source", "title", "publisher", "date", "type", "url"])
     for source in document.sources:
-        writer.writerow([f"[{source['number']}]", *(_no_formula(source[k]) for k in
-                                                    ("title", "publisher", "date", "type", "url"))])  # fmt: skip
+        writer.writerow(
+            [f"[{source['number']}]", *(_no_formula(source[k]) for k in ("title", "publisher", "date", "type", "url"))]
+        )
     writer.writerow([])
     writer.writerow([document.footer])
     return buffer.getvalue().encode("utf-8-sig")

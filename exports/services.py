@@ -46,10 +46,18 @@ def _purpose(purpose: str) -> str:
 def _record(*, export_id, user, cases, level, fmt, purpose, content, filename) -> ExportRecord:
     # The record carries the id printed in the document's footer, so a copy found later leads back to it.
     return ExportRecord.objects.create(
-        id=uuid.UUID(export_id), user=user, username=user.get_username(), case_references=[c.reference for c in cases],
-        case_ids=[str(c.pk) for c in cases], level=level, format=fmt, purpose=purpose,
-        sha256=hashlib.sha256(content).hexdigest(), size=len(content), filename=filename,
-    )  # fmt: skip
+        id=uuid.UUID(export_id),
+        user=user,
+        username=user.get_username(),
+        case_references=[c.reference for c in cases],
+        case_ids=[str(c.pk) for c in cases],
+        level=level,
+        format=fmt,
+        purpose=purpose,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        filename=filename,
+    )
 
 
 def _render(case, *, user, level, fmt, export_id) -> tuple[bytes, str, str]:
@@ -65,8 +73,16 @@ def export_case(*, case_id, user, level: str, fmt: str, purpose: str, request=No
     export_id = uuid.uuid4().hex
     content, filename, content_type = _render(case, user=user, level=level, fmt=fmt, export_id=export_id)
     with transaction.atomic():
-        record = _record(export_id=export_id, user=user, cases=[case], level=level, fmt=fmt, purpose=purpose,
-                         content=content, filename=filename)  # fmt: skip
+        record = _record(
+            export_id=export_id,
+            user=user,
+            cases=[case],
+            level=level,
+            fmt=fmt,
+            purpose=purpose,
+            content=content,
+            filename=filename,
+        )
         _log_export(request, user, case, record)
     return ExportResult(content, filename, content_type, record)
 
@@ -76,16 +92,23 @@ def _log_export(request, user, case, record):
     if request is not None:
         record_access(request, AccessAction.EXPORT, case=case, obj=record, detail=detail)
     else:
-        AccessRecord.objects.create(user=user, username=user.get_username(), action=AccessAction.EXPORT,
-                                    case_id=case.pk, case_reference=case.reference, object_id=str(record.pk),
-                                    detail=detail)  # fmt: skip
+        AccessRecord.objects.create(
+            user=user,
+            username=user.get_username(),
+            action=AccessAction.EXPORT,
+            case_id=case.pk,
+            case_reference=case.reference,
+            object_id=str(record.pk),
+            detail=detail,
+        )
 
 
 def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str) -> ExportJob:
     level, fmt, purpose = Level(level), Format(fmt), _purpose(purpose)
     visible = list(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    job = ExportJob.objects.create(user=user, case_ids=[str(pk) for pk in visible], level=level, format=fmt,
-                                   purpose=purpose, total=len(visible))  # fmt: skip
+    job = ExportJob.objects.create(
+        user=user, case_ids=[str(pk) for pk in visible], level=level, format=fmt, purpose=purpose, total=len(visible)
+    )
     transaction.on_commit(lambda: run_bulk_export.enqueue(str(job.pk)))
     return job
 
@@ -122,8 +145,9 @@ def run_bulk_export(job_id: str) -> None:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for done, case in enumerate(cases, start=1):
                 try:
-                    content, filename, _type = _render(case, user=job.user, level=job.level, fmt=job.format,
-                                                       export_id=job.pk.hex)  # fmt: skip
+                    content, filename, _type = _render(
+                        case, user=job.user, level=job.level, fmt=job.format, export_id=job.pk.hex
+                    )
                 except ExportRefused as refusal:
                     refused.append(f"{case.reference}: {refusal}")
                 else:
@@ -138,8 +162,16 @@ def run_bulk_export(job_id: str) -> None:
     content = buffer.getvalue()
     filename = f"cases-{job.level}-{job.pk.hex[:8]}-{timezone.now():%Y%m%d}.zip"
     with transaction.atomic():
-        record = _record(export_id=job.pk.hex, user=job.user, cases=exported, level=job.level, fmt=job.format,
-                         purpose=job.purpose, content=content, filename=filename)  # fmt: skip
+        record = _record(
+            export_id=job.pk.hex,
+            user=job.user,
+            cases=exported,
+            level=job.level,
+            fmt=job.format,
+            purpose=job.purpose,
+            content=content,
+            filename=filename,
+        )
         for case in exported:
             _log_export(None, job.user, case, record)
         job.refresh_from_db()

@@ -29,9 +29,14 @@ def case_export(request, case_id):
     if not form.is_valid():
         return _form_again(request, case, form)
     try:
-        result = export_case(case_id=case.pk, user=request.user, level=form.cleaned_data["level"],
-                             fmt=form.cleaned_data["format"], purpose=form.cleaned_data["purpose"],
-                             request=request)  # fmt: skip
+        result = export_case(
+            case_id=case.pk,
+            user=request.user,
+            level=form.cleaned_data["level"],
+            fmt=form.cleaned_data["format"],
+            purpose=form.cleaned_data["purpose"],
+            request=request,
+        )
     except ExportRefused as refusal:
         form.add_error(None, str(refusal))
         return _form_again(request, case, form, consent_of=refusal.people)
@@ -88,5 +93,9 @@ def job_download(request, job_id):
         messages.error(request, _("This export holds what you may no longer see; it cannot be downloaded."))
         return redirect("exports:job_status", job.pk)
     record_access(request, AccessAction.EXPORT, obj=job.record, detail=f"bulk download sha256 {job.record.sha256}")
-    return FileResponse(io.BytesIO(read_decrypted(job.file)), as_attachment=True, filename=job.record.filename,
-                        content_type="application/zip")  # fmt: skip
+    return FileResponse(
+        io.BytesIO(read_decrypted(job.file)),
+        as_attachment=True,
+        filename=job.record.filename,
+        content_type="application/zip",
+    )

@@ -69,10 +69,14 @@ def case_list(request):
         return render(
             request,
             "front/case_list.html",
-            {"form": form, "page": None, "page_error": _("There is no page “%(page)s”: the list has %(count)d.")
-             % {"page": page_number, "count": paginator.num_pages}},
+            {
+                "form": form,
+                "page": None,
+                "page_error": _("There is no page “%(page)s”: the list has %(count)d.")
+                % {"page": page_number, "count": paginator.num_pages},
+            },
             status=404,
-        )  # fmt: skip
+        )
     page.object_list = list(page.object_list)
     # Counted for the cases of this page only, so the list costs the same whatever the register's size.
     overdue = dict(
@@ -84,11 +88,16 @@ def case_list(request):
     for case in page.object_list:
         case.overdue_total = overdue.get(case.pk, 0)
         case.people_rows = [
-            {"person": m.person, "label": person_label(m.person), "role": m.get_role_display(),
-             "status": m.current_status, "status_label": m.get_current_status_display(),
-             "since": m.latest_status_change.when if m.latest_status_change else None}
+            {
+                "person": m.person,
+                "label": person_label(m.person),
+                "role": m.get_role_display(),
+                "status": m.current_status,
+                "status_label": m.get_current_status_display(),
+                "since": m.latest_status_change.when if m.latest_status_change else None,
+            }
             for m in case.memberships.all()
-        ]  # fmt: skip
+        ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -190,8 +199,11 @@ def deadlines(request):
     upcoming = visible.upcoming(today).order_by("next_due_on")
 
     def rows(deadlines):
-        return [{"deadline": d, "state": state, "label": label}
-                for d in deadlines[:DEADLINES_SHOWN] for state, label in [deadline_state(d, today)]]  # fmt: skip
+        return [
+            {"deadline": d, "state": state, "label": label}
+            for d in deadlines[:DEADLINES_SHOWN]
+            for state, label in [deadline_state(d, today)]
+        ]
 
     waiting = (
         Appeal.objects.visible_to(request.user)

@@ -91,10 +91,15 @@ def sqlite_file(tmp_path):
     """
     if connection.vendor != "sqlite":
         pytest.skip("this checks the embedded SQLite default; this run is on another database")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "config.settings", "MEDIA_ROOT": str(tmp_path / "media")}  # fmt: skip
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     return env
 
 
@@ -102,5 +107,9 @@ def run_python(env, code: str, *args: str) -> subprocess.Popen:
     """Start ``code`` with Django set up, in a process of its own, on the database ``env`` names."""
     return subprocess.Popen(  # noqa: S603 - our own code, fixed arguments
         [sys.executable, "-c", f"import django\ndjango.setup()\n{code}", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

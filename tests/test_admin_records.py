@@ -34,10 +34,18 @@ def test_admin_case_with_person_and_detention_is_saved_with_the_reason(alice_cli
         memberships=formset("memberships", [{"person": person_of_alice.pk, "role": "victim"}]),
         status_changes=formset(
             "status_changes",
-            [{"person": person_of_alice.pk, "status": "detained_incommunicado", "when": "c. Feb 2021",
-              "place": "Gudermes", "verification": "unverified", "description": "Seen taken away"}],
+            [
+                {
+                    "person": person_of_alice.pk,
+                    "status": "detained_incommunicado",
+                    "when": "c. Feb 2021",
+                    "place": "Gudermes",
+                    "verification": "unverified",
+                    "description": "Seen taken away",
+                }
+            ],
         ),
-    )  # fmt: skip
+    )
 
     response = alice_client.post(CASE_ADD, data)
 
@@ -201,11 +209,18 @@ def test_admin_history_page_shows_who_changed_what_and_why_through_inlines(alice
         ),
         status_changes=formset(
             "status_changes",
-            [{"id": change.pk, "person": membership.person.pk, "status": "released", "when": "6 Feb 2021",
-              "verification": "confirmed"}],
+            [
+                {
+                    "id": change.pk,
+                    "person": membership.person.pk,
+                    "status": "released",
+                    "when": "6 Feb 2021",
+                    "verification": "confirmed",
+                }
+            ],
             1,
         ),
-    )  # fmt: skip
+    )
     data.update(title=case.title, region=case.region, opened_on=case.opened_on.isoformat())
 
     assert alice_client.post(f"/admin/cases/case/{case.pk}/change/", data).status_code == 302

@@ -17,14 +17,36 @@ def test_a_status_change_for_someone_taken_off_the_case_in_the_same_submission_i
     replacement = PersonFactory(created_by=alice)
     data = case_form(
         team=[alice],
-        memberships=formset("memberships", [{"id": str(membership.pk), "case": str(case.pk),
-                                             "person": str(replacement.pk), "role": "victim", "note": "",
-                                             "seen_version": str(membership.version)}], initial=1),
-        status_changes=formset("status_changes", [{"case": str(case.pk), "person": str(membership.person.pk),
-                                                   "status": "detained", "when": "2021", "place": "",
-                                                   "verification": "confirmed", "description": "",
-                                                   "internal_notes": ""}]),
-    )  # fmt: skip
+        memberships=formset(
+            "memberships",
+            [
+                {
+                    "id": str(membership.pk),
+                    "case": str(case.pk),
+                    "person": str(replacement.pk),
+                    "role": "victim",
+                    "note": "",
+                    "seen_version": str(membership.version),
+                }
+            ],
+            initial=1,
+        ),
+        status_changes=formset(
+            "status_changes",
+            [
+                {
+                    "case": str(case.pk),
+                    "person": str(membership.person.pk),
+                    "status": "detained",
+                    "when": "2021",
+                    "place": "",
+                    "verification": "confirmed",
+                    "description": "",
+                    "internal_notes": "",
+                }
+            ],
+        ),
+    )
     data["title"] = case.title
 
     response = _client(alice).post(f"/admin/cases/case/{case.pk}/change/", data, follow=True)

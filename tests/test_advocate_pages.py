@@ -89,8 +89,14 @@ def test_timeline_merges_events_in_date_order_with_numbered_sources(advocate_cli
     change = StatusChangeFactory(case=case, when="6 Feb 2021")
     change.sources.add(source)
     appeal = AppealFactory(case=case, title="Rule 39 request", reference="")
-    add_appeal_step(by=None, reason="t", appeal=appeal, step_type=StepType.INTERIM_GRANTED, when="8 Feb 2021",
-                    response_due_on=date(2021, 2, 12))  # fmt: skip
+    add_appeal_step(
+        by=None,
+        reason="t",
+        appeal=appeal,
+        step_type=StepType.INTERIM_GRANTED,
+        when="8 Feb 2021",
+        response_due_on=date(2021, 2, 12),
+    )
     OfficialResponseFactory(case=case, when="c. 2017", summary="Such people do not exist")
 
     response = advocate_client.get(f"/cases/{case.pk}/")
@@ -152,8 +158,9 @@ def test_timeline_as_known_on_reads_the_record_as_it_stood(advocate_client, alic
     StatusChange.history.update(history_date=last_week)
     change.status = Status.RELEASED
     save_record(change, by=alice, reason="Lawyer confirmed release")
-    record_status_change(by=alice, reason="New report", person=change.person, case=case,
-                         status=Status.RELOCATED_ABROAD, when="2021")  # fmt: skip
+    record_status_change(
+        by=alice, reason="New report", person=change.person, case=case, status=Status.RELOCATED_ABROAD, when="2021"
+    )
 
     before = advocate_client.get(f"/cases/{case.pk}/?as_of={(last_week + timedelta(days=1)).date()}")
     now = advocate_client.get(f"/cases/{case.pk}/")
@@ -216,8 +223,14 @@ def _events(case, count):
         change = StatusChangeFactory(case=case)
         change.sources.add(SourceFactory(case=case))
         appeal = AppealFactory(case=case)
-        add_appeal_step(by=None, reason="t", appeal=appeal, step_type=StepType.INTERIM_GRANTED, when="2021",
-                        response_due_on=date(2021, 12, 31))  # fmt: skip
+        add_appeal_step(
+            by=None,
+            reason="t",
+            appeal=appeal,
+            step_type=StepType.INTERIM_GRANTED,
+            when="2021",
+            response_due_on=date(2021, 12, 31),
+        )
         OfficialResponseFactory(case=case, appeal=appeal)
 
 

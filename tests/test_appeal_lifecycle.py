@@ -56,14 +56,22 @@ def test_final_domestic_decision_proposes_the_ecthr_time_limit(case, decided, du
 
 
 def test_un_communication_expects_a_reply_within_sixty_days_and_an_answer_settles_it(case):
-    appeal = AppealFactory(case=case, forum=Forum.UN_SPECIAL_PROCEDURES, kind=AppealKind.URGENT_APPEAL,
-                           reference="UA RUS 4/2019")  # fmt: skip
+    appeal = AppealFactory(
+        case=case, forum=Forum.UN_SPECIAL_PROCEDURES, kind=AppealKind.URGENT_APPEAL, reference="UA RUS 4/2019"
+    )
     _step(appeal, StepType.COMMUNICATION_SENT, "1 Mar 2019")
     deadline = appeal.deadlines.get()
     assert (deadline.due_on, deadline.status) == (date(2019, 4, 30), DeadlineStatus.OPEN)
 
-    record_official_response(by=None, reason="Test", case=case, appeal=appeal, when="10 Jun 2019",
-                             response_type=ResponseType.DENIAL, state="Russian Federation")  # fmt: skip
+    record_official_response(
+        by=None,
+        reason="Test",
+        case=case,
+        appeal=appeal,
+        when="10 Jun 2019",
+        response_type=ResponseType.DENIAL,
+        state="Russian Federation",
+    )
 
     deadline.refresh_from_db()
     assert (deadline.status, deadline.settled_on) == (DeadlineStatus.MISSED, date(2019, 6, 10))
@@ -102,10 +110,12 @@ def test_overdue_means_open_and_past_its_date(case):
 def test_current_status_is_the_latest_established_one(case):
     detained = StatusChangeFactory(case=case, status=Status.DETAINED, when="15 Feb 2023")
     person = detained.person
-    StatusChangeFactory(case=case, person=person, status=Status.DISAPPEARED, when="c. Mar 2023",
-                        verification=Verification.CREDIBLE)  # fmt: skip
-    StatusChangeFactory(case=case, person=person, status=Status.AT_LIBERTY, when="2023",
-                        verification=Verification.UNVERIFIED)  # fmt: skip
+    StatusChangeFactory(
+        case=case, person=person, status=Status.DISAPPEARED, when="c. Mar 2023", verification=Verification.CREDIBLE
+    )
+    StatusChangeFactory(
+        case=case, person=person, status=Status.AT_LIBERTY, when="2023", verification=Verification.UNVERIFIED
+    )
 
     person = Person.objects.get(pk=person.pk)
 

@@ -37,21 +37,36 @@ ADMIN_ACTIONS = ("changelist", "add", "change", "history", "delete", "deleted", 
 ADMIN_MODEL_URL = re.compile(rf"^admin:[a-z_]+_(?P<model>[a-z]+)_(?P<action>{'|'.join(ADMIN_ACTIONS)})$")
 # URLs that hold no case data, or only the user's own.
 NO_CASE_DATA = {
-    "login", "logout", "admin:login", "admin:logout", "admin:password_change", "admin:password_change_done",
-    "admin:jsi18n", "admin:index", "admin:app_list", "admin:view_on_site", "front:home", "health",
-    "two_factor_verify", "two_factor_setup",
+    "login",
+    "logout",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:jsi18n",
+    "admin:index",
+    "admin:app_list",
+    "admin:view_on_site",
+    "front:home",
+    "health",
+    "two_factor_verify",
+    "two_factor_setup",
     # django-otp's own device pages: superusers only, through the admin's permissions.
-    "admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode",
-}  # fmt: skip
+    "admin:otp_totp_totpdevice_config",
+    "admin:otp_totp_totpdevice_qrcode",
+}
 # Reachable without logging in.
 PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}
 # Pages that list or search cases: an outsider gets the page, without the secret case.
 LISTS = {"front:case_list", "front:deadlines", "admin:autocomplete"}
 # Pages about one record of a case (or one user's export job).
 RECORD_PAGES = {
-    "front:case_timeline": "case", "front:person_detail": "person", "front:source_file": "source",
-    "exports:job_status": "job", "exports:job_download": "job",
-}  # fmt: skip
+    "front:case_timeline": "case",
+    "front:person_detail": "person",
+    "front:source_file": "source",
+    "exports:job_status": "job",
+    "exports:job_download": "job",
+}
 # State changes: a GET is refused outright (tests/exports checks the POST).
 POST_ONLY = {"exports:case_export": "case"}
 
@@ -100,8 +115,9 @@ def world(alice, charlie, administrator):
         "officialresponse": OfficialResponseFactory(case=case, summary="Canary response"),
     }
     records["source"].file.save("evidence", ContentFile(encrypt_bytes(b"%PDF-1.4\n")))
-    records["job"] = ExportJob.objects.create(user=alice, case_ids=[str(case.pk)], level="internal", format="pdf",
-                                              purpose="Canary purpose", total=1)  # fmt: skip
+    records["job"] = ExportJob.objects.create(
+        user=alice, case_ids=[str(case.pk)], level="internal", format="pdf", purpose="Canary purpose", total=1
+    )
     doomed = CaseFactory(title="Deleted canary case", team=[alice])
     doomed_id = doomed.pk
     delete_record(doomed, by=administrator, reason="test")
@@ -115,8 +131,12 @@ def world(alice, charlie, administrator):
         "outsider advocate": outsider_advocate,
     }
     secrets = [SECRET_TITLE, case.reference, person.codename, "Canary", "Канарейкин"]
-    return {"records": records, "users": users, "secrets": secrets,
-            "deleted_history_id": Case.history.get(id=doomed_id, history_type="-").history_id}  # fmt: skip
+    return {
+        "records": records,
+        "users": users,
+        "secrets": secrets,
+        "deleted_history_id": Case.history.get(id=doomed_id, history_type="-").history_id,
+    }
 
 
 def _urls(world):

@@ -40,16 +40,28 @@ def _jpeg() -> bytes:
 
 def _source_form(case, upload):
     return {
-        "case": str(case.pk), "source_type": "witness_statement", "title": "Photo", "reliability": "medium",
-        "file": upload, "change_reason": "Photo from the lawyer",
-    }  # fmt: skip
+        "case": str(case.pk),
+        "source_type": "witness_statement",
+        "title": "Photo",
+        "reliability": "medium",
+        "file": upload,
+        "change_reason": "Photo from the lawyer",
+    }
 
 
 def _source_row(case, upload, **fields):
     return {
-        "case": str(case.pk), "source_type": "witness_statement", "title": "Photo", "publisher": "",
-        "published": "", "url": "", "language": "", "reliability": "medium", "file": upload, **fields,
-    }  # fmt: skip
+        "case": str(case.pk),
+        "source_type": "witness_statement",
+        "title": "Photo",
+        "publisher": "",
+        "published": "",
+        "url": "",
+        "language": "",
+        "reliability": "medium",
+        "file": upload,
+        **fields,
+    }
 
 
 def _logged_text(caplog) -> str:
@@ -103,8 +115,14 @@ def test_unreadable_image_in_the_case_page_sources_gets_a_message_and_nothing_is
 
 def test_unreadable_image_saved_without_a_form_is_refused_without_its_name(alice, case):
     with pytest.raises(ValidationError) as refused:
-        add_source(by=alice, reason="Import", case=case, source_type="witness_statement", title="Photo",
-                   file=SimpleUploadedFile(IDENTIFYING_NAME, DAMAGED_JPEG))  # fmt: skip
+        add_source(
+            by=alice,
+            reason="Import",
+            case=case,
+            source_type="witness_statement",
+            title="Photo",
+            file=SimpleUploadedFile(IDENTIFYING_NAME, DAMAGED_JPEG),
+        )
 
     assert refused.value.messages == [
         "This image cannot be read; it may be damaged. Upload another copy, or a PDF of it."
@@ -130,10 +148,17 @@ def test_photo_is_encoded_once_although_the_form_and_the_save_both_strip_it(alic
 
 
 def test_attached_file_is_kept_when_the_case_page_posts_another(alice_client, alice, case):
-    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
-                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\nfirst\n"))  # fmt: skip
-    row = _source_row(case, SimpleUploadedFile("y.pdf", b"%PDF-1.4\nsecond\n"), id=str(source.pk),
-                      seen_version=str(source.version))  # fmt: skip
+    source = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="Letter",
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\nfirst\n"),
+    )
+    row = _source_row(
+        case, SimpleUploadedFile("y.pdf", b"%PDF-1.4\nsecond\n"), id=str(source.pk), seen_version=str(source.version)
+    )
     data = case_form(team=[alice], sources=formset("sources", [row], initial=1))
     data["title"] = case.title
 

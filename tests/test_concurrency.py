@@ -27,10 +27,15 @@ def test_second_save_of_a_case_is_refused_with_the_first_change_shown(alice, bob
     alice_client, bob_client = _client_for(alice), _client_for(bob)
     seen = bob_client.get(url).context["adminform"].form.initial["seen_version"]
 
-    first = alice_client.post(url, _edit(case, title="Seized in Gudermes", reason="Police confirmed the place",
-                                         seen_version=seen, team=[alice, bob]))  # fmt: skip
-    second = bob_client.post(url, _edit(case, title="Seized in Grozny", reason="Old report",
-                                        seen_version=seen, team=[alice, bob]))  # fmt: skip
+    first = alice_client.post(
+        url,
+        _edit(
+            case, title="Seized in Gudermes", reason="Police confirmed the place", seen_version=seen, team=[alice, bob]
+        ),
+    )
+    second = bob_client.post(
+        url, _edit(case, title="Seized in Grozny", reason="Old report", seen_version=seen, team=[alice, bob])
+    )
 
     assert first.status_code == 302
     assert second.status_code == 200
@@ -45,22 +50,55 @@ def test_conflicting_edit_of_an_inline_row_is_refused(alice, bob, case):
     membership = MembershipFactory(case=case)
     change = StatusChangeFactory(case=case, person=membership.person)
     url = f"/admin/cases/case/{case.pk}/change/"
-    member_row = {"id": membership.pk, "person": membership.person.pk, "role": "victim",
-                  "seen_version": membership.version}  # fmt: skip
+    member_row = {
+        "id": membership.pk,
+        "person": membership.person.pk,
+        "role": "victim",
+        "seen_version": membership.version,
+    }
     rows = {"memberships": formset("memberships", [member_row], 1)}
 
     def status_row(status):
-        return formset("status_changes", [{"id": change.pk, "person": membership.person.pk, "status": status,
-                                           "when": "6 Feb 2021", "verification": "confirmed",
-                                           "seen_version": change.version}], 1)  # fmt: skip
+        return formset(
+            "status_changes",
+            [
+                {
+                    "id": change.pk,
+                    "person": membership.person.pk,
+                    "status": status,
+                    "when": "6 Feb 2021",
+                    "verification": "confirmed",
+                    "seen_version": change.version,
+                }
+            ],
+            1,
+        )
 
     case_version = case.version
-    _client_for(alice).post(url, _edit(case, title=case.title, reason="Released", seen_version=case_version,
-                                       team=[alice, bob], status_changes=status_row("released"), **rows))  # fmt: skip
-    response = _client_for(bob).post(url, _edit(case, title=case.title, reason="Disappeared",
-                                                 seen_version=Case.objects.get(pk=case.pk).version,
-                                                 team=[alice, bob], status_changes=status_row("disappeared"),
-                                                 **rows))  # fmt: skip
+    _client_for(alice).post(
+        url,
+        _edit(
+            case,
+            title=case.title,
+            reason="Released",
+            seen_version=case_version,
+            team=[alice, bob],
+            status_changes=status_row("released"),
+            **rows,
+        ),
+    )
+    response = _client_for(bob).post(
+        url,
+        _edit(
+            case,
+            title=case.title,
+            reason="Disappeared",
+            seen_version=Case.objects.get(pk=case.pk).version,
+            team=[alice, bob],
+            status_changes=status_row("disappeared"),
+            **rows,
+        ),
+    )
 
     assert "alice saved this record" in response.content.decode()
     assert StatusChange.objects.get(pk=change.pk).status == "released"
@@ -96,9 +134,19 @@ def test_a_save_losing_the_race_after_the_form_check_is_refused_with_a_message(a
     monkeypatch.setattr(NameVariantAdmin, "save_model", bob_saves_first)
     alice_client = _client_for(alice)
     url = f"/admin/cases/namevariant/{variant.pk}/change/"
-    response = alice_client.post(url, {
-        "person": str(person.pk), "name": "Ivan Alisov", "script": "latin", "scheme": "original", "source_note": "",
-        "change_reason": "Fix", "seen_version": str(variant.version)}, follow=True)  # fmt: skip
+    response = alice_client.post(
+        url,
+        {
+            "person": str(person.pk),
+            "name": "Ivan Alisov",
+            "script": "latin",
+            "scheme": "original",
+            "source_note": "",
+            "change_reason": "Fix",
+            "seen_version": str(variant.version),
+        },
+        follow=True,
+    )
 
     assert response.status_code == 200
     assert "Bob saved this record" in response.content.decode()  # the admin capitalises its messages

@@ -154,8 +154,10 @@ def test_postgresql_dump_holds_no_identity_canary(transactional_db, canary_perso
     settings_dict = connection.settings_dict
     dump = subprocess.run(  # noqa: S603 - pg_dump with fixed arguments, on the test database
         [shutil.which("pg_dump"), "--format=plain", "--data-only", settings_dict["NAME"]],
-        env=pg_environment(settings_dict), capture_output=True, check=True,
-    ).stdout  # fmt: skip
+        env=pg_environment(settings_dict),
+        capture_output=True,
+        check=True,
+    ).stdout
 
     assert canary_person.codename.encode() in dump  # the dump does hold the records
     for canary in CANARIES.values():

@@ -60,21 +60,35 @@ def extract(content: bytes, fmt: str) -> str:
 @pytest.fixture
 def canary_case(alice, case):
     identity = PersonIdentityFactory(
-        legal_name="Ivan CanaryLegalName", name_original_script="Иван Канарейкин", contacts="canary-contact-0199",
+        legal_name="Ivan CanaryLegalName",
+        name_original_script="Иван Канарейкин",
+        contacts="canary-contact-0199",
         current_whereabouts="canary-whereabouts",
-    )  # fmt: skip
+    )
     person = identity.person
     person.consent_partner_sharing = Consent.GIVEN
     save_record(person, by=alice, reason="Consent recorded")
     MembershipFactory(case=case, person=person, role=Role.VICTIM)
     case.internal_notes = "canary-case-internal-note"
     save_record(case, by=alice, reason="Notes")
-    confirmed = StatusChangeFactory(case=case, person=person, description="canary-confirmed-fact",
-                                    internal_notes="canary-event-internal-note", when="6 Feb 2021")  # fmt: skip
-    StatusChangeFactory(case=case, person=person, description="canary-unverified-report",
-                        verification=Verification.UNVERIFIED, when="7 Feb 2021")  # fmt: skip
-    for title, kind in (("canary-internal-source", SourceType.INTERNAL_NOTE),
-                        ("canary-witness-statement", SourceType.WITNESS_STATEMENT)):  # fmt: skip
+    confirmed = StatusChangeFactory(
+        case=case,
+        person=person,
+        description="canary-confirmed-fact",
+        internal_notes="canary-event-internal-note",
+        when="6 Feb 2021",
+    )
+    StatusChangeFactory(
+        case=case,
+        person=person,
+        description="canary-unverified-report",
+        verification=Verification.UNVERIFIED,
+        when="7 Feb 2021",
+    )
+    for title, kind in (
+        ("canary-internal-source", SourceType.INTERNAL_NOTE),
+        ("canary-witness-statement", SourceType.WITNESS_STATEMENT),
+    ):
         confirmed.sources.add(add_source(by=alice, reason="Source", case=case, source_type=kind, title=title))
     return case
 
@@ -176,9 +190,17 @@ def test_bulk_export_runs_in_the_background_and_gives_one_zip(
     client.force_login(alice)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/cases/case/", {
-            "action": "export_selected", "_selected_action": [str(canary_case.pk), str(other.pk)], "apply": "1",
-            "level": "internal", "format": "docx", "purpose": "Archive for the lawyer"})  # fmt: skip
+        client.post(
+            "/admin/cases/case/",
+            {
+                "action": "export_selected",
+                "_selected_action": [str(canary_case.pk), str(other.pk)],
+                "apply": "1",
+                "level": "internal",
+                "format": "docx",
+                "purpose": "Archive for the lawyer",
+            },
+        )
     response = client.get(f"/exports/jobs/{ExportJob.objects.get().pk}/")
 
     job = ExportJob.objects.get()
@@ -192,8 +214,9 @@ def test_bulk_export_runs_in_the_background_and_gives_one_zip(
 
 
 def test_bulk_export_is_only_for_the_user_who_asked(client, alice, bob, canary_case):
-    job = ExportJob.objects.create(user=alice, case_ids=[str(canary_case.pk)], level="internal", format="pdf",
-                                   purpose="x", total=1)  # fmt: skip
+    job = ExportJob.objects.create(
+        user=alice, case_ids=[str(canary_case.pk)], level="internal", format="pdf", purpose="x", total=1
+    )
     client.force_login(bob)
 
     assert client.get(f"/exports/jobs/{job.pk}/").status_code == 404
@@ -202,8 +225,20 @@ def test_bulk_export_is_only_for_the_user_who_asked(client, alice, bob, canary_c
 def test_command_exports_a_case_to_a_file(alice, canary_case, tmp_path):
     output = tmp_path / "summary.pdf"
 
-    call_command("export_case", canary_case.reference, "--level", "public", "--format", "pdf", "--purpose",
-                 "Press release", "--output", str(output), "--user", "alice")  # fmt: skip
+    call_command(
+        "export_case",
+        canary_case.reference,
+        "--level",
+        "public",
+        "--format",
+        "pdf",
+        "--purpose",
+        "Press release",
+        "--output",
+        str(output),
+        "--user",
+        "alice",
+    )
 
     assert output.read_bytes().startswith(b"%PDF")
     assert ExportRecord.objects.get().sha256 == hashlib.sha256(output.read_bytes()).hexdigest()

@@ -31,8 +31,7 @@ from cases.fuzzydate import FIRST_YEAR, LAST_YEAR, YEAR_PARTS, FuzzyDate, format
         ("2016–2018", date(2016, 1, 1), date(2018, 12, 31), DatePrecision.RANGE, "2016 – 2018"),
         ("c. 2017", date(2017, 1, 1), date(2017, 12, 31), DatePrecision.APPROXIMATE, "c. 2017"),
         ("c. 17 Aug 2017", date(2017, 8, 17), date(2017, 8, 17), DatePrecision.APPROXIMATE, "c. 17 Aug 2017"),
-        ("about 16–28 Mar 2017", date(2017, 3, 16), date(2017, 3, 28), DatePrecision.APPROXIMATE,
-         "c. 16–28 Mar 2017"),
+        ("about 16–28 Mar 2017", date(2017, 3, 16), date(2017, 3, 28), DatePrecision.APPROXIMATE, "c. 16–28 Mar 2017"),
         ("early 2022", date(2022, 1, 1), date(2022, 4, 30), DatePrecision.APPROXIMATE, "early 2022"),
         ("mid-2022", date(2022, 5, 1), date(2022, 8, 31), DatePrecision.APPROXIMATE, "mid 2022"),
         ("late 2017", date(2017, 9, 1), date(2017, 12, 31), DatePrecision.APPROXIMATE, "late 2017"),
@@ -45,7 +44,7 @@ from cases.fuzzydate import FIRST_YEAR, LAST_YEAR, YEAR_PARTS, FuzzyDate, format
         ("since 8 Feb 2022", date(2022, 2, 8), None, DatePrecision.SINCE, "since 8 Feb 2022"),
         ("before 3 Mar 2021", None, date(2021, 3, 2), DatePrecision.BEFORE, "before 3 Mar 2021"),
     ],
-)  # fmt: skip
+)
 def test_fuzzy_date_reads_and_shows_what_staff_type(typed, start, end, precision, shown):
     value = FuzzyDate.parse(typed)
 

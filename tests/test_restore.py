@@ -27,9 +27,13 @@ def test_bulk_delete_action_writes_history_for_each_record(client, administrator
 
     client.post(
         "/admin/cases/statuschange/",
-        {"action": "delete_selected", "_selected_action": [str(i) for i in ids], "post": "yes",
-         "change_reason": "Entered twice"},
-    )  # fmt: skip
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(i) for i in ids],
+            "post": "yes",
+            "change_reason": "Entered twice",
+        },
+    )
 
     assert not StatusChange.objects.filter(pk__in=ids).exists()
     deletions = StatusChange.history.filter(id__in=ids, history_type="-")

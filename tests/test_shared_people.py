@@ -12,8 +12,15 @@ from cases.services import add_person, add_to_case, delete_record, save_record
 from tests.factories import CaseFactory, MembershipFactory, StatusChangeFactory
 
 # "Relocated abroad" itself is among every status filter's choices: the status shown is what must not be.
-HIDDEN_FACTS = ["HIDDENPLACE", "HIDDENDESCRIPTION", "HIDDENNOTE", "3 Mar 2023", "status-relocated_abroad",
-                'field-status">Relocated abroad', "<strong>Relocated abroad"]  # fmt: skip
+HIDDEN_FACTS = [
+    "HIDDENPLACE",
+    "HIDDENDESCRIPTION",
+    "HIDDENNOTE",
+    "3 Mar 2023",
+    "status-relocated_abroad",
+    'field-status">Relocated abroad',
+    "<strong>Relocated abroad",
+]
 
 
 @pytest.fixture
@@ -23,8 +30,14 @@ def shared(alice, charlie):
     person = MembershipFactory(case=case_a).person
     MembershipFactory(case=case_b, person=person, note="HIDDENNOTE")
     StatusChangeFactory(case=case_a, person=person, status=Status.DETAINED, when="1 Feb 2023")
-    StatusChangeFactory(case=case_b, person=person, status=Status.RELOCATED_ABROAD, when="3 Mar 2023",
-                        place="HIDDENPLACE", description="HIDDENDESCRIPTION")  # fmt: skip
+    StatusChangeFactory(
+        case=case_b,
+        person=person,
+        status=Status.RELOCATED_ABROAD,
+        when="3 Mar 2023",
+        place="HIDDENPLACE",
+        description="HIDDENDESCRIPTION",
+    )
     return case_a, case_b, person
 
 
@@ -55,9 +68,13 @@ def test_each_team_sees_the_status_its_own_case_records(client, alice, charlie, 
 
 
 @pytest.mark.parametrize(
-    "url", ["/cases/?status=relocated_abroad", "/admin/cases/case/?status=relocated_abroad",
-            "/admin/cases/person/?status=relocated_abroad"],
-)  # fmt: skip
+    "url",
+    [
+        "/cases/?status=relocated_abroad",
+        "/admin/cases/case/?status=relocated_abroad",
+        "/admin/cases/person/?status=relocated_abroad",
+    ],
+)
 def test_filtering_by_a_hidden_case_status_finds_nothing(client, charlie, shared, url):
     case_a, case_b, person = shared
     client.force_login(charlie)
@@ -68,9 +85,13 @@ def test_filtering_by_a_hidden_case_status_finds_nothing(client, charlie, shared
 
 
 @pytest.mark.parametrize(
-    "url", ["/cases/?status=relocated_abroad", "/admin/cases/case/?status=relocated_abroad",
-            "/admin/cases/person/?status=relocated_abroad"],
-)  # fmt: skip
+    "url",
+    [
+        "/cases/?status=relocated_abroad",
+        "/admin/cases/case/?status=relocated_abroad",
+        "/admin/cases/person/?status=relocated_abroad",
+    ],
+)
 def test_filtering_by_status_finds_what_the_user_s_own_case_records(client, alice, shared, url):
     case_a, case_b, person = shared
     client.force_login(alice)
@@ -143,8 +164,11 @@ def test_every_admin_read_of_a_case_record_is_logged(alice_client, alice, case, 
     assert alice_client.get(url).status_code == 200
 
     logged = AccessRecord.objects.get()
-    expected = {"namevariant": ("", person.codename), "case_history": (case.reference, ""),
-                "statuschange": (case.reference, person.codename)}[page]  # fmt: skip
+    expected = {
+        "namevariant": ("", person.codename),
+        "case_history": (case.reference, ""),
+        "statuschange": (case.reference, person.codename),
+    }[page]
     assert (logged.username, logged.case_reference, logged.person_codename) == ("alice", *expected)
 
 

@@ -39,8 +39,9 @@ def _wait_for(paths, seconds=60):
 
 
 def test_concurrent_writers_all_land_without_database_is_locked(sqlite_file, tmp_path):
-    writers = [run_python(sqlite_file, WRITER, str(number), str(PEOPLE_PER_WRITER), str(tmp_path))
-               for number in range(WRITERS)]  # fmt: skip
+    writers = [
+        run_python(sqlite_file, WRITER, str(number), str(PEOPLE_PER_WRITER), str(tmp_path)) for number in range(WRITERS)
+    ]
     _wait_for([tmp_path / f"ready-{number}" for number in range(WRITERS)])
     (tmp_path / "go").touch()
     outcomes = [(writer.communicate(timeout=120)[1], writer.returncode) for writer in writers]

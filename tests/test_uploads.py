@@ -30,9 +30,13 @@ def _jpeg_with_gps() -> bytes:
 
 def _source_form(case, upload, reason="Photo from the lawyer"):
     return {
-        "case": str(case.pk), "source_type": "witness_statement", "title": "Photo", "reliability": "medium",
-        "file": upload, "change_reason": reason,
-    }  # fmt: skip
+        "case": str(case.pk),
+        "source_type": "witness_statement",
+        "title": "Photo",
+        "reliability": "medium",
+        "file": upload,
+        "change_reason": reason,
+    }
 
 
 def test_uploaded_photo_is_stored_without_exif_and_hashed(alice_client, case):
@@ -72,8 +76,14 @@ def test_file_over_the_limit_is_refused(alice_client, case, settings):
 
 
 def test_attachment_is_served_only_through_the_checked_view(client, alice, charlie, case):
-    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
-                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%canary\n"))  # fmt: skip
+    source = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="Letter",
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%canary\n"),
+    )
     url = f"/sources/{source.pk}/file/"
 
     client.force_login(charlie)
@@ -93,8 +103,14 @@ def test_attachment_is_served_only_through_the_checked_view(client, alice, charl
 
 
 def test_stored_file_cannot_be_replaced(alice, case):
-    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
-                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\nfirst\n"))  # fmt: skip
+    source = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="Letter",
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\nfirst\n"),
+    )
     source.file = SimpleUploadedFile("y.pdf", b"%PDF-1.4\nsecond\n")
 
     with pytest.raises(ValidationError, match="never replaced"):
@@ -104,8 +120,14 @@ def test_stored_file_cannot_be_replaced(alice, case):
 
 
 def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotation(client, alice, case, settings):
-    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
-                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%Ivan Canarov, passport\n"))  # fmt: skip
+    source = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="Letter",
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%Ivan Canarov, passport\n"),
+    )
     on_disk = [path.read_bytes() for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
     assert len(on_disk) == 1 and b"Canarov" not in on_disk[0]
     assert source.sha256 == hashlib.sha256(b"%PDF-1.4\n%Ivan Canarov, passport\n").hexdigest()
@@ -124,10 +146,22 @@ def test_attached_files_are_encrypted_on_disk_and_still_served_after_key_rotatio
 
 def test_files_stored_before_encryption_are_encrypted_by_the_migration(alice, case, settings):
     migration = importlib.import_module("cases.migrations.0008_encrypt_stored_files")
-    legacy = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Old",
-                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%old\n"))  # fmt: skip
-    current = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="New",
-                         file=SimpleUploadedFile("y.pdf", b"%PDF-1.4\n%new\n"))  # fmt: skip
+    legacy = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="Old",
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%old\n"),
+    )
+    current = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="New",
+        file=SimpleUploadedFile("y.pdf", b"%PDF-1.4\n%new\n"),
+    )
     Path(legacy.file.path).write_bytes(b"%PDF-1.4\n%Ivan Canarov\n")  # as a file stored before encryption
 
     migration.encrypt_plain_files(apps, None)
@@ -139,8 +173,14 @@ def test_files_stored_before_encryption_are_encrypted_by_the_migration(alice, ca
 
 
 def test_key_rotation_covers_files_of_deleted_sources_so_they_can_be_restored(alice, administrator, case, settings):
-    source = add_source(by=alice, reason="Letter", case=case, source_type="court_document", title="Letter",
-                        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%evidence\n"))  # fmt: skip
+    source = add_source(
+        by=alice,
+        reason="Letter",
+        case=case,
+        source_type="court_document",
+        title="Letter",
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%evidence\n"),
+    )
     source_id = source.pk
     delete_record(source, by=administrator, reason="Filed twice")
     old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()

@@ -36,15 +36,24 @@ def poisoned(case, alice):
     save_record(person, by=alice, reason=payload)
     MembershipFactory(case=case, person=person, note=payload[:200])
     source = SourceFactory(case=case, title=payload, publisher=payload[:200])
-    change = StatusChangeFactory(case=case, person=person, description=payload, place=payload[:200],
-                                 internal_notes=payload)  # fmt: skip
+    change = StatusChangeFactory(
+        case=case, person=person, description=payload, place=payload[:200], internal_notes=payload
+    )
     change.sources.add(source)
     appeal = AppealFactory(case=case, title=payload[:200], mandates=payload[:300], reference="", notes=payload)
-    add_appeal_step(by=alice, reason=payload, appeal=appeal, step_type="interim_granted", when="2021",
-                    description=payload, response_due_on=date(2021, 12, 31))  # fmt: skip
+    add_appeal_step(
+        by=alice,
+        reason=payload,
+        appeal=appeal,
+        step_type="interim_granted",
+        when="2021",
+        description=payload,
+        response_due_on=date(2021, 12, 31),
+    )
     DeadlineFactory(appeal=appeal, description=payload[:300], note=payload)
-    OfficialResponseFactory(case=case, appeal=appeal, body=payload[:200], official=payload[:200], summary=payload,
-                            quote=payload)  # fmt: skip
+    OfficialResponseFactory(
+        case=case, appeal=appeal, body=payload[:200], official=payload[:200], summary=payload, quote=payload
+    )
     return {"case": case, "person": person, "appeal": appeal, "change": change}
 
 

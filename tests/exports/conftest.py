@@ -78,7 +78,15 @@ def report(alice):
         case, *, person=None, when="6 Feb 2021", status=Status.DETAINED, verification=Verification.CONFIRMED, **fields
     ):
         person = person or MembershipFactory(case=case).person
-        return record_status_change(by=alice, reason="Test", person=person, case=case, status=status, when=when,
-                                    verification=verification, **fields)  # fmt: skip
+        return record_status_change(
+            by=alice,
+            reason="Test",
+            person=person,
+            case=case,
+            status=status,
+            when=when,
+            verification=verification,
+            **fields,
+        )
 
     return run

@@ -38,8 +38,13 @@ def test_public_export_hides_a_current_status_nobody_verified(alice, case, publi
 
 
 def test_public_export_lists_no_source_cited_only_by_an_unverified_report(alice, case, public_person, export, report):
-    rumour = add_source(by=alice, reason="Test", case=case, source_type=SourceType.MEDIA,
-                        title="canary-rumour-source: a message says he escaped")  # fmt: skip
+    rumour = add_source(
+        by=alice,
+        reason="Test",
+        case=case,
+        source_type=SourceType.MEDIA,
+        title="canary-rumour-source: a message says he escaped",
+    )
     report(case, person=public_person, verification=Verification.UNVERIFIED, sources=[rumour])
 
     text = readable_text(export(case, alice, "public").content, "pdf")

@@ -33,8 +33,9 @@ def test_bulk_export_leaves_out_a_case_of_another_team(
     client.force_login(alice)
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = start_bulk_export(case_ids=[case.pk, theirs.pk], user=alice, level="internal", fmt="json",
-                                purpose="Archive")  # fmt: skip
+        job = start_bulk_export(
+            case_ids=[case.pk, theirs.pk], user=alice, level="internal", fmt="json", purpose="Archive"
+        )
     archive = _zip_of(client, job)
 
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()

@@ -36,45 +36,90 @@ MAY_READ = {
 # Fields no export shows at any level below internal; whether internal shows them is the document's choice.
 NEVER_OUTSIDE = ["CanaryNameVariant", "CanaryConsentNote", "CanaryMembershipNote", "CanaryAppealNote"]
 # The CSV holds the timeline rows and the sources: who a person is and the case's notes are not timeline rows.
-NOT_TIMELINE = {"Канарейкин", "14Mar1987", "CanaryContact0199", "CanaryWhereabouts",
-                "CanaryCaseInternalNote"}  # fmt: skip
+NOT_TIMELINE = {"Канарейкин", "14Mar1987", "CanaryContact0199", "CanaryWhereabouts", "CanaryCaseInternalNote"}
 
 
 @pytest.fixture
 def canary_case(alice, case):
     by, reason = alice, "Canary"
     person = add_person(
-        by=by, reason=reason, consent_partner_sharing=Consent.GIVEN, consent_notes="CanaryConsentNote",
-        identity={"legal_name": "Ivan CanaryLegalName", "name_original_script": "Иван Канарейкин",
-                  "birth_date": date(1987, 3, 14), "contacts": "CanaryContact0199",
-                  "current_whereabouts": "CanaryWhereabouts"},
+        by=by,
+        reason=reason,
+        consent_partner_sharing=Consent.GIVEN,
+        consent_notes="CanaryConsentNote",
+        identity={
+            "legal_name": "Ivan CanaryLegalName",
+            "name_original_script": "Иван Канарейкин",
+            "birth_date": date(1987, 3, 14),
+            "contacts": "CanaryContact0199",
+            "current_whereabouts": "CanaryWhereabouts",
+        },
         names=[("CanaryNameVariant", Script.LATIN, "as_in_source")],
-    )  # fmt: skip
+    )
     add_to_case(by=by, reason=reason, case=case, person=person, role=Role.VICTIM, note="CanaryMembershipNote")
     case.internal_notes = "CanaryCaseInternalNote"
     save_record(case, by=by, reason=reason)
-    internal = add_source(by=by, reason=reason, case=case, source_type=SourceType.INTERNAL_NOTE,
-                          title="CanaryInternalNoteSource")  # fmt: skip
-    witness = add_source(by=by, reason=reason, case=case, source_type=SourceType.WITNESS_STATEMENT,
-                         title="CanaryWitnessStatementSource")  # fmt: skip
+    internal = add_source(
+        by=by, reason=reason, case=case, source_type=SourceType.INTERNAL_NOTE, title="CanaryInternalNoteSource"
+    )
+    witness = add_source(
+        by=by, reason=reason, case=case, source_type=SourceType.WITNESS_STATEMENT, title="CanaryWitnessStatementSource"
+    )
     confirmed = record_status_change(
-        by=by, reason=reason, person=person, case=case, status=Status.DETAINED, when="16–28 Mar 2017",
-        verification=Verification.CONFIRMED, description="CanaryConfirmedFact",
-        internal_notes="CanaryEventInternalNote", sources=[internal, witness],
-    )  # fmt: skip
+        by=by,
+        reason=reason,
+        person=person,
+        case=case,
+        status=Status.DETAINED,
+        when="16–28 Mar 2017",
+        verification=Verification.CONFIRMED,
+        description="CanaryConfirmedFact",
+        internal_notes="CanaryEventInternalNote",
+        sources=[internal, witness],
+    )
     record_status_change(
-        by=by, reason=reason, person=person, case=case, status=Status.DETAINED, when="15–28 Mar 2017",
-        verification=Verification.CREDIBLE, description="Another account", differs_from=confirmed,
+        by=by,
+        reason=reason,
+        person=person,
+        case=case,
+        status=Status.DETAINED,
+        when="15–28 Mar 2017",
+        verification=Verification.CREDIBLE,
+        description="Another account",
+        differs_from=confirmed,
         internal_notes="CanaryOtherAccountInternalNote",
-    )  # fmt: skip
-    record_status_change(by=by, reason=reason, person=person, case=case, status=Status.RELEASED, when="2018",
-                         verification=Verification.UNVERIFIED, description="CanaryUnverifiedReport")  # fmt: skip
-    appeal = file_appeal(by=by, reason=reason, case=case, people=[person], forum=Forum.ECTHR,
-                         kind=AppealKind.APPLICATION, reference="28834/19", notes="CanaryAppealNote")  # fmt: skip
+    )
+    record_status_change(
+        by=by,
+        reason=reason,
+        person=person,
+        case=case,
+        status=Status.RELEASED,
+        when="2018",
+        verification=Verification.UNVERIFIED,
+        description="CanaryUnverifiedReport",
+    )
+    appeal = file_appeal(
+        by=by,
+        reason=reason,
+        case=case,
+        people=[person],
+        forum=Forum.ECTHR,
+        kind=AppealKind.APPLICATION,
+        reference="28834/19",
+        notes="CanaryAppealNote",
+    )
     add_appeal_step(by=by, reason=reason, appeal=appeal, step_type=StepType.LODGED, when="24 May 2019")
-    record_official_response(by=by, reason=reason, case=case, response_type=ResponseType.DENIAL, when="Apr 2017",
-                             state="Russian Federation", quote="CanaryDisputedDenial",
-                             verification=Verification.DISPUTED)  # fmt: skip
+    record_official_response(
+        by=by,
+        reason=reason,
+        case=case,
+        response_type=ResponseType.DENIAL,
+        when="Apr 2017",
+        state="Russian Federation",
+        quote="CanaryDisputedDenial",
+        verification=Verification.DISPUTED,
+    )
     return case, person
 
 

@@ -32,8 +32,20 @@ def test_refused_command_export_writes_no_file(alice, case, tmp_path):
     output = tmp_path / "summary.pdf"
 
     with pytest.raises(CommandError, match="consent"):
-        call_command("export_case", case.reference, "--level", "partner", "--format", "pdf", "--purpose", "NGO",
-                     "--output", str(output), "--user", "alice")  # fmt: skip
+        call_command(
+            "export_case",
+            case.reference,
+            "--level",
+            "partner",
+            "--format",
+            "pdf",
+            "--purpose",
+            "NGO",
+            "--output",
+            str(output),
+            "--user",
+            "alice",
+        )
 
     assert not output.exists()
     assert not ExportRecord.objects.exists()

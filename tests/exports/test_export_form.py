@@ -78,8 +78,10 @@ def test_export_without_a_purpose_says_so_at_the_field(alice_client, case):
 
 def test_timeline_says_what_each_level_leaves_out_before_exporting(alice_client, alice, case, public_person, report):
     cited = add_source(by=alice, reason="Test", case=case, source_type=SourceType.MEDIA, title="Press report")
-    rumours = [add_source(by=alice, reason="Test", case=case, source_type=SourceType.MEDIA, title=f"Rumour {n}")
-               for n in (1, 2)]  # fmt: skip
+    rumours = [
+        add_source(by=alice, reason="Test", case=case, source_type=SourceType.MEDIA, title=f"Rumour {n}")
+        for n in (1, 2)
+    ]
     add_source(by=alice, reason="Test", case=case, source_type=SourceType.INTERNAL_NOTE, title="Call notes")
     report(case, person=public_person, sources=[cited])
     report(case, person=public_person, when="2022", verification=Verification.UNVERIFIED, sources=rumours)

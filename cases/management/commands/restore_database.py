@@ -33,11 +33,19 @@ class Command(BaseCommand):
             connection.close()
             # A fixed tool and fixed arguments; the credentials travel in the environment.
             subprocess.run(  # noqa: S603  # nosec B603
-                [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                 "--dbname", settings_dict["NAME"], str(source)],
+                [
+                    pg_tool("pg_restore"),
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--dbname",
+                    settings_dict["NAME"],
+                    str(source),
+                ],
                 env=pg_environment(settings_dict),
                 check=True,
-            )  # fmt: skip
+            )
         else:
             raise CommandError(f"No restore procedure for {connection.vendor}.")
         self.stdout.write(self.style.SUCCESS(f"Restored from {source}."))

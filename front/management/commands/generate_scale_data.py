@@ -132,10 +132,17 @@ class Command(BaseCommand):
             case = rng.choice(cases)
             day = date(2015, 1, 1) + timedelta(days=rng.randrange(3600))
             changes.append(
-                StatusChange(case=case, person_id=rng.choice(self.case_people[case.pk]), status=rng.choice(_STATUSES),
-                             date_start=day, date_end=day, date_precision="day",
-                             verification=rng.choice(_VERIFICATIONS), description="Synthetic report.")
-            )  # fmt: skip
+                StatusChange(
+                    case=case,
+                    person_id=rng.choice(self.case_people[case.pk]),
+                    status=rng.choice(_STATUSES),
+                    date_start=day,
+                    date_end=day,
+                    date_precision="day",
+                    verification=rng.choice(_VERIFICATIONS),
+                    description="Synthetic report.",
+                )
+            )
             if len(changes) >= BATCH * 5:
                 self._bulk(StatusChange, changes, user)
                 changes = []
@@ -147,18 +154,39 @@ class Command(BaseCommand):
             forum = rng.choice([Forum.ECTHR, Forum.UN_SPECIAL_PROCEDURES, Forum.DOMESTIC_INVESTIGATIVE])
             filed = date(2016, 1, 1) + timedelta(days=rng.randrange(3300))
             reference = f"{10000 + number}/{filed:%y}" if forum == Forum.ECTHR else ""
-            appeal = Appeal(case=rng.choice(cases), forum=forum, kind=FORUM_KINDS[forum][0], reference=reference,
-                            filed_start=filed, filed_end=filed, filed_precision="day")  # fmt: skip
+            appeal = Appeal(
+                case=rng.choice(cases),
+                forum=forum,
+                kind=FORUM_KINDS[forum][0],
+                reference=reference,
+                filed_start=filed,
+                filed_end=filed,
+                filed_precision="day",
+            )
             appeals.append(appeal)
             first = StepType.LODGED if forum == Forum.ECTHR else StepType.SUBMITTED
-            steps.append(AppealStep(appeal=appeal, step_type=first, date_start=filed, date_end=filed,
-                                    date_precision="day"))  # fmt: skip
+            steps.append(
+                AppealStep(appeal=appeal, step_type=first, date_start=filed, date_end=filed, date_precision="day")
+            )
             if forum == Forum.UN_SPECIAL_PROCEDURES:
                 sent = filed + timedelta(days=30)
-                steps.append(AppealStep(appeal=appeal, step_type=StepType.COMMUNICATION_SENT, date_start=sent,
-                                        date_end=sent, date_precision="day"))  # fmt: skip
-                deadlines.append(Deadline(appeal=appeal, description="Government's reply to the UN communication",
-                                          due_on=sent + timedelta(days=60), rule="un_reply"))  # fmt: skip
+                steps.append(
+                    AppealStep(
+                        appeal=appeal,
+                        step_type=StepType.COMMUNICATION_SENT,
+                        date_start=sent,
+                        date_end=sent,
+                        date_precision="day",
+                    )
+                )
+                deadlines.append(
+                    Deadline(
+                        appeal=appeal,
+                        description="Government's reply to the UN communication",
+                        due_on=sent + timedelta(days=60),
+                        rule="un_reply",
+                    )
+                )
         self._bulk(Appeal, appeals, user)
         self._bulk(AppealStep, steps, user)
         self._bulk(Deadline, deadlines, user)
