@@ -16,7 +16,7 @@ from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from simple_history.utils import bulk_create_with_history
 
-from appeals.enums import FORUM_KINDS, Forum, StepType
+from appeals.enums import FORUM_KINDS, DeadlineRule, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
 from cases.chronology import ESTABLISHED
 from cases.enums import Role, Script, Status, Verification
@@ -184,7 +184,8 @@ class Command(BaseCommand):
                         appeal=appeal,
                         description="Government's reply to the UN communication",
                         due_on=sent + timedelta(days=60),
-                        rule="un_reply",
+                        next_due_on=sent + timedelta(days=60),
+                        rule=DeadlineRule.UN_REPLY,
                     )
                 )
         self._bulk(Appeal, appeals, user)
