@@ -722,6 +722,8 @@ def _add_bands(people, reports_by_person, today, as_of):
 
 
 def _span(people, events, today) -> tuple[date, date]:
+    # Facts about States are context: a case of 2026 is not drawn from Russia's 2022 departure on.
+    events = [e for e in events if e.kind != EventKind.STATE]
     starts = [b.start for p in people for b in p.bands] + [e.when.anchor for e in events]
     if not starts:
         return today, today

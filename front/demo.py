@@ -985,9 +985,11 @@ def _moscow_mechanism(by, reference):
 
 
 def _fictional_interim_measures(by, reference):
-    """An invented detainee under Rule 39, with the Government's reports on his health due every two weeks.
+    """An invented evacuee detained abroad pending extradition to Russia, under Rule 39: the Court asks the
+    respondent Government not to extradite him and to report on his health every two weeks.
 
-    Dated from the day the demo is loaded, so that some reports are missed and the next one is ahead.
+    Dated from the day the demo is loaded, so that some reports are missed and the next one is ahead. No
+    State is named: the facts are invented.
     """
     today = timezone.localdate()
     case = open_case(
@@ -995,8 +997,9 @@ def _fictional_interim_measures(by, reference):
         reason=REASON,
         reference=reference,
         title="FICTIONAL: detainee under interim measures",
-        summary="Fictional demo case. A detained man whose health the Government must report on every two weeks.",
-        region="North Caucasus",
+        summary="Fictional demo case. An evacuee detained abroad pending extradition to Russia; the Government must "
+        "report on his health every two weeks.",
+        region="Abroad (fictional)",
         opened_on=today - timedelta(days=60),
         confidentiality=Sensitivity.RESTRICTED,
     )
@@ -1016,9 +1019,9 @@ def _fictional_interim_measures(by, reference):
         case=case,
         status=Status.DETAINED,
         when=format_day(today - timedelta(days=50)),
-        place="North Caucasus",
+        place="Abroad (fictional)",
         verification=Verification.CONFIRMED,
-        description="FICTIONAL: detention acknowledged by the police; he needs medical care.",
+        description="FICTIONAL: detained on an extradition request from Russia; he needs medical care.",
     )
     rule39 = file_appeal(
         by=by,
@@ -1028,7 +1031,6 @@ def _fictional_interim_measures(by, reference):
         forum=Forum.ECTHR,
         kind=AppealKind.INTERIM_MEASURES_REQUEST,
         title="Rule 39 request (fictional)",
-        respondent_state="RU",
         filed=today - timedelta(days=46),
     )
     add_appeal_step(
@@ -1047,8 +1049,8 @@ def _fictional_interim_measures(by, reference):
         response_due_on=today - timedelta(days=41),
         reports_every=2,
         reports_unit=RepeatUnit.WEEKS,
-        description="FICTIONAL: the Court asked the Government to ensure medical care and to report on his health "
-        "every two weeks until further notice.",
+        description="FICTIONAL: the Court asked the Government not to extradite him, to ensure medical care and to "
+        "report on his health every two weeks until further notice.",
     )
     for days_ago, summary in (
         (42, "FICTIONAL: first reply; says he is receiving care."),
@@ -1062,7 +1064,6 @@ def _fictional_interim_measures(by, reference):
             answers_step=granted,
             when=format_day(today - timedelta(days=days_ago)),
             response_type=ResponseType.SUBSTANTIVE_REPLY,
-            state="Russian Federation",
-            body="Office of the Representative of the Russian Federation",
+            body="Office of the Government Agent (fictional)",
             summary=summary,
         )
