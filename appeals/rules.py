@@ -117,7 +117,8 @@ class Proposal:
 
 
 def proposals_for(step) -> list[Proposal]:
-    """Deadlines a step typically starts."""
+    """Deadlines a step typically starts. Domestic authorities answering an appeal or a crime report are the
+    body addressed (Party.FORUM); the Government is the State before an international forum."""
     appeal = step.appeal
     day, kind, forum = step.when.anchor, step.step_type, appeal.forum
     due = step.response_due_on
@@ -191,6 +192,7 @@ def proposals_for(step) -> list[Proposal]:
                 R.CRIME_REPORT_DECISION,
                 _("Decision on the crime report (3 days, CCP art. 144 part 1)"),
                 due or day + timedelta(days=CRIME_REPORT_DAYS),
+                Party.FORUM,
             )
         )
     elif kind == StepType.SUBMITTED and appeal.kind == AppealKind.CITIZEN_APPEAL and forum in CITIZEN_APPEAL_FORUMS:
@@ -199,6 +201,7 @@ def proposals_for(step) -> list[Proposal]:
                 R.CITIZEN_APPEAL_ANSWER,
                 _("Answer to the written appeal (30 days from registration, Federal Law No. 59-FZ art. 12)"),
                 due or day + timedelta(days=REGISTRATION_DAYS + ANSWER_DAYS),
+                Party.FORUM,
             )
         )
     elif kind == StepType.SUBMITTED and forum == Forum.OMBUDSPERSON:
@@ -207,6 +210,7 @@ def proposals_for(step) -> list[Proposal]:
                 R.OMBUDSPERSON_DECISION,
                 _("Ombudsperson's decision whether to take up the complaint (10 days, 1-FKZ art. 20)"),
                 due or day + timedelta(days=OMBUDSPERSON_DAYS),
+                Party.FORUM,
             )
         )
     elif due:
