@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from appeals import rules
 from appeals.enums import CLOSING_STEPS, INTERIM_STEP_STATE, DeadlineStatus, OccurrenceStatus, Party
-from appeals.models import Appeal, AppealStep, Deadline, DeadlineOccurrence, OfficialResponse, steps_in_order
+from appeals.models import Appeal, AppealStep, Award, Deadline, DeadlineOccurrence, OfficialResponse, steps_in_order
 from cases.fuzzydate import FuzzyDate, format_day
-from cases.services import register, save_record
+from cases.services import MENTION_FIELDS, register, save_record
 
 
 def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
@@ -174,6 +174,15 @@ def register_hooks() -> None:
     register(Deadline, before_save=[_derive_next_due])
     register(AppealStep, after_save=[_after_step_saved], after_delete=[_after_step_deleted])
     register(OfficialResponse, after_save=[_after_response_saved])
+    MENTION_FIELDS.extend(
+        [
+            (Appeal, ("title", "mandates", "filed_by", "notes"), "case"),
+            (AppealStep, ("description",), "appeal__case"),
+            (Deadline, ("description", "note"), "appeal__case"),
+            (OfficialResponse, ("official", "summary", "quote"), "case"),
+            (Award, ("awarded_to",), "step__appeal__case"),
+        ]
+    )
 
 
 # --- Domain verbs, for code that has no form -------------------------------------------

@@ -3,9 +3,9 @@ from functools import partial
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +34,7 @@ from cases.models import (
     may_see_identities,
     team_candidates_for,
 )
-from cases.services import erase_identity
+from cases.services import erase_identity, mentions_of
 
 
 class StatusChangeAdminForm(ReasonForm, StatusChangeForm):
@@ -412,6 +412,13 @@ class IdentityErasureAdmin(ReadOnlyForAdministrators):
     search_fields = ["person_codename", "erased_by_username"]
 
 
+def _admin_url(record) -> str:
+    try:
+        return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def erase_identity_view(model_admin, request, object_id):
     """Confirm, then erase a person's identity for good (administrators only)."""
     if not is_administrator(request.user):
@@ -419,13 +426,30 @@ def erase_identity_view(model_admin, request, object_id):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=object_id)
     form = ErasureForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
+        # Read before erasing, while the names can still be read; shown after, for staff to review.
+        mentions = mentions_of(person)
         erasure = erase_identity(person, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
             _("The identity of %(codename)s was erased, with %(rows)d history rows.")
             % {"codename": person.codename, "rows": erasure.history_rows_redacted},
         )
-        return redirect("admin:cases_person_change", person.pk)
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Erased: what else may name %(codename)s") % {"codename": person.codename},
+            "opts": Person._meta,
+            "object": person,
+            "mentions": [
+                {
+                    "kind": m.record._meta.verbose_name,
+                    "record": m.record,
+                    "field": m.record._meta.get_field(m.field).verbose_name,
+                    "url": _admin_url(m.record),
+                }
+                for m in mentions
+            ],
+        }
+        return TemplateResponse(request, "admin/audited/erased.html", context)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Erase the identity of %(codename)s") % {"codename": person.codename},

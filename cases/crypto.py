@@ -1,9 +1,11 @@
-"""Encryption at rest of identity fields, with a key separate from SECRET_KEY.
+"""Encryption at rest, with keys separate from SECRET_KEY.
 
-FIELD_ENCRYPTION_KEYS lists Fernet keys, newest first: values are encrypted with
-the first and decrypted with any, so a new key can be put in front and
-``manage.py rotate_encryption_keys`` then re-encrypts every row (history
-included) before the old key is removed. See README, "Keys and rotation".
+FIELD_ENCRYPTION_KEYS lists the master Fernet keys, newest first: they encrypt stored files and wrap
+each person's own key (cases/keystore.py). Identity fields are encrypted with the key of the person
+they belong to and stored as ``p:<person id>:<token>``, so that destroying that one key makes every
+copy of them unreadable; values written before person keys existed are tokens of the master keys and
+still read. ``manage.py rotate_encryption_keys`` re-wraps the person keys and re-encrypts files and
+older values with the first master key. See docs/operations.md, "Keys and their rotation".
 """
 
 import os
@@ -16,6 +18,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 
 @lru_cache(maxsize=4)
@@ -90,29 +94,81 @@ def rewrite_stored(storage, name: str, transform) -> None:
     os.replace(temporary, path)
 
 
-class EncryptedTextField(models.TextField):
-    """Text stored as a Fernet token. Not searchable or sortable by design; see cases/search.py."""
+class Sealed(str):
+    """A value already encrypted for storage: written as it is."""
 
-    def __init__(self, *args, single_line: bool = False, **kwargs):
+
+class EncryptedLookup(ValueError):
+    """A query compared an encrypted column with a value: it can only ever be written or blanked."""
+
+
+# Values encrypted with a person's key start with this and the person's id; older ones are master tokens.
+PERSON_KEYED = "p:"  # noqa: S105 - a prefix, not a secret
+
+
+def seal(text: str, person_id) -> Sealed:
+    """``text`` encrypted with the key of person ``person_id`` (created on first use)."""
+    from cases import keystore
+
+    key = keystore.key_of(person_id, create=True)
+    if key is None:
+        raise ImproperlyConfigured("This person's identity was erased: nothing more can be recorded under it.")
+    return Sealed(f"{PERSON_KEYED}{person_id}:{key.encrypt(text.encode()).decode()}")
+
+
+def unseal(value: str) -> str | None:
+    """The text of a stored value; None when it is a person's whose key was destroyed (erased)."""
+    if not value.startswith(PERSON_KEYED):
+        return decrypt(value)
+    from cases import keystore
+
+    person_id, _colon, token = value[len(PERSON_KEYED) :].partition(":")
+    key = keystore.key_of(person_id)
+    if key is None:
+        return None
+    try:
+        return key.decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+class EncryptedTextField(models.TextField):
+    """Text encrypted with the key of the person it belongs to (``key_owner`` names the attribute holding
+    the person's id). Not searchable or sortable by design; see cases/search.py. An erased person's values
+    read as empty."""
+
+    def __init__(self, *args, single_line: bool = False, key_owner: str = "person_id", **kwargs):
         self.single_line = single_line
+        self.key_owner = key_owner
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         if self.single_line:
             kwargs["single_line"] = True
+        if self.key_owner != "person_id":
+            kwargs["key_owner"] = self.key_owner
         return name, path, args, kwargs
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
-        return self.from_text(decrypt(value))
+        text = unseal(value)
+        return self.erased_value if text is None else self.from_text(text)
+
+    # What an erased person's value reads as.
+    erased_value = ""
+
+    def pre_save(self, model_instance, add):
+        value = self.to_text(super().pre_save(model_instance, add))
+        if value is None or value == "" or isinstance(value, Sealed):
+            return value
+        return seal(str(value), getattr(model_instance, self.key_owner))
 
     def get_prep_value(self, value):
-        value = self.to_text(value)
-        if value is None or value == "":
+        if value is None or value == "" or isinstance(value, Sealed):
             return value
-        return encrypt(str(value))
+        raise EncryptedLookup(f"{self.name} is encrypted: it is written by saving a record, never queried by value.")
 
     def to_text(self, value):
         return value
@@ -127,6 +183,8 @@ class EncryptedTextField(models.TextField):
 
 
 class EncryptedDateField(EncryptedTextField):
+    erased_value = None
+
     def to_text(self, value):
         return value.isoformat() if isinstance(value, date) else value
 
@@ -147,6 +205,8 @@ class EncryptedDateField(EncryptedTextField):
 
 
 class EncryptedIntegerField(EncryptedTextField):
+    erased_value = None
+
     def to_text(self, value):
         return str(value) if isinstance(value, int) else value
 
@@ -160,3 +220,25 @@ class EncryptedIntegerField(EncryptedTextField):
 
     def formfield(self, **kwargs):
         return models.Field.formfield(self, form_class=forms.IntegerField, **kwargs)
+
+
+def move_older_values(model) -> int:
+    """Values still encrypted with a master key (written before person keys) go under their person's key."""
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+    if not fields:
+        return 0
+    pk = model._meta.pk.attname
+    # The columns as stored (a plain text cast), not decrypted as reading the fields would.
+    stored = {f"stored_{f.attname}": Cast(f.attname, output_field=TextField()) for f in fields}
+    rows = model._base_manager.annotate(**stored).values(pk, *{f.key_owner for f in fields}, *stored)
+    moved = 0
+    for row in rows.iterator():
+        older = {
+            f.attname: seal(decrypt(row[f"stored_{f.attname}"]), row[f.key_owner])
+            for f in fields
+            if row[f"stored_{f.attname}"] and not row[f"stored_{f.attname}"].startswith(PERSON_KEYED)
+        }
+        if older:
+            model._base_manager.filter(**{pk: row[pk]}).update(**older)
+            moved += 1
+    return moved

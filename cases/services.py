@@ -9,13 +9,15 @@ name search keys, appeal stage, proposed deadlines) in step with the change.
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases import uploads
+from cases import keystore, uploads
 from cases.chronology import current_report, order_reports
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
 from cases.fuzzydate import FuzzyDate, format_moment
@@ -143,6 +145,12 @@ def _new_person(person: Person, *, adding: bool, by, **_ignored):
         person.codename = new_codename()
 
 
+def _not_erased(record, **_ignored):
+    # An erased person's key is gone for good: nothing more can be recorded of who they are.
+    if keystore.is_erased(record.person_id):
+        raise ValidationError(_("This person's identity was erased; record them as a new person if need be."))
+
+
 def _check_source_file(source: Source, *, adding: bool, **_ignored):
     if not adding:
         stored = Source.objects.filter(pk=source.pk).values_list("file", flat=True).first()
@@ -253,7 +261,16 @@ def refresh_name_keys(person_id) -> None:
 
 
 def register_hooks() -> None:
-    """What follows a save or a delete of the case records; called once, from CasesConfig.ready()."""
+    """What follows a save or a delete of the case records, and where they may name people; called once, from
+    CasesConfig.ready()."""
+    MENTION_FIELDS.extend(
+        [
+            (Case, ("title", "summary", "internal_notes"), "pk"),
+            (CaseMembership, ("note",), "case"),
+            (StatusChange, ("description", "internal_notes"), "case"),
+            (Source, ("title", "publisher"), "case"),
+        ]
+    )
     register(
         Case,
         before_save=[_draw_free_reference],
@@ -267,8 +284,8 @@ def register_hooks() -> None:
         StatusChange, before_save=[_check_person_in_case], after_save=[_refresh_status], after_delete=[_refresh_status]
     )
     register(Source, before_save=[_check_source_file])
-    register(NameVariant, after_save=[_refresh_keys], after_delete=[_refresh_keys])
-    register(PersonIdentity, after_save=[_refresh_keys], after_delete=[_refresh_keys])
+    register(NameVariant, before_save=[_not_erased], after_save=[_refresh_keys], after_delete=[_refresh_keys])
+    register(PersonIdentity, before_save=[_not_erased], after_save=[_refresh_keys], after_delete=[_refresh_keys])
 
 
 # --- Domain verbs, for code that has no form: the demo loader, commands, tests ---------
@@ -317,14 +334,24 @@ def record_status_change(
     return change
 
 
-def erase_identity(person: Person, *, by, reason: str):
-    """Remove who a person is, from the live tables and from every history row, keeping a record of the erasure.
+# What else an erasure must reach, registered by the apps above (exports: stored ZIPs of the person's
+# cases). Each is called with the person and the ids of their cases, inside the erasure's transaction.
+ERASURE_HOOKS: list[Callable] = []
 
-    The case facts stay, under the codename. Name search keys go too, so the
-    person can no longer be found by name.
+
+def erase_identity(person: Person, *, by, reason: str):
+    """Remove who a person is, everywhere, keeping a record of the erasure.
+
+    The identity and name variants go from the live tables and every history row, and the name search
+    keys with them; then the person's own key is destroyed (cases/keystore.py), which makes every copy
+    the database no longer holds — backups, dead rows, logs of the database — unreadable. The case facts
+    stay, under the codename.
     """
     reason = _require_reason(reason)
+    case_ids = list(CaseMembership.objects.filter(person=person).values_list("case_id", flat=True))
     with attributed(by, reason), transaction.atomic():
+        for hook in ERASURE_HOOKS:
+            hook(person, case_ids)
         identity = PersonIdentity.objects.filter(person=person).first()
         if identity is not None:
             delete_record(identity, by=by, reason=reason)
@@ -340,6 +367,9 @@ def erase_identity(person: Person, *, by, reason: str):
         )
         redacted += NameVariant.history.filter(person_id=person.pk).update(name="", source_note="")
         NameKey.objects.filter(person=person).delete()
+        # Last, and not deferred to the commit: should anything still fail, the person's identity is
+        # unreadable rather than kept; the erasure can be run again to finish the rest.
+        keystore.destroy(person.pk)
         transaction.on_commit(_checkpoint_sqlite)
         return IdentityErasure.objects.create(
             person_id=person.pk,
@@ -349,6 +379,27 @@ def erase_identity(person: Person, *, by, reason: str):
             reason=reason,
             history_rows_redacted=redacted,
         )
+
+
+def forget_erased() -> int:
+    """After a restore from a backup older than some erasures: remove again what the database still holds of
+    the people whose keys the key store says were destroyed. Their encrypted values are unreadable already;
+    this takes away their rows and, above all, their name search keys. Answers how many people."""
+    erased = [person_id for person_id in keystore.erased_people() if Person._base_manager.filter(pk=person_id).exists()]
+    for person_id in erased:
+        PersonIdentity._base_manager.filter(person_id=person_id).delete()
+        NameVariant._base_manager.filter(person_id=person_id).delete()
+        PersonIdentity.history.filter(person_id=person_id).update(
+            legal_name="",
+            name_original_script="",
+            birth_date=None,
+            birth_year=None,
+            contacts="",
+            current_whereabouts="",
+        )
+        NameVariant.history.filter(person_id=person_id).update(name="", source_note="")
+        NameKey.objects.filter(person_id=person_id).delete()
+    return len(erased)
 
 
 def _checkpoint_sqlite() -> None:
@@ -364,3 +415,45 @@ def _checkpoint_sqlite() -> None:
         busy = cursor.fetchone()[0]
     if busy:
         logger.warning("Readers kept the SQLite checkpoint after an erasure from finishing; the next one completes it.")
+
+
+@dataclass
+class Mention:
+    """A record whose free text may name a person, for staff to review when the person is erased."""
+
+    record: object
+    field: str
+
+
+# Free-text fields that may name people, per model, and the path from the model to its case: registered
+# by each app for its own records (register_hooks here, appeals.services.register_hooks).
+MENTION_FIELDS: list[tuple[type, tuple[str, ...], str]] = []
+
+
+def mentions_of(person: Person) -> list[Mention]:
+    """Records of the person's cases whose free text holds one of their names, and attached files there.
+
+    Read before an erasure, while the names can still be read: erasure cannot know what people wrote
+    about someone in a note, so it shows staff where to look.
+    """
+    identity = person.identity_or_none
+    names = [v.name for v in NameVariant.objects.filter(person=person)]
+    if identity is not None:
+        names += [identity.legal_name, identity.name_original_script]
+    words = {word for name in names for word in (name or "").split() if len(word) >= 3}
+    case_ids = list(CaseMembership.objects.filter(person=person).values_list("case_id", flat=True))
+    found = []
+    if person.consent_notes and any(w.casefold() in person.consent_notes.casefold() for w in words):
+        found.append(Mention(person, "consent_notes"))
+    for model, fields, case_path in MENTION_FIELDS:
+        if not words:
+            break
+        for field in fields:
+            named = Q()
+            for word in words:
+                named |= Q(**{f"{field}__icontains": word})
+            for record in model._base_manager.filter(named, **{f"{case_path}__in": case_ids}):
+                found.append(Mention(record, field))
+    for source in Source.objects.filter(case_id__in=case_ids).exclude(file=""):
+        found.append(Mention(source, "file"))
+    return found

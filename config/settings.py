@@ -178,6 +178,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Each person's key, wrapped by FIELD_ENCRYPTION_KEYS, apart from the database and its backups (cases/keystore.py).
+KEY_STORE_PATH = Path(env_str("KEY_STORE_PATH", str(BASE_DIR / "var" / "keys.sqlite3")))
 # Uploaded evidence is never served from MEDIA_URL directly; see cases/views.py.
 MEDIA_URL = "/media-not-served/"
 SOURCE_FILE_MAX_BYTES = env_int("SOURCE_FILE_MAX_BYTES", 20 * 1024 * 1024)

@@ -8,7 +8,10 @@ class ExportsConfig(AppConfig):
 
     def ready(self):
         from cases.crypto import ENCRYPTED_FILE_STORES
-        from exports.services import reencrypt_downloads
+        from cases.services import ERASURE_HOOKS
+        from exports.services import delete_downloads_of, reencrypt_downloads
 
-        # Bulk-export ZIPs waiting to be downloaded are re-encrypted with the identity fields' keys.
+        # Bulk-export ZIPs waiting to be downloaded are re-encrypted with the master keys, and deleted when
+        # someone in one of their cases is erased.
         ENCRYPTED_FILE_STORES.append(reencrypt_downloads)
+        ERASURE_HOOKS.append(delete_downloads_of)

@@ -125,6 +125,16 @@ def delete_expired_downloads() -> int:
     return expired
 
 
+def delete_downloads_of(person, case_ids) -> None:
+    """An erased person's cases leave no export ZIP behind (cases.services.ERASURE_HOOKS)."""
+    wanted = {str(case_id) for case_id in case_ids}
+    for job in ExportJob.objects.filter(status=JobStatus.DONE):
+        if wanted & set(job.case_ids):
+            job.file.delete(save=False)
+            job.status = JobStatus.EXPIRED
+            job.save(update_fields=["file", "status"])
+
+
 def reencrypt_downloads() -> int:
     """Re-encrypt stored ZIPs with the first key of FIELD_ENCRYPTION_KEYS, as rotation does for fields."""
     jobs = ExportJob.objects.filter(status=JobStatus.DONE).exclude(file="")

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KEY_STORE_PATH = tmp_path / "keys.sqlite3"
     # Hashing strength is not under test here; a fast hasher keeps user fixtures cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -96,6 +97,7 @@ def sqlite_file(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "KEY_STORE_PATH": str(tmp_path / "keys.sqlite3"),
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True

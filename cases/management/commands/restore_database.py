@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from cases.management.commands.backup_database import pg_environment, pg_tool
+from cases.services import forget_erased
 
 
 class Command(BaseCommand):
@@ -48,4 +49,8 @@ class Command(BaseCommand):
             )
         else:
             raise CommandError(f"No restore procedure for {connection.vendor}.")
-        self.stdout.write(self.style.SUCCESS(f"Restored from {source}."))
+        # The backup may predate erasures: the key store (not in the backup) says whom to forget again.
+        forgotten = forget_erased()
+        self.stdout.write(
+            self.style.SUCCESS(f"Restored from {source}; {forgotten} people erased since were forgotten again.")
+        )

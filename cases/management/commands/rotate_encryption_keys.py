@@ -2,28 +2,28 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.crypto import ENCRYPTED_FILE_STORES, EncryptedTextField
+from cases import keystore
+from cases.crypto import ENCRYPTED_FILE_STORES, move_older_values
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value, history included, every attached file and every stored bulk export, "
-        "with the first key of FIELD_ENCRYPTION_KEYS. "
-        "Run it after putting a new key first; then the old keys can be removed."
+        "After a new key was put first in FIELD_ENCRYPTION_KEYS: re-wrap every person's key, move values written "
+        "before person keys existed under their person's key, and re-encrypt every attached file and stored bulk "
+        "export. Then the old keys can be removed."
     )
 
     def handle(self, *args, **options):
-        total = 0
+        wrapped = keystore.rewrap_all()
+        rows = 0
         with transaction.atomic():
             for model in apps.get_models():
-                fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-                if not fields:
-                    continue
-                pk = model._meta.pk.attname
-                # Read decrypts with any key; update() writes back with the first.
-                for row in model._base_manager.values(pk, *fields).iterator():
-                    model._base_manager.filter(**{pk: row.pop(pk)}).update(**row)
-                    total += 1
+                rows += move_older_values(model)
             # Attached evidence, bulk-export ZIPs: each app registers the files it keeps (cases.crypto).
             files = sum(reencrypt() for reencrypt in ENCRYPTED_FILE_STORES)
-        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} rows and {files} files with the current key."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-wrapped {wrapped} person keys, moved {rows} older values to their person's key and "
+                f"re-encrypted {files} files with the current key."
+            )
+        )
