@@ -14,8 +14,8 @@ an erasure is complete once the last such backup has expired.
 """
 
 import sqlite3
-import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -27,7 +27,6 @@ from cases.crypto import cipher
 # Unwrapped keys are kept for a short while per process: a page naming a hundred people reads the file once.
 _CACHE_SECONDS = 30
 _cache: dict[tuple[str, str], tuple[Fernet | None, float]] = {}
-_local = threading.local()
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS person_keys ("
     "person_id TEXT PRIMARY KEY, wrapped TEXT, created_at REAL NOT NULL, destroyed_at REAL)"
@@ -38,21 +37,22 @@ def _path() -> str:
     return str(settings.KEY_STORE_PATH)
 
 
-def _connection() -> sqlite3.Connection:
+@contextmanager
+def _connection():
+    """A connection for one operation, closed after it: the store is read rarely (keys are cached) and a
+    connection left open per thread would outlive the threads and tests that made it."""
     path = _path()
-    connections = getattr(_local, "connections", None)
-    if connections is None:
-        connections = _local.connections = {}
-    connection = connections.get(path)
-    if connection is None:
+    if not Path(path).exists():
         Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         Path(path).touch(mode=0o600, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=20, isolation_level=None)
+    connection = sqlite3.connect(path, timeout=20, isolation_level=None)
+    try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA secure_delete=ON")
         connection.execute(_SCHEMA)
-        connections[path] = connection
-    return connection
+        yield connection
+    finally:
+        connection.close()
 
 
 def _unwrap(wrapped: str) -> Fernet:
@@ -68,17 +68,16 @@ def key_of(person_id, *, create: bool = False) -> Fernet | None:
     cached = _cache.get((_path(), person_id))
     if cached is not None and time.monotonic() - cached[1] < _CACHE_SECONDS and (cached[0] or not create):
         return cached[0]
-    row = (
-        _connection()
-        .execute("SELECT wrapped, destroyed_at FROM person_keys WHERE person_id = ?", (person_id,))
-        .fetchone()
-    )
+    with _connection() as connection:
+        row = connection.execute(
+            "SELECT wrapped, destroyed_at FROM person_keys WHERE person_id = ?", (person_id,)
+        ).fetchone()
+        if row is None and create:
+            connection.execute(
+                "INSERT OR IGNORE INTO person_keys (person_id, wrapped, created_at) VALUES (?, ?, ?)",
+                (person_id, cipher().encrypt(Fernet.generate_key()).decode(), time.time()),
+            )
     if row is None and create:
-        key = Fernet.generate_key()
-        _connection().execute(
-            "INSERT OR IGNORE INTO person_keys (person_id, wrapped, created_at) VALUES (?, ?, ?)",
-            (person_id, cipher().encrypt(key).decode(), time.time()),
-        )
         return key_of(person_id)
     found = _unwrap(row[0]) if row is not None and row[1] is None else None
     _cache[(_path(), person_id)] = (found, time.monotonic())
@@ -88,42 +87,45 @@ def key_of(person_id, *, create: bool = False) -> Fernet | None:
 def destroy(person_id) -> None:
     """Destroy the person's key for good, keeping a tombstone that says they were erased and when."""
     person_id = str(person_id)
-    _connection().execute(
-        "INSERT INTO person_keys (person_id, wrapped, created_at, destroyed_at) VALUES (?, NULL, ?, ?) "
-        "ON CONFLICT(person_id) DO UPDATE SET wrapped = NULL, destroyed_at = excluded.destroyed_at",
-        (person_id, time.time(), time.time()),
-    )
+    with _connection() as connection:
+        connection.execute(
+            "INSERT INTO person_keys (person_id, wrapped, created_at, destroyed_at) VALUES (?, NULL, ?, ?) "
+            "ON CONFLICT(person_id) DO UPDATE SET wrapped = NULL, destroyed_at = excluded.destroyed_at",
+            (person_id, time.time(), time.time()),
+        )
     _cache.pop((_path(), person_id), None)
 
 
 def is_erased(person_id) -> bool:
-    row = (
-        _connection().execute("SELECT destroyed_at FROM person_keys WHERE person_id = ?", (str(person_id),)).fetchone()
-    )
+    with _connection() as connection:
+        row = connection.execute(
+            "SELECT destroyed_at FROM person_keys WHERE person_id = ?", (str(person_id),)
+        ).fetchone()
     return row is not None and row[0] is not None
 
 
 def erased_people() -> set[str]:
     """The ids of everyone whose key was destroyed."""
-    rows = _connection().execute("SELECT person_id FROM person_keys WHERE destroyed_at IS NOT NULL")
+    with _connection() as connection:
+        rows = connection.execute("SELECT person_id FROM person_keys WHERE destroyed_at IS NOT NULL").fetchall()
     return {row[0] for row in rows}
 
 
 def rewrap_all() -> int:
     """Wrap every person's key with the first master key (key rotation); the data itself is untouched."""
-    connection = _connection()
-    rows = connection.execute("SELECT person_id, wrapped FROM person_keys WHERE wrapped IS NOT NULL").fetchall()
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        for person_id, wrapped in rows:
-            connection.execute(
-                "UPDATE person_keys SET wrapped = ? WHERE person_id = ?",
-                (cipher().rotate(wrapped.encode()).decode(), person_id),
-            )
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+    with _connection() as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            rows = connection.execute("SELECT person_id, wrapped FROM person_keys WHERE wrapped IS NOT NULL").fetchall()
+            for person_id, wrapped in rows:
+                connection.execute(
+                    "UPDATE person_keys SET wrapped = ? WHERE person_id = ?",
+                    (cipher().rotate(wrapped.encode()).decode(), person_id),
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
     _cache.clear()
     return len(rows)
 
@@ -134,6 +136,7 @@ def backup(destination: Path) -> None:
     destination.touch(mode=0o600, exist_ok=False)
     target = sqlite3.connect(destination)
     try:
-        _connection().backup(target)
+        with _connection() as connection:
+            connection.backup(target)
     finally:
         target.close()
