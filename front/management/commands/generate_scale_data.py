@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from appeals.enums import FORUM_KINDS, DeadlineRule, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
+from cases import keystore
 from cases.chronology import ESTABLISHED
 from cases.enums import Role, Script, Status, Verification
 from cases.models import (
@@ -101,6 +102,8 @@ class Command(BaseCommand):
             variants.append(NameVariant(person=person, name=cyrillic, script=Script.CYRILLIC))
             variants.append(NameVariant(person=person, name=latin, script=Script.LATIN, scheme="bgn_pcgn"))
             keys.extend(NameKey(person=person, digest=d) for d in name_digests(cyrillic, latin))
+        # Each person's key in one go: one key-store transaction instead of one per person.
+        keystore.create_keys(person.pk for person in persons)
         self._bulk(PersonIdentity, identities, user)
         self._bulk(NameVariant, variants, user)
         NameKey.objects.bulk_create(keys, batch_size=BATCH)
