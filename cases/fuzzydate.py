@@ -2,7 +2,7 @@
 
 A reported date is stored as the earliest and latest possible day plus a precision. Staff type it
 in one box and read it back in the same words; whatever is shown parses back to the same value
-(tests/test_fuzzydate.py proves it for every precision). The forms, in the order the hint lists them:
+(tests/cases/test_fuzzydate.py proves it for every precision). The forms, in the order the hint lists them:
 
     8 Feb 2021 · 2021-02-08 · 08.02.2021          a day
     Feb 2023 · 2023-02                             a month

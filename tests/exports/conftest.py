@@ -24,10 +24,11 @@ def readable_text(content: bytes, fmt: str) -> str:
 
     Compare with ``flat(expected)``: a value broken over two lines is still found.
     """
-    return flat(_text(content, fmt))
+    return flat(plain_text(content, fmt))
 
 
-def _text(content: bytes, fmt: str) -> str:
+def plain_text(content: bytes, fmt: str) -> str:
+    """The same text as ``readable_text``, its whitespace kept: for what must read as written, spaces and all."""
     if fmt == "pdf":
         reader = PdfReader(io.BytesIO(content))
         xmp = reader.xmp_metadata
@@ -39,8 +40,10 @@ def _text(content: bytes, fmt: str) -> str:
         # Every XML part of the package, so metadata (docProps/*) and footers are read as well as the body.
         with zipfile.ZipFile(io.BytesIO(content)) as package:
             parts = [package.read(name).decode("utf-8") for name in package.namelist() if name.endswith(".xml")]
+        # Paragraphs and table cells as text too: in the XML, "<" is "&lt;" and a value may be split into runs.
         word = WordDocument(io.BytesIO(content))
-        return "\n".join([p.text for p in word.paragraphs] + parts)
+        cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in word.paragraphs] + cells + parts)
     if fmt == "csv":
         return "\n".join(cell for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for cell in row)
     return content.decode("utf-8")

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.roles import ADVOCATES
-from cases.models import AccessRecord
+from cases.models import AccessRecord, Case
 from exports.models import ExportJob, ExportRecord
 from exports.services import start_bulk_export
 from tests.factories import CaseFactory
@@ -24,6 +24,37 @@ def immediate_tasks(settings):
 
 def _zip_of(client, job) -> bytes:
     return b"".join(client.get(f"/exports/jobs/{job.pk}/download/").streaming_content)
+
+
+def test_bulk_export_from_the_admin_runs_in_the_background_and_gives_one_zip(
+    client, alice, case, immediate_tasks, django_capture_on_commit_callbacks
+):
+    other = Case.objects.create(title="Another", reference="C-OTHER1")
+    other.team.add(alice)
+    client.force_login(alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/cases/case/",
+            {
+                "action": "export_selected",
+                "_selected_action": [str(case.pk), str(other.pk)],
+                "apply": "1",
+                "level": "internal",
+                "format": "docx",
+                "purpose": "Archive for the lawyer",
+            },
+        )
+    response = client.get(f"/exports/jobs/{ExportJob.objects.get().pk}/")
+
+    job = ExportJob.objects.get()
+    assert (job.status, job.done, job.total) == ("done", 2, 2)
+    assert "Download the ZIP" in response.content.decode()
+    archive = _zip_of(client, job)
+    names = sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist())
+    assert names == sorted(f"{c.reference}-internal-{job.pk.hex[:8]}.docx" for c in (case, other))
+    assert job.record.sha256 == hashlib.sha256(archive).hexdigest()
+    assert ExportRecord.objects.get().case_references == sorted([case.reference, other.reference])
 
 
 def test_bulk_export_leaves_out_a_case_of_another_team(
@@ -54,6 +85,15 @@ def test_bulk_export_download_is_refused_to_another_user(
 
     assert ExportJob.objects.get().status == "done"
     assert client.get(f"/exports/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_bulk_export_progress_page_is_only_for_the_user_who_asked(client, alice, bob, case):
+    job = ExportJob.objects.create(
+        user=alice, case_ids=[str(case.pk)], level="internal", format="pdf", purpose="x", total=1
+    )
+    client.force_login(bob)
+
+    assert client.get(f"/exports/jobs/{job.pk}/").status_code == 404
 
 
 def test_bulk_export_left_on_the_server_reveals_no_identity(

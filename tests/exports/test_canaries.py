@@ -136,3 +136,4 @@ def test_export_shows_each_canary_only_at_the_levels_allowed(alice, canary_case,
     if level != "internal":
         assert [canary for canary in NEVER_OUTSIDE if canary in text] == []
     assert person.codename in text
+    assert case.reference in text

@@ -1,7 +1,6 @@
 """Consent gates the audience: a refused export says why, names codenames only, and leaves nothing behind."""
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from cases.enums import Consent, Sensitivity
 from cases.services import add_person, add_to_case
@@ -24,30 +23,6 @@ def test_public_export_of_a_case_with_a_withdrawn_consent_is_refused_naming_the_
 
     assert person.codename in str(refusal.value)
     assert "CanaryRefuser" not in str(refusal.value)
-    assert not ExportRecord.objects.exists()
-
-
-def test_refused_command_export_writes_no_file(alice, case, tmp_path):
-    _member(case, alice, consent_partner_sharing=Consent.NOT_ASKED)
-    output = tmp_path / "summary.pdf"
-
-    with pytest.raises(CommandError, match="consent"):
-        call_command(
-            "export_case",
-            case.reference,
-            "--level",
-            "partner",
-            "--format",
-            "pdf",
-            "--purpose",
-            "NGO",
-            "--output",
-            str(output),
-            "--user",
-            "alice",
-        )
-
-    assert not output.exists()
     assert not ExportRecord.objects.exists()
 
 

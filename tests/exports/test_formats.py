@@ -2,14 +2,24 @@
 
 import csv
 import io
+import json
 import zipfile
 
 import pytest
 from docx import Document as WordDocument
+from pypdf import PdfReader
 from weasyprint import HTML
 
 from exports.render import refuse_to_fetch
-from tests.exports.conftest import readable_text
+from tests.exports.conftest import plain_text, readable_text
+from tests.factories import MembershipFactory, PersonIdentityFactory
+
+
+@pytest.fixture
+def named_person(case):
+    """Someone on the case named in both scripts, which staff may export internally."""
+    identity = PersonIdentityFactory(legal_name="Ivan CanaryLegalName", name_original_script="Иван Канарейкин")
+    return MembershipFactory(case=case, person=identity.person).person
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "json", "csv"])
@@ -38,7 +48,36 @@ def test_pdf_with_a_file_reference_renders_without_reading_the_file(tmp_path):
     assert "Page" in text and "canary-local-file" not in text
 
 
-def test_docx_metadata_carries_the_case_reference_and_no_author(alice, case, export):
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "csv", "json"])
+def test_markup_in_records_comes_out_as_text(alice, case, export, report, fmt):
+    payload = '<img src=x onerror="alert(1)"><b>bold</b>'
+    report(case, description=payload)
+
+    content = export(case, alice, "internal", fmt).content
+
+    if fmt == "json":
+        assert payload in json.loads(content)["events"][0]["detail"]
+    else:
+        assert payload in " ".join(plain_text(content, fmt).split())
+
+
+def test_pdf_renders_cyrillic_as_text(alice, case, named_person, export):
+    text = plain_text(export(case, alice, "internal", "pdf").content, "pdf")
+
+    assert "Иван Канарейкин" in text
+
+
+def test_pdf_metadata_carries_the_case_reference_and_names_no_one(alice, case, named_person, export):
+    # Internal: the document itself names the person, its metadata must not.
+    reader = PdfReader(io.BytesIO(export(case, alice, "internal", "pdf").content))
+    xmp = reader.xmp_metadata
+    metadata = str(reader.metadata) + (xmp.rdf_root.toxml() if xmp is not None else "")
+
+    assert "Canary" not in metadata and "Канарейкин" not in metadata
+    assert reader.metadata.title.startswith(f"Case summary {case.reference}")
+
+
+def test_docx_metadata_carries_the_case_reference_and_no_author(alice, case, named_person, export):
     content = export(case, alice, "internal", "docx").content
 
     core = WordDocument(io.BytesIO(content)).core_properties
@@ -48,6 +87,7 @@ def test_docx_metadata_carries_the_case_reference_and_no_author(alice, case, exp
     assert (core.author, core.last_modified_by, core.subject, core.keywords) == ("", "", "", "")
     assert core.title.startswith(f"Case summary {case.reference}")
     assert "python-docx" not in properties
+    assert "Canary" not in properties and "Канарейкин" not in properties
 
 
 @pytest.mark.parametrize("payload", ['=HYPERLINK("http://x")', "\t=1+1", "\r=1+1", "+cmd", "-2+3", "@SUM(A1)"])

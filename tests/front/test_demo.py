@@ -16,6 +16,7 @@ from appeals.models import Appeal, Deadline
 from cases.fuzzydate import format_day
 from cases.models import Case, Person, StatusChange
 from exports.services import export_case
+from tests.exports.conftest import flat, readable_text
 
 
 def _row_counts():
@@ -136,3 +137,21 @@ def test_demo_shows_a_recurring_obligation_with_missed_reports_and_the_next_due(
     missed = ", ".join(format_day(today - timedelta(days=d)) for d in (17, 3))
     next_due = format_day(today + timedelta(days=11))
     assert f"2 reports not received ({missed}); next due {next_due}" in page
+
+
+def test_demo_lapunov_public_pdf_and_the_fictional_person_by_codename_only(demo):
+    admin = get_user_model().objects.get(username="admin")
+    lapunov = Case.objects.get(reference="C-DEMO01")
+    fictional = Case.objects.get(reference="C-DEMO04")
+
+    def pdf(case, level):
+        content = export_case(case_id=case.pk, user=admin, level=level, fmt="pdf", purpose="Press").content
+        return readable_text(content, "pdf")
+
+    public = pdf(lapunov, "public")
+    assert flat("12 Sep 2023") in public and "28834/19" in public
+    assert "INTERNAL" not in public
+    for level in ("partner", "public"):
+        text = pdf(fictional, level)
+        assert "Timur" not in text and "Тимур" not in text, level
+        assert fictional.people.get(memberships__role="victim").codename in text

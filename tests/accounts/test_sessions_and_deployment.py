@@ -4,15 +4,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 from django.conf import settings
 
 from accounts.checks import check_hardening
 from accounts.middleware import SESSION_STARTED
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_session_ends_a_fixed_time_after_login_however_active(client, alice, case):
