@@ -21,7 +21,7 @@ from appeals.models import (
 from appeals.services import settle_occurrence
 from appeals.states import state_choices
 from cases.admin import CaseAdmin, SourceInline
-from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline
+from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, search_user
 from cases.datefields import FuzzyDateField
 from cases.forms import FuzzyDateForm, ReasonForm, VersionedForm
 from cases.fuzzydate import format_day
@@ -365,7 +365,7 @@ class AppealAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            results = results | queryset.filter(case__in=Case.objects.matching(search_term))
+            results = results | queryset.filter(case__in=Case.objects.matching(search_term, search_user(request)))
         return results, duplicates
 
     def history_querysets(self, request, appeal):

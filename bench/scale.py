@@ -67,7 +67,7 @@ def run(options):
     from appeals.enums import StepType
     from appeals.services import add_appeal_step, file_appeal
     from cases.enums import Status
-    from cases.models import Case, NameVariant, Person, StatusChange
+    from cases.models import SYSTEM, Case, NameVariant, Person, StatusChange
     from cases.services import record_status_change, save_record
     from exports.services import export_case
     from tests.factories import UserFactory
@@ -123,8 +123,8 @@ def run(options):
         "plain admin case list",
     )
     # Plain admin cannot search encrypted names at all; its fair baseline lists the same rows the search finds.
-    found_people = ",".join(str(pk) for pk in Person.objects.matching(variant).values_list("pk", flat=True))
-    found_cases = ",".join(str(pk) for pk in Case.objects.matching(variant).values_list("pk", flat=True))
+    found_people = ",".join(str(pk) for pk in Person.objects.matching(variant, SYSTEM).values_list("pk", flat=True))
+    found_cases = ",".join(str(pk) for pk in Case.objects.matching(variant, SYSTEM).values_list("pk", flat=True))
     measure(
         f"admin person search by name ({variant})",
         page(client, f"/admin/cases/person/?q={variant}"),

@@ -10,7 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_administrator
-from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, ReadOnlyForAdministrators
+from cases.admin_base import (
+    AuditedAdmin,
+    AuditedInline,
+    AuditedStackedInline,
+    ReadOnlyForAdministrators,
+    search_user,
+)
 from cases.datefields import FuzzyDateField
 from cases.enums import AccessAction, Status
 from cases.forms import (
@@ -132,7 +138,7 @@ class MatchingSearchMixin:
         if not search_term.strip():
             return queryset, False
         # Filtering by the matches keeps the list's own scoping, ordering and annotations.
-        return queryset.matching(search_term), False
+        return queryset.matching(search_term, search_user(request)), False
 
 
 class PersonForm(ReasonForm):
@@ -320,7 +326,7 @@ class StatusChangeAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            results = results | queryset.filter(person__in=matching_person_ids(search_term))
+            results = results | queryset.filter(person__in=matching_person_ids(search_term, search_user(request)))
         return results, duplicates
 
 
@@ -382,7 +388,7 @@ class NameVariantAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(person__in=matching_person_ids(search_term)), False
+        return queryset.filter(person__in=matching_person_ids(search_term, search_user(request))), False
 
 
 @admin.register(PersonIdentity)

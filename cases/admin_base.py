@@ -1,8 +1,11 @@
 """What every admin page for case records shares: scoping, reasons, history and restore."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.views.main import IS_FACETS_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -19,12 +22,22 @@ from cases.datefields import DayField, DayInput
 from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
 from cases.history import history_entries
-from cases.models import Case, Person
+from cases.models import Case, Person, searches_by_name
 from cases.restore import deleted_rows, restore
+from cases.search import recall_search, remember_search
 from cases.services import delete_record, save_record
 
 REASON_FIELD = "change_reason"
+# The address parameter that carries a search's opaque id (cases.search.remember_search), never the term.
+SEARCH_ID = "sq"
 VERSION_FIELD = "seen_version"
+
+
+def search_user(request):
+    """Whose rights a search runs with: the user's, but an autocomplete (whose term travels in its address)
+    looks names up only among people everyone may name."""
+    match = getattr(request, "resolver_match", None)
+    return None if match is not None and match.url_name == "autocomplete" else request.user
 
 
 def _scoped(model, user):
@@ -40,6 +53,59 @@ def _access_subject(record) -> dict:
         return {"person": record}
     case = getattr(record, "case", None) or getattr(getattr(record, "appeal", None), "case", None)
     return {"case": case, "person": getattr(record, "person", None)}
+
+
+class SearchByPostMixin:
+    """The list's search box posts its term, which is kept in the session; addresses carry only its id, so a
+    name typed into a search reaches no log, no browser history and no lockout record (cases.search)."""
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        return [
+            path("search/", self.admin_site.admin_view(self.search_view), name=f"{prefix}_search"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        search_id = request.GET.get(SEARCH_ID)
+        if search_id:
+            term = recall_search(request, search_id)
+            if term is None:
+                self.message_user(request, _("That search is no longer kept; search again."), messages.WARNING)
+                return HttpResponseRedirect(request.path)
+            # Django's list reads the term from "q": give it the term here, never in the address.
+            request.GET = request.GET.copy()
+            del request.GET[SEARCH_ID]
+            request.GET[SEARCH_VAR] = term
+            request.search_id = search_id
+        return super().changelist_view(request, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        search_id = getattr(request, "search_id", None)
+        if search_id:
+            # The list's links (pages, filters, sorting) carry the search's id, not the term.
+            changelist.params.pop(SEARCH_VAR, None)
+            changelist.params[SEARCH_ID] = search_id
+            changelist.filter_params.pop(SEARCH_VAR, None)
+            changelist.filter_params[SEARCH_ID] = [search_id]
+            changelist.add_facet_link = changelist.get_query_string({IS_FACETS_VAR: True})
+            changelist.remove_facet_link = changelist.get_query_string(remove=[IS_FACETS_VAR])
+            changelist.clear_all_filters_qs = changelist.get_query_string(remove=changelist.get_filters_params())
+        return changelist
+
+    def search_view(self, request):
+        """The admin's search box posts here; the term is kept in the session, the address gets its id."""
+        if request.method != "POST" or not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.POST.get(SEARCH_VAR, "").strip()
+        params = {k: v for k, v in request.POST.items() if k not in {SEARCH_VAR, SEARCH_ID, "csrfmiddlewaretoken"}}
+        if term:
+            params[SEARCH_ID] = remember_search(request, term)
+            if searches_by_name(term):
+                record_access(request, AccessAction.SEARCH_BY_NAME, detail=f"admin {self.model._meta.model_name}")
+        changelist = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+        return HttpResponseRedirect(f"{changelist}?{urlencode(params)}" if params else changelist)
 
 
 class ScopedFormfieldsMixin:
@@ -91,7 +157,7 @@ delete_selected_with_reason.short_description = gettext_lazy("Delete selected %(
 delete_selected_with_reason.allowed_permissions = ("delete",)
 
 
-class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
+class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
     """Admin for a domain record: sees only what the user may see and records who changed what, and why."""
 
     form = ReasonForm
@@ -264,7 +330,7 @@ class AuditedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         )
 
 
-class ReadOnlyForAdministrators(admin.ModelAdmin):
+class ReadOnlyForAdministrators(SearchByPostMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_administrator(request.user)
 

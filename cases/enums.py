@@ -117,6 +117,7 @@ class AccessAction(models.TextChoices):
     VIEW_IDENTITY = "view_identity", _("Saw a person's identity")
     VIEW_ATTACHMENT = "view_attachment", _("Downloaded an attachment")
     EXPORT = "export", _("Exported")
+    SEARCH_BY_NAME = "search_by_name", _("Searched by name")
 
 
 class StatusFamily(models.TextChoices):

@@ -191,19 +191,22 @@ class PersonQuerySet(models.QuerySet):
             seen_since_precision=Subquery(per_case.values(f"{latest}date_precision")[:1]),
         )
 
-    def matching(self, query: str):
+    def matching(self, query: str, user):
         """People with a name in any script or spelling matching every word typed, or the codename."""
         query = query.strip()
         if not query:
             return self
-        return self.filter(pk__in=matching_person_ids(query))
+        return self.filter(pk__in=matching_person_ids(query, user))
 
 
-def matching_person_ids(query: str):
+def matching_person_ids(query: str, user):
     """A subquery of the ids of people matching ``query``, each branch answerable from an index.
 
     A union rather than an OR: the codename (trigram index on PostgreSQL) and each typed word's
-    name hashes (an index on the digest) are looked up apart, not probed row by row.
+    name hashes (an index on the digest) are looked up apart, not probed row by row. A name finds
+    only people ``user`` may name — everyone for staff allowed identities, otherwise those who
+    consented to publicity, whose names the pages show anyway — so a search cannot confirm who a
+    codename is.
     """
     by_codename = Person._base_manager.filter(codename__icontains=query).values("pk")
     per_token = search.query_digests(query)
@@ -212,7 +215,14 @@ def matching_person_ids(query: str):
     by_name = NameKey.objects.filter(digest__in=per_token[0]).values("person_id")
     for digests in per_token[1:]:
         by_name = by_name.filter(person_id__in=NameKey.objects.filter(digest__in=digests).values("person_id"))
+    if not may_see_identities(user):
+        by_name = by_name.filter(person__sensitivity=Sensitivity.PUBLIC, person__consent_publicity=Consent.GIVEN)
     return by_codename.union(by_name)
+
+
+def searches_by_name(query: str) -> bool:
+    """Whether a typed query holds words that are looked up as names (and so is logged as such)."""
+    return bool(search.query_digests(query.strip()))
 
 
 class Person(Record):
@@ -293,11 +303,17 @@ class Person(Record):
             )
 
 
+# Code that acts for no user — commands, the benchmarks, checks of the data itself — and may read names.
+SYSTEM = object()
+
+
 def may_see_identities(user, level: str = Level.INTERNAL) -> bool:
     """Whether ``user`` may read who people are (identity, names) in something made for ``level``.
 
     Only staff allowed identities, and only for the team itself: never in a document that leaves it.
     """
+    if user is SYSTEM:
+        return level == Level.INTERNAL
     return level == Level.INTERNAL and user is not None and user.has_perm("cases.view_personidentity")
 
 
@@ -411,13 +427,14 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         return self.filter(team=user)
 
-    def matching(self, query: str):
-        """Cases whose reference, title, people's names or codenames, or a registered finder match."""
+    def matching(self, query: str, user):
+        """Cases whose reference, title, people's names (those ``user`` may name) or codenames, or a registered
+        finder match."""
         query = query.strip()
         if not query:
             return self
         by_case = Case._base_manager.filter(Q(reference__iexact=query) | Q(title__icontains=query)).values("pk")
-        by_person = CaseMembership._base_manager.filter(person__in=matching_person_ids(query)).values("case_id")
+        by_person = CaseMembership._base_manager.filter(person__in=matching_person_ids(query, user)).values("case_id")
         others = [find(query) for find in CASE_FINDERS]
         return self.filter(pk__in=by_case.union(by_person, *others))
 

@@ -9,10 +9,13 @@ token?" and nothing else: a copy of the table alone reveals no name.
 import hashlib
 import hmac
 import re
+import secrets
 import unicodedata
 
 import iuliia
 from django.conf import settings
+
+from cases.crypto import cipher
 
 _SCHEMES = (
     iuliia.ICAO_DOC_9303,
@@ -86,3 +89,26 @@ def name_digests(*names: str) -> set[str]:
 def query_digests(query: str) -> list[set[str]]:
     """One set of acceptable digests per token typed; a match needs every token."""
     return [{digest(s) for s in token_skeletons(token)} for token in tokens(query)]
+
+
+# --- Searches kept out of addresses ---------------------------------------------------------------
+# A typed search may be a name. It travels by POST and is kept, encrypted, in the user's session under
+# a random id; the address carries only the id (``?search=…``), so no name reaches a server log, a
+# proxy log, the browser's history or a lockout record.
+_SESSION_KEY = "searches"
+_KEPT = 20
+
+
+def remember_search(request, term: str) -> str:
+    """Keep ``term`` for this session and answer the opaque id that stands for it in addresses."""
+    searches = dict(request.session.get(_SESSION_KEY, {}))
+    search_id = secrets.token_urlsafe(9)
+    searches[search_id] = cipher().encrypt(term.encode()).decode()
+    request.session[_SESSION_KEY] = dict(list(searches.items())[-_KEPT:])
+    return search_id
+
+
+def recall_search(request, search_id: str) -> str | None:
+    """The term behind an id of this session, or None if it is unknown or has been forgotten."""
+    token = request.session.get(_SESSION_KEY, {}).get(search_id or "")
+    return cipher().decrypt(token.encode()).decode() if token else None

@@ -33,12 +33,13 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["violation"].choices = _blank(articles_found_violated(user))
 
     def apply(self, cases):
         data = self.cleaned_data
         if data["q"]:
-            cases = cases.matching(data["q"])
+            cases = cases.matching(data["q"], self.user)
         people = CaseMembership.objects.filter(case=OuterRef("pk"))
         # Each person's status as this case records it: never what another team's case says.
         if data["status"]:

@@ -1,16 +1,19 @@
 """Pages for advocates: read-only, server-rendered, scoped to the cases the user may see."""
 
 import io
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from appeals.enums import DECIDED_STEPS
 from appeals.models import Appeal, Deadline, OfficialResponse
@@ -26,7 +29,9 @@ from cases.models import (
     StatusChange,
     may_see_identities,
     person_label,
+    searches_by_name,
 )
+from cases.search import recall_search, remember_search
 from cases.uploads import ALLOWED_TYPES
 from exports.forms import ExportForm
 from front.filters import CaseFilterForm, TimelineFilterForm
@@ -50,9 +55,21 @@ def _people_prefetch():
 
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
-    form = CaseFilterForm(request.GET or None, user=request.user)
+    if request.method == "POST":
+        return _search(request)
+    data = request.GET.copy()
+    # A name never travels in the address: a search comes as the opaque id of a term kept in the session.
+    data.pop("q", None)
+    search_id = data.pop("search", [""])[-1]
+    if search_id:
+        term = recall_search(request, search_id)
+        if term is None:
+            messages.warning(request, _("That search is no longer kept; search again."))
+            return redirect(f"{reverse('front:case_list')}?{data.urlencode()}")
+        data["q"] = term
+    form = CaseFilterForm(data or None, user=request.user)
     cases = Case.objects.visible_to(request.user)
     status = 200
     if form.is_bound and not form.is_valid():
@@ -100,12 +117,27 @@ def case_list(request):
         ]
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("q", None)
     return render(
         request,
         "front/case_list.html",
         {"form": form, "page": page, "query": query.urlencode(), "total": paginator.count},
         status=status,
     )
+
+
+def _search(request):
+    """A search arrives by POST, is kept in the session and comes back as an opaque id in the address."""
+    form = CaseFilterForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "front/case_list.html", {"form": form, "page": None}, status=400)
+    filters = {name: value for name, value in request.POST.items() if name in form.fields and name != "q" and value}
+    term = form.cleaned_data["q"]
+    if term:
+        filters["search"] = remember_search(request, term)
+        if searches_by_name(term):
+            record_access(request, AccessAction.SEARCH_BY_NAME, detail="case list")
+    return redirect(f"{reverse('front:case_list')}?{urlencode(filters)}")
 
 
 @never_cache

@@ -33,7 +33,7 @@ from tests.factories import (
 SECRET_TITLE = "Canary title of a secret case"
 
 # Admin URL names end in an action; each action has one rule below.
-ADMIN_ACTIONS = ("changelist", "add", "change", "history", "delete", "deleted", "restore", "erase")
+ADMIN_ACTIONS = ("changelist", "add", "change", "history", "delete", "deleted", "restore", "erase", "search")
 ADMIN_MODEL_URL = re.compile(rf"^admin:[a-z_]+_(?P<model>[a-z]+)_(?P<action>{'|'.join(ADMIN_ACTIONS)})$")
 # URLs that hold no case data, or only the user's own.
 NO_CASE_DATA = {

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import ADVOCATES, STAFF_EDITORS
 from appeals.models import Deadline
-from cases.models import Case, Person, StatusChange
+from cases.models import SYSTEM, Case, Person, StatusChange
 from tests.browser.support import chromium, live_server, log_in  # noqa: F401 - fixtures
 from tests.factories import CaseFactory, UserFactory
 
@@ -139,7 +139,7 @@ def test_staff_user_logs_a_detention_an_appeal_and_a_response_then_reads_the_his
     assert Person.objects.get(pk=person.pk).current_status == "released"
     released = StatusChange.history.get(status="released", history_type="+")
     assert (released.history_user, released.history_change_reason) == (editor, "Lawyer confirmed the release")
-    assert list(Person.objects.matching("Вымышленный")) == [person]
+    assert list(Person.objects.matching("Вымышленный", SYSTEM)) == [person]
     assert page.problems == []
 
 

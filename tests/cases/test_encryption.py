@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cases.management.commands.backup_database import pg_environment
-from cases.models import IdentityErasure, NameVariant, Person, PersonIdentity
+from cases.models import SYSTEM, IdentityErasure, NameVariant, Person, PersonIdentity
 from cases.services import erase_identity, save_record
 from tests.conftest import run_python
 from tests.factories import MembershipFactory, NameVariantFactory, PersonIdentityFactory, StatusChangeFactory
@@ -102,7 +102,7 @@ def test_erasure_removes_identity_from_live_and_history_tables(administrator, ca
     }
     assert leftovers == {("", "", "", None)}
     assert {row.name for row in NameVariant.history.filter(person_id=canary_person.pk)} == {""}
-    assert list(Person.objects.matching("Canarylegalname")) == []
+    assert list(Person.objects.matching("Canarylegalname", SYSTEM)) == []
     assert (erasure.person_codename, erasure.erased_by, erasure.history_rows_redacted) == (
         canary_person.codename,
         administrator,

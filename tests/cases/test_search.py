@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cases.enums import Script
-from cases.models import NameKey, Person
+from cases.models import SYSTEM, NameKey, Person
 from cases.services import save_record
 from tests.factories import MembershipFactory, NameVariantFactory, PersonIdentityFactory
 
@@ -20,35 +20,35 @@ def isaev(db):
 
 @pytest.mark.parametrize("typed", ["Isayev", "Isaev", "ISAEV", "Исаев", "isaev ismail", "Ismail Isayev"])
 def test_person_is_found_by_any_spelling_of_a_cyrillic_name(isaev, typed):
-    assert list(Person.objects.matching(typed)) == [isaev]
+    assert list(Person.objects.matching(typed, SYSTEM)) == [isaev]
 
 
 @pytest.mark.parametrize("typed", ["Ivanov", "Isa", "Ismail Magamadov"])
 def test_person_is_not_found_by_other_names(isaev, typed):
-    assert list(Person.objects.matching(typed)) == []
+    assert list(Person.objects.matching(typed, SYSTEM)) == []
 
 
 def test_person_is_found_by_codename(isaev):
-    assert list(Person.objects.matching(isaev.codename.lower())) == [isaev]
+    assert list(Person.objects.matching(isaev.codename.lower(), SYSTEM)) == [isaev]
 
 
 def test_cyrillic_spelling_variants_are_found_when_recorded(isaev):
     NameVariantFactory(person=isaev, name="Салех Магомадов")
 
-    assert list(Person.objects.matching("Magomadov")) == [isaev]
-    assert list(Person.objects.matching("Магомадов")) == [isaev]
+    assert list(Person.objects.matching("Magomadov", SYSTEM)) == [isaev]
+    assert list(Person.objects.matching("Магомадов", SYSTEM)) == [isaev]
 
 
 def test_identity_names_are_searchable_and_keys_follow_edits(db):
     identity = PersonIdentityFactory(legal_name="Maxim Lapunov")
     person = identity.person
-    assert list(Person.objects.matching("Lapunov")) == [person]
+    assert list(Person.objects.matching("Lapunov", SYSTEM)) == [person]
 
     identity.legal_name = "Maksim Lapunov"
     save_record(identity, by=None, reason="Spelling as in the judgment")
 
-    assert list(Person.objects.matching("Maksim")) == [person]
-    assert list(Person.objects.matching("Maxim")) == []
+    assert list(Person.objects.matching("Maksim", SYSTEM)) == [person]
+    assert list(Person.objects.matching("Maxim", SYSTEM)) == []
 
 
 def test_search_index_stores_no_name_in_clear(isaev):
@@ -75,8 +75,8 @@ def test_admin_search_finds_the_case_by_a_name_variant(client, alice, case):
 
 def test_name_index_is_rebuilt_under_a_new_search_key(isaev, settings):
     settings.NAME_SEARCH_KEY = "a-new-name-search-key-of-enough-length"
-    assert list(Person.objects.matching("Isayev")) == []
+    assert list(Person.objects.matching("Isayev", SYSTEM)) == []
 
     call_command("rebuild_name_index", stdout=io.StringIO())
 
-    assert list(Person.objects.matching("Isayev")) == [isaev]
+    assert list(Person.objects.matching("Isayev", SYSTEM)) == [isaev]

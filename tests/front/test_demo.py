@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from appeals.models import Appeal, Deadline
 from cases.fuzzydate import format_day
-from cases.models import Case, Person, StatusChange
+from cases.models import SYSTEM, Case, Person, StatusChange
 from exports.services import export_case
 from tests.exports.conftest import flat, readable_text
 
@@ -38,7 +38,7 @@ def test_load_demo_twice_changes_nothing(db, capsys):
 
 def test_demo_tells_the_magamadov_and_isaev_case(db):
     call_command("load_demo")
-    case = Case.objects.matching("Isayev").get()
+    case = Case.objects.matching("Isayev", SYSTEM).get()
 
     rule39 = Appeal.objects.get(case=case, kind="interim_request")
     deadline = Deadline.objects.get(appeal=rule39)
@@ -54,7 +54,7 @@ def test_demo_tells_the_magamadov_and_isaev_case(db):
 
 def test_demo_keeps_both_accounts_of_lapunovs_detention(db):
     call_command("load_demo")
-    person = Person.objects.matching("Lapunov").get()
+    person = Person.objects.matching("Lapunov", SYSTEM).get()
 
     detentions = StatusChange.objects.filter(person=person, status="detained_incommunicado").order_by("date_start")
 
@@ -102,7 +102,7 @@ def test_demo_records_the_violations_found_in_lapunov(demo):
 
 
 def test_demo_tells_the_threats_against_kochetkov_and_what_came_of_his_complaints(demo):
-    case = Case.objects.matching("Kochetkov").get()
+    case = Case.objects.matching("Kochetkov", SYSTEM).get()
 
     page = _page_text(demo.get(f"/cases/{case.pk}/"))
     pdf = _pdf_text(case, get_user_model().objects.get(username="admin"))

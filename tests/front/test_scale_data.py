@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from appeals.models import Appeal
-from cases.models import Person, StatusChange
+from cases.models import SYSTEM, Person, StatusChange
 from cases.services import refresh_current_status
 
 
@@ -21,4 +21,4 @@ def test_generated_data_has_history_search_keys_and_the_services_current_status(
     recomputed = {p.pk: (p.current_status, p.latest_status_change_id) for p in Person.objects.filter(pk__in=derived)}
     assert recomputed == derived
     name = Person.objects.first().identity.legal_name
-    assert Person.objects.matching(name.split()[-1]).exists()
+    assert Person.objects.matching(name.split()[-1], SYSTEM).exists()
