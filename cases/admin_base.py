@@ -7,7 +7,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.views.main import IS_FACETS_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import DataError, models, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_administrator
 from cases.access_log import record_access
+from cases.crypto import EncryptedLookup, EncryptedTextField
 from cases.datefields import DayField, DayInput
 from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
@@ -78,7 +79,27 @@ class SearchByPostMixin:
             del request.GET[SEARCH_ID]
             request.GET[SEARCH_VAR] = term
             request.search_id = search_id
-        return super().changelist_view(request, extra_context)
+        try:
+            # Rendered here, in a savepoint, so that a filter value the database refuses (a year out of
+            # range, a malformed date) is a 400 with a message, not a server error.
+            with transaction.atomic():
+                response = super().changelist_view(request, extra_context)
+                if hasattr(response, "render"):
+                    response.render()
+        except (DataError, OverflowError, ValueError, EncryptedLookup):
+            return TemplateResponse(
+                request, "400.html", {"message": _("This list cannot be filtered that way.")}, status=400
+            )
+        return response
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter in the address is typed by anyone: never a pattern the database evaluates, never a
+        # comparison with an encrypted value (which could only fail, or be an oracle if it did not).
+        field_name, _sep, operator = lookup.partition("__")
+        field = next((f for f in self.model._meta.concrete_fields if f.name == field_name), None)
+        if operator.split("__")[-1] in {"regex", "iregex"} or isinstance(field, EncryptedTextField):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
