@@ -159,6 +159,7 @@ class Timeline:
     memberships: list = field(default_factory=list)
     reports_by_person: dict = field(default_factory=dict)
     appeals: list = field(default_factory=list)
+    appeal_people: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=64)
@@ -420,6 +421,7 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
         memberships=list(memberships),
         reports_by_person=reports_by_person,
         appeals=appeals,
+        appeal_people=covered,
     )
 
 

@@ -18,16 +18,16 @@ from django.utils.translation import ngettext
 from appeals.enums import Forum, InterimMeasures, StepType
 from appeals.timeline import build_timeline
 from cases.chronology import current_report
-from cases.enums import WHEREABOUTS_STATUSES, Consent, Verification
+from cases.enums import WHEREABOUTS_STATUSES, Consent, Sensitivity, Verification
 from cases.fuzzydate import format_day, format_moment
 from cases.models import may_see_identities, person_label
 from exports.levels import (
     CASE_FIELDS,
     EVENT_FIELDS,
     EVENT_VERIFICATIONS,
+    NEEDS_PUBLICITY_CONSENT,
     NEEDS_SHARING_CONSENT,
     PERSON_FIELDS,
-    REFUSED_PUBLICITY,
     SOURCE_TYPES,
     Level,
 )
@@ -93,18 +93,24 @@ def _consent_refusal(people, level: str) -> ExportRefused | None:
                 % {"codenames": _codenames(missing)},
                 people=missing,
             )
-    if level == Level.PUBLIC:
-        refused = [person for person in people if person.consent_publicity in REFUSED_PUBLICITY]
-        if refused:
-            return ExportRefused(
-                _(
-                    "%(codenames)s refused or withdrew consent to publicity: this case cannot be exported for the "
-                    "public."
-                )
-                % {"codenames": _codenames(refused)},
-                people=refused,
-            )
     return None
+
+
+def _withheld(people, level) -> dict:
+    """Who this level may say nothing specific about, by id: True for those it leaves out altogether
+    (restricted people), False for those it shows only as "one more person (details withheld)"."""
+    if level not in NEEDS_PUBLICITY_CONSENT:
+        return {}
+    return {
+        person.pk: person.sensitivity == Sensitivity.RESTRICTED
+        for person in people
+        if person.consent_publicity != Consent.GIVEN
+    }
+
+
+def _concerns_only(event, withheld) -> bool:
+    """Whether an event is about people of whom nothing may be said, and no one else."""
+    return bool(event.person_ids) and set(event.person_ids) <= set(withheld)
 
 
 def _codenames(people) -> str:
@@ -137,21 +143,36 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
         organisation=settings.ORGANISATION_NAME,
         case={name: clean(getattr(case, name)) for name in CASE_FIELDS[level]},
     )
-    document.people = _people(timeline, level, user)
-    labels = {row.pop("person_id"): row["label"] for row in document.people}
-    sources, renumbered = _sources(timeline.sources, level, _cited(timeline.events, level))
+    withheld = _withheld(_people_of(timeline), level)
+    document.people = _people(timeline, level, user, withheld)
+    labels = {row.pop("person_id"): row["label"] for row in document.people if row.get("person_id")}
+    events = [event for event in timeline.events if not _concerns_only(event, withheld)]
+    sources, renumbered = _sources(timeline.sources, level, _cited(events, level))
     document.sources = sources
-    document.events = _events(timeline.events, level, renumbered, labels)
-    document.appeals = _appeals(timeline.appeals)
+    document.events = _events(events, level, renumbered, labels)
+    document.appeals = _appeals(
+        [
+            a
+            for a in timeline.appeals
+            if not set(timeline.appeal_people.get(a.pk, ())) or not set(timeline.appeal_people[a.pk]) <= set(withheld)
+        ]
+    )
     return document
 
 
-def _people(timeline, level, user) -> list[dict]:
+def _people(timeline, level, user, withheld) -> list[dict]:
     allowed = PERSON_FIELDS[level]
     may_see_identity = may_see_identities(user, level)
-    rows = []
+    rows, shown = [], set()
     for membership in sorted(timeline.memberships, key=lambda m: (m.person.codename, m.role)):
         person = membership.person
+        if person.pk in withheld:
+            if not withheld[person.pk] and person.pk not in shown:
+                rows.append(
+                    {"person_id": None, "label": _("One more person (details withheld)"), "role": "", "status": ""}
+                )
+            shown.add(person.pk)
+            continue
         identity = person.identity_or_none
         # The person's status as this case records it (not another case's), from what this level may
         # state, by the one rule of the app (cases.chronology).
@@ -224,8 +245,8 @@ def _sources(sources, level, cited=None) -> tuple[list[dict], dict]:
 
 
 def _event(event, level, renumbered, labels) -> dict:
-    # People as this level names them (the timeline itself names only those who consented to publicity).
-    people = sorted(labels[p] for p in event.person_ids if p in labels) or event.people
+    # People as this level names them; those it withholds are not named, even by codename.
+    people = sorted(labels[p] for p in event.person_ids if p in labels) if event.person_ids else event.people
     place = "" if _hides_place(event, level) else event.place
     values = {
         "when": str(event.when),
@@ -298,15 +319,43 @@ def _left_out_at(level, case, timeline, people, user) -> list[str]:
     refusal = _consent_refusal(people, level)
     if refusal is not None:
         return [str(refusal)]
+    withheld = _withheld(people, level)
     sentences = [
+        _withheld_left_out(withheld),
         _reports_left_out(timeline.events, level),
         *_sources_left_out(timeline, level),
         _notes_left_out(case, timeline.events, level),
-        _names_left_out(people, level, user),
+        _names_left_out([p for p in people if p.pk not in withheld], level, user),
         _identity_left_out(people, level, user),
         _places_left_out(timeline.events, level),
     ]
     return [sentence for sentence in sentences if sentence]
+
+
+def _withheld_left_out(withheld: dict) -> str:
+    shown, left = sum(not out for out in withheld.values()), sum(withheld.values())
+    sentences = []
+    if shown:
+        sentences.append(
+            ngettext(
+                "%(count)d person did not consent to publicity: shown only as “one more person (details withheld)”, "
+                "with nothing that concerns only them.",
+                "%(count)d people did not consent to publicity: shown only as “one more person (details withheld)”, "
+                "with nothing that concerns only them.",
+                shown,
+            )
+            % {"count": shown}
+        )
+    if left:
+        sentences.append(
+            ngettext(
+                "%(count)d restricted person without consent to publicity is left out altogether.",
+                "%(count)d restricted people without consent to publicity are left out altogether.",
+                left,
+            )
+            % {"count": left}
+        )
+    return " ".join(sentences)
 
 
 def _with_other_accounts(events) -> list:

@@ -1,6 +1,6 @@
 """Who an export is for, and what each audience may read: an allowlist per level, never a denylist."""
 
-from cases.enums import Consent, Level, SourceType, Verification
+from cases.enums import Level, SourceType, Verification
 
 # What each level may show. Anything not listed here is left out of the document.
 PERSON_FIELDS = {
@@ -34,8 +34,9 @@ SOURCE_TYPES = {
     Level.PARTNER: set(SourceType.values) - {SourceType.INTERNAL_NOTE},
     Level.PUBLIC: set(SourceType.values) - {SourceType.INTERNAL_NOTE, SourceType.WITNESS_STATEMENT},
 }
-# Leaving the team needs every person's consent to sharing with partners, or to publicity (which covers
-# it); a public document goes further, so it needs at least as much. The team's own use needs none.
-NEEDS_SHARING_CONSENT = {Level.PARTNER, Level.PUBLIC}
-# At public level nobody who refused or withdrew publicity appears, even by codename.
-REFUSED_PUBLICITY = {Consent.REFUSED, Consent.WITHDRAWN}
+# A partner document leaves the team only with everyone's consent to sharing with partners, or to
+# publicity (which covers it). The team's own use needs none.
+NEEDS_SHARING_CONSENT = {Level.PARTNER}
+# A public document states what concerns a person only with their consent to publicity: anyone else
+# appears at most as "one more person (details withheld)", and restricted people not at all.
+NEEDS_PUBLICITY_CONSENT = {Level.PUBLIC}

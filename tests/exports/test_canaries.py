@@ -45,7 +45,9 @@ def canary_case(alice, case):
     person = add_person(
         by=by,
         reason=reason,
+        # Consented to the facts being published, not to being named: a public document may state them.
         consent_partner_sharing=Consent.GIVEN,
+        consent_publicity=Consent.GIVEN,
         consent_notes="CanaryConsentNote",
         identity={
             "legal_name": "Ivan CanaryLegalName",

@@ -15,38 +15,41 @@ def _member(case, by, **fields):
     return person
 
 
-def test_public_export_of_a_case_with_a_withdrawn_consent_is_refused_naming_the_codename(alice, case, export):
-    person = _member(case, alice, consent_publicity=Consent.WITHDRAWN, consent_partner_sharing=Consent.GIVEN)
-
-    with pytest.raises(ExportRefused) as refusal:
-        export(case, alice, "public")
-
-    assert person.codename in str(refusal.value)
-    assert "CanaryRefuser" not in str(refusal.value)
-    assert not ExportRecord.objects.exists()
-
-
-def test_public_export_names_only_who_consented_to_publicity(alice, case, export):
-    public = _member(case, alice, sensitivity=Sensitivity.PUBLIC, consent_publicity=Consent.GIVEN)
-    public.identity.legal_name = "Maxim CanaryPublic"
-    public.identity.save()
-    quiet = _member(case, alice, consent_publicity=Consent.NOT_ASKED, consent_partner_sharing=Consent.GIVEN)
-
-    text = readable_text(export(case, alice, "public").content, "pdf")
-
-    assert "CanaryPublic" in text
-    assert quiet.codename in text and "CanaryRefuser" not in text
-
-
-@pytest.mark.parametrize("level", ["partner", "public"])
-def test_a_case_leaves_the_team_only_with_everyone_s_consent_to_sharing(alice, case, export, level):
-    # A public document goes further than a partner one: it never needs less consent.
+def test_a_partner_export_without_everyone_s_consent_to_sharing_is_refused(alice, case, export):
     person = _member(case, alice, consent_publicity=Consent.NOT_ASKED, consent_partner_sharing=Consent.NOT_ASKED)
 
     with pytest.raises(ExportRefused, match=f"consented to sharing outside the team: {person.codename}"):
-        export(case, alice, level)
+        export(case, alice, "partner")
 
     assert not ExportRecord.objects.exists()
+
+
+@pytest.mark.parametrize("publicity", [Consent.NOT_ASKED, Consent.REFUSED, Consent.WITHDRAWN])
+def test_public_export_says_nothing_specific_of_someone_without_consent_to_publicity(
+    alice, case, export, report, publicity
+):
+    public = _member(case, alice, sensitivity=Sensitivity.PUBLIC, consent_publicity=Consent.GIVEN)
+    public.identity.legal_name = "Maxim CanaryPublic"
+    public.identity.save()
+    quiet = _member(case, alice, consent_publicity=publicity, consent_partner_sharing=Consent.GIVEN)
+    report(case, person=quiet, description="CanaryQuietFact")
+    report(case, person=public, description="CanaryPublicFact")
+
+    text = readable_text(export(case, alice, "public").content, "pdf")
+
+    assert "CanaryPublic" in text and "CanaryPublicFact" in text
+    assert "Onemoreperson(detailswithheld)" in text
+    assert quiet.codename not in text and "CanaryQuietFact" not in text and "CanaryRefuser" not in text
+
+
+def test_public_export_leaves_out_restricted_people_without_consent_altogether(alice, case, export, report):
+    hidden = _member(case, alice, sensitivity=Sensitivity.RESTRICTED, consent_partner_sharing=Consent.GIVEN)
+    report(case, person=hidden, description="CanaryRestrictedFact")
+
+    text = readable_text(export(case, alice, "public").content, "pdf")
+
+    assert hidden.codename not in text and "CanaryRestrictedFact" not in text
+    assert "Onemoreperson" not in text
 
 
 def test_consent_to_publicity_covers_sharing_with_partners(alice, case, export):

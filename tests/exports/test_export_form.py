@@ -61,7 +61,7 @@ def test_refused_export_tells_an_advocate_who_records_consent(client, advocate, 
     case.team.add(advocate)
     client.force_login(advocate)
 
-    page = _export(client, case, "public").content.decode()
+    page = _export(client, case, "partner").content.decode()
 
     assert "A staff editor of the case team or an administrator records consent" in _export_form(page, case)
     assert "/admin/cases/person/" not in page
