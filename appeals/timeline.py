@@ -45,7 +45,7 @@ from appeals.models import (
 )
 from appeals.states import state_name
 from cases.chronology import chronological, order_reports, status_bar_reports
-from cases.enums import STATUS_FAMILY, Status, StatusFamily, Verification
+from cases.enums import STATUS_FAMILY, WHEREABOUTS_STATUSES, Status, StatusFamily, Verification
 from cases.fuzzydate import FuzzyDate, format_day, format_period
 from cases.models import CaseMembership, Person, Source, StatusChange, person_label
 
@@ -368,7 +368,11 @@ def _appeal_people(case) -> dict:
     return covered
 
 
-def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=None) -> Timeline:
+def build_timeline(
+    case, *, as_of: date | None = None, kinds=None, person_id=None, reveal_whereabouts: bool = False
+) -> Timeline:
+    """The case's timeline. Where people hide or were resettled is shown only with ``reveal_whereabouts``
+    (``cases.models.may_see_identities`` of the reader)."""
     reader = _AsKnownOn(case, as_of) if as_of else _Live(case)
     memberships = reader.memberships()
     people = {}
@@ -388,7 +392,7 @@ def build_timeline(case, *, as_of: date | None = None, kinds=None, person_id=Non
 
     today = reader.today()
     reports_by_person = _reports_in_order(reader.status_changes())
-    events = _status_events(reports_by_person, people, cited)
+    events = _status_events(reports_by_person, people, cited, reveal_whereabouts)
     steps = list(reader.steps())
     events += _step_events(
         steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id")
@@ -432,7 +436,7 @@ def _reports_in_order(changes) -> dict:
     return {person_id: order_reports(reports) for person_id, reports in by_person.items()}
 
 
-def _status_events(reports_by_person, people, cited) -> list[Event]:
+def _status_events(reports_by_person, people, cited, reveal_whereabouts) -> list[Event]:
     by_id = {}
     changes = [change for reports in reports_by_person.values() for change in reports]
     for change in changes:
@@ -444,7 +448,7 @@ def _status_events(reports_by_person, people, cited) -> list[Event]:
             status=change.status,
             people=[person.label if person else _("(removed person)")],
             person_ids={change.person_id},
-            place=change.place,
+            place=change.whereabouts if reveal_whereabouts and change.status in WHEREABOUTS_STATUSES else change.place,
             detail=change.description,
             verification=change.verification,
             source_numbers=cited(change),

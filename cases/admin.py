@@ -83,6 +83,7 @@ class StatusChangeInline(AuditedStackedInline):
     fields = [
         ("person", "status"),
         ("when", "place", "verification"),
+        "whereabouts",
         "description",
         "sources",
         ("differs_from", "follows"),
@@ -310,6 +311,7 @@ class StatusChangeAdmin(AuditedAdmin):
         "status",
         "when",
         "place",
+        "whereabouts",
         "verification",
         "description",
         "sources",

@@ -17,6 +17,7 @@ from cases.chronology import ESTABLISHED
 from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
 from cases.datefields import FuzzyDateProperty, fuzzy_date_columns, fuzzy_date_properties
 from cases.enums import (
+    WHEREABOUTS_STATUSES,
     AccessAction,
     Consent,
     Level,
@@ -573,7 +574,22 @@ class StatusChange(Record, FuzzyDated):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("status"), max_length=32, choices=Status.choices)
-    place = models.CharField(_("where"), max_length=200, blank=True, help_text=_("Region or town, never an address."))
+    place = models.CharField(
+        _("where"),
+        max_length=200,
+        blank=True,
+        help_text=_("Region or town, never an address. Not for hiding, relocation or asylum: see below."),
+    )
+    # Where someone hides or was resettled is where they are now: identity data, under the person's key.
+    whereabouts = EncryptedTextField(
+        _("where they are (protected)"),
+        blank=True,
+        single_line=True,
+        help_text=_(
+            "For hiding, relocation or asylum: where they are now. Encrypted; shown only to staff allowed "
+            "identities; never exported outside the team."
+        ),
+    )
     description = models.TextField(_("what was reported"), blank=True)
     verification = models.CharField(
         _("verification"), max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
@@ -620,6 +636,14 @@ class StatusChange(Record, FuzzyDated):
         super().clean()
         if self.differs_from_id and self.differs_from_id == self.id:
             raise ValidationError({"differs_from": _("A report cannot disagree with itself.")})
+        if self.status in WHEREABOUTS_STATUSES and self.place:
+            raise ValidationError(
+                {"place": _("Where someone hides or was resettled goes in “where they are (protected)”.")}
+            )
+        if self.whereabouts and self.status not in WHEREABOUTS_STATUSES:
+            raise ValidationError(
+                {"whereabouts": _("Only for hiding, relocation or asylum; other places go in “where”.")}
+            )
         if self.follows_id:
             self._check_follows()
 

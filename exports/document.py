@@ -131,7 +131,7 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
     """The document for one audience, from one read of the case (its timeline); refused, naming codenames
     only, for a level someone in the case did not consent to."""
     level = Level(level)
-    timeline = build_timeline(case)
+    timeline = build_timeline(case, reveal_whereabouts=may_see_identities(user, level))
     refusal = _consent_refusal(_people_of(timeline), level)
     if refusal is not None:
         raise refusal

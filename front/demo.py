@@ -388,7 +388,7 @@ def _magamadov_isaev(by, reference):
             case=case,
             status=Status.IN_HIDING,
             when="Jul 2020",
-            place="Nizhny Novgorod",
+            whereabouts="Nizhny Novgorod",
             verification=Verification.CONFIRMED,
             sources=[reports],
             description="Evacuated to a safe house.",
@@ -551,7 +551,7 @@ def _arsamikov(by, reference):
         case=case,
         status=Status.RELOCATED_ABROAD,
         when="c. 2018",
-        place="Netherlands",
+        whereabouts="Netherlands",
         verification=Verification.CREDIBLE,
     )
     record_status_change(

@@ -161,7 +161,9 @@ def case_timeline(request, case_id):
         kinds = form.cleaned_data["kind"] or None
         person_id = form.cleaned_data["person"] or None
         as_of = form.cleaned_data["as_of"]
-    timeline = build_timeline(case, as_of=as_of, kinds=kinds, person_id=person_id)
+    timeline = build_timeline(
+        case, as_of=as_of, kinds=kinds, person_id=person_id, reveal_whereabouts=may_see_identities(request.user)
+    )
     record_access(request, AccessAction.VIEW_TIMELINE, case=case, detail=f"as of {as_of}" if as_of else "")
     return render(
         request,

@@ -35,7 +35,7 @@ def shared(alice, charlie):
         person=person,
         status=Status.RELOCATED_ABROAD,
         when="3 Mar 2023",
-        place="HIDDENPLACE",
+        whereabouts="HIDDENPLACE",
         description="HIDDENDESCRIPTION",
     )
     return case_a, case_b, person
@@ -199,7 +199,7 @@ def test_a_report_moved_to_someone_else_leaves_its_first_person_s_status(alice, 
 def test_a_report_moved_between_cases_keeps_its_past_from_the_other_team(client, alice, charlie, shared):
     case_a, case_b, person = shared
     report = person.status_changes.get(case=case_b)
-    report.case, report.place, report.description = case_a, "", "Left the country"
+    report.case, report.whereabouts, report.description = case_a, "", "Left the country"
     save_record(report, by=alice, reason="Belongs to case A", people_in_case={person.pk})
     client.force_login(charlie)
 

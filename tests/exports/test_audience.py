@@ -75,7 +75,7 @@ def test_partner_export_shows_no_status_from_another_case(alice, charlie, case, 
 
 def test_partner_export_hides_where_a_person_in_hiding_is_now(alice, case, public_person, export, report):
     report(case, person=public_person, status=Status.DETAINED, when="6 Feb 2021", place="Gudermes")
-    report(case, person=public_person, status=Status.IN_HIDING, when="1 Mar 2021", place="canary-hiding-town")
+    report(case, person=public_person, status=Status.IN_HIDING, when="1 Mar 2021", whereabouts="canary-hiding-town")
 
     text = readable_text(export(case, alice, "partner").content, "pdf")
 
