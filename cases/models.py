@@ -348,6 +348,8 @@ class PersonIdentity(models.Model):
     current_whereabouts = EncryptedTextField(
         _("current whereabouts"), blank=True, help_text=_("Never copied into shared fields or exports.")
     )
+    # Two staff editing one identity at once: the second save is refused, as for every other record.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = AuditedHistory()
     objects = scoped_manager("person")

@@ -3,9 +3,9 @@
 import pytest
 
 from cases.admin import NameVariantAdmin
-from cases.models import Case, NameVariant, StatusChange
+from cases.models import Case, NameVariant, PersonIdentity, StatusChange
 from cases.services import EditConflict, add_person, add_to_case, save_record
-from tests.admin_forms import case_form, formset
+from tests.admin_forms import case_form, form_as_shown, formset
 from tests.conftest import VerifiedClient
 from tests.factories import MembershipFactory, StatusChangeFactory
 
@@ -152,3 +152,24 @@ def test_a_save_losing_the_race_after_the_form_check_is_refused_with_a_message(a
     assert "Bob saved this record" in response.content.decode()  # the admin capitalises its messages
     assert "messages" not in alice_client.cookies  # the message quotes values: it stays on the server
     assert NameVariant.objects.get(pk=variant.pk).name == "Ivan Starov"  # the admin's transaction rolled back
+
+
+def test_two_staff_editing_one_identity_cannot_overwrite_each_other(alice, bob, case):
+    """Contacts and whereabouts are edited in a hurry by two people as often as anything else."""
+    person = add_person(by=alice, reason="New", identity={"legal_name": "Ivan Testov", "contacts": "+7 900 000"})
+    add_to_case(by=alice, reason="Victim", case=case, person=person, role="victim")
+    url = f"/admin/cases/person/{person.pk}/change/"
+    alice_client, bob_client = _client_for(alice), _client_for(bob)
+    opened = {client: form_as_shown(client.get(url).content.decode()) for client in (alice_client, bob_client)}
+
+    def save(client, contacts, reason):
+        data = {**opened[client], "identity-0-contacts": contacts, "change_reason": reason}
+        return client.post(url, data)
+
+    first = save(alice_client, "+7 900 111 (new SIM)", "New number from the lawyer")
+    second = save(bob_client, "+7 900 222", "Old note")
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "alice saved this record" in second.content.decode()
+    assert PersonIdentity.objects.get(person=person).contacts == "+7 900 111 (new SIM)"
