@@ -103,7 +103,11 @@ class Appeal(Record):
                 fields=["forum", "reference"],
                 condition=~models.Q(reference=""),
                 name="unique_reference_per_forum",
-                violation_error_message=_("Another appeal to this forum already has this reference number."),
+                # Says that the number is in use, never where: it may be in a case this user cannot see.
+                violation_error_message=_(
+                    "This reference number is already in use for this forum, perhaps in a case you cannot see. "
+                    "Check the number; an administrator can tell where it is used."
+                ),
             )
         ]
 

@@ -156,6 +156,9 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
     list_display = ["codename", "sensitivity", "status", "status_since", "consent_publicity"]
     list_filter = [SeenStatusFilter, "sensitivity", "consent_publicity", "consent_partner_sharing"]
     inlines = [PersonIdentityInline, NameVariantInline, MembershipOfPersonInline]
+    # Drawn at random, never typed: a codename chosen by hand that collided with another team's would tell
+    # its author that someone with that codename exists.
+    readonly_fields = ["codename"]
     fieldsets = [
         (None, {"fields": ["codename", "sensitivity"]}),
         (

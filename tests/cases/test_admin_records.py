@@ -10,7 +10,7 @@ from cases.enums import DatePrecision, Status
 from cases.fuzzydate import FuzzyDate
 from cases.models import Case, Person, StatusChange
 from cases.services import save_record
-from tests.admin_forms import appeal_form, case_form, formset
+from tests.admin_forms import appeal_form, case_form, form_as_shown, formset
 from tests.factories import (
     AppealFactory,
     AppealStepFactory,
@@ -153,7 +153,10 @@ def test_admin_duplicate_reference_is_refused(alice_client, case):
 
     response = alice_client.post("/admin/appeals/appeal/add/", appeal_form(case, reference="28834/19"))
 
-    assert "Another appeal to this forum already has this reference number." in response.content.decode()
+    assert (
+        "This reference number is already in use for this forum, perhaps in a case you cannot see."
+        in response.content.decode()
+    )
     assert Appeal.objects.count() == 1
 
 
@@ -265,3 +268,16 @@ def test_case_list_filters_by_status_forum_stage_and_overdue_deadline(alice_clie
     assert listed("stage=communicated") == [case.title]
     assert listed("overdue=yes") == [case.title]
     assert listed("overdue=no") == [quiet.title]
+
+
+def test_a_codename_is_drawn_never_typed_so_it_cannot_probe_another_team(alice_client, alice, charlie):
+    others = save_record(Person(), by=charlie, reason="Another team's person")
+    mine = save_record(Person(), by=alice, reason="New person")
+    url = f"/admin/cases/person/{mine.pk}/change/"
+    data = {**form_as_shown(alice_client.get(url).content.decode()), "codename": others.codename}
+
+    response = alice_client.post(url, {**data, "change_reason": "Try another codename"})
+
+    assert response.status_code == 302
+    assert "already exists" not in response.content.decode()
+    assert Person.objects.get(pk=mine.pk).codename == mine.codename
