@@ -93,10 +93,37 @@ class StatusChangeInline(AuditedStackedInline):
     ordering = ["sequence", "date_start"]
 
 
-class SourceInline(AuditedInline):
+class SourceDownloads:
+    """Links to a source's files through the checked and logged downloads: the copy served, to everyone who may
+    see the case; the original as uploaded, with its metadata, to those allowed identities."""
+
+    def download_fields(self, request) -> list[str]:
+        return ["attachment", "original_attachment"] if may_see_identities(request.user) else ["attachment"]
+
+    @admin.display(description=_("file"))
+    def attachment(self, source):
+        return self._download_link(source, "front:source_file", _("Download (recorded in the access log)"))
+
+    @admin.display(description=_("original as uploaded"))
+    def original_attachment(self, source):
+        return self._download_link(
+            source, "front:source_original", _("Download the original, metadata and all (recorded in the access log)")
+        )
+
+    def _download_link(self, source, url_name, text):
+        if not source.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[source.pk]), text)
+
+
+class SourceInline(SourceDownloads, AuditedInline):
     model = Source
     form = SourceFileForm
     fields = ["source_type", "title", "publisher", "published", "url", "language", "reliability", "file"]
+    readonly_fields = ["attachment", "original_attachment"]
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), *self.download_fields(request)]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -342,32 +369,25 @@ class SourceAdminForm(ReasonForm, SourceFileForm):
 
 
 @admin.register(Source)
-class SourceAdmin(AuditedAdmin):
+class SourceAdmin(SourceDownloads, AuditedAdmin):
     form = SourceAdminForm
     list_display = ["title", "source_type", "publisher", "published_display", "reliability", "case"]
     list_filter = ["source_type", "reliability", "language"]
     list_select_related = ["case"]
     search_fields = ["title", "publisher", "case__reference"]
     autocomplete_fields = ["case"]
-    readonly_fields = ["sha256", "media_type", "attachment"]
+    readonly_fields = ["sha256", "served_sha256", "media_type", "attachment", "original_attachment"]
 
     def get_fields(self, request, obj=None):
         base = ["case", "source_type", "title", "publisher", "published", "url", "language", "reliability"]
-        # Once stored, evidence is never swapped, and it is offered only through the checked download view.
+        # Once stored, evidence is never swapped, and it is offered only through the checked download views.
         if obj is not None and obj.file:
-            return [*base, "attachment", "media_type", "sha256"]
+            return [*base, *self.download_fields(request), "media_type", "sha256", "served_sha256"]
         return [*base, "file"]
 
     @admin.display(description=_("date"), ordering="published_start")
     def published_display(self, source):
         return str(source.published or "—")
-
-    @admin.display(description=_("file"))
-    def attachment(self, source):
-        if not source.file:
-            return "—"
-        url = reverse("front:source_file", args=[source.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Download (recorded in the access log)"))
 
 
 @admin.register(CaseMembership)

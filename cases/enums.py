@@ -116,6 +116,7 @@ class AccessAction(models.TextChoices):
     VIEW_PERSON = "view_person", _("Opened a person's page")
     VIEW_IDENTITY = "view_identity", _("Saw a person's identity")
     VIEW_ATTACHMENT = "view_attachment", _("Downloaded an attachment")
+    VIEW_ORIGINAL = "view_original", _("Downloaded an original as uploaded")
     EXPORT = "export", _("Exported")
     SEARCH_BY_NAME = "search_by_name", _("Searched by name")
 

@@ -100,7 +100,8 @@ class StatusChangeInlineFormSet(forms.BaseInlineFormSet):
 
 
 class SourceFileForm(VersionedForm):
-    """Refuses a file by its content and size, and an image that cannot be decoded, before anything is saved."""
+    """Refuses a file by its content and size, and an image or document that cannot be read, before anything is
+    saved."""
 
     published = FuzzyDateField(label=_("Date"), required=False)
 
@@ -110,13 +111,15 @@ class SourceFileForm(VersionedForm):
             # An attached file is evidence and is never replaced or removed; the save refuses it too, but here
             # the form shows it and ignores a replacement instead of failing the whole page.
             self.fields["file"].disabled = True
+            # Not the usual link to the stored file: it is offered only through the checked downloads beside it.
+            self.fields["file"].widget = forms.FileInput()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            # Stripping here rather than only in the save turns a damaged image into a form error; the save
-            # stores the stripped copy as it is.
-            return uploads.without_metadata(upload, uploads.inspect(upload))
+            # Preparing here rather than only in the save turns a damaged image or document into a form error;
+            # the save stores what was prepared as it is.
+            return uploads.prepare(upload)
         return upload
 
 

@@ -549,8 +549,13 @@ class Source(Record):
     reliability = models.CharField(
         _("reliability"), max_length=10, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
+    # The copy served to everyone who may see the case, without the metadata that can name its author.
     file = models.FileField(_("file"), upload_to=_source_upload_path, blank=True)
-    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, editable=False)
+    # The file byte for byte as uploaded, for custody: its metadata may name people, so it is served only to
+    # those allowed identities. Made by the save from the upload, like ``file``; neither is ever replaced.
+    original = models.FileField(_("original as uploaded"), upload_to=_source_upload_path, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256 of the file as uploaded"), max_length=64, blank=True, editable=False)
+    served_sha256 = models.CharField(_("SHA-256 of the copy served"), max_length=64, blank=True, editable=False)
     media_type = models.CharField(_("type of file"), max_length=100, blank=True, editable=False)
 
     history = AuditedHistory()
@@ -565,8 +570,12 @@ class Source(Record):
         return f"{self.get_source_type_display()}: {self.title}"[:120]
 
     def read_file(self) -> bytes:
-        """The attached file as it was uploaded (after metadata stripping): it is stored encrypted."""
+        """The copy served, without metadata: it is stored encrypted."""
         return read_decrypted(self.file)
+
+    def read_original(self) -> bytes:
+        """The file as uploaded: it is stored encrypted."""
+        return read_decrypted(self.original)
 
 
 # --- Status over time ---------------------------------------------------------------

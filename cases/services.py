@@ -153,30 +153,31 @@ def _not_erased(record, **_ignored):
 
 def _check_source_file(source: Source, *, adding: bool, **_ignored):
     if not adding:
-        stored = Source.objects.filter(pk=source.pk).values_list("file", flat=True).first()
-        if stored and source.file.name != stored:
+        stored = Source.objects.filter(pk=source.pk).values("file", "original").first() or {}
+        if any(stored.get(field) and getattr(source, field).name != stored[field] for field in ("file", "original")):
             raise ValidationError(
                 {"file": _("An attached file is evidence and is never replaced; add a new source instead.")}
             )
     if source.file and not source.file._committed:
-        source.media_type = uploads.inspect(source.file)
-        cleaned = uploads.without_metadata(source.file, source.media_type)
-        if cleaned is not source.file:
-            source.file = cleaned
-        source.file.seek(0)
-        content = source.file.read()
-        source.sha256 = hashlib.sha256(content).hexdigest()
+        upload = uploads.prepare(source.file)
+        source.media_type = upload.media_type
+        source.sha256 = hashlib.sha256(upload.original).hexdigest()
+        source.served_sha256 = hashlib.sha256(upload.served).hexdigest()
         # Evidence (photos, passports, letters) names people as surely as the identity fields do.
-        source.file = ContentFile(encrypt_bytes(content), name="evidence")
+        source.original = ContentFile(encrypt_bytes(upload.original), name="original")
+        source.file = ContentFile(encrypt_bytes(upload.served), name="evidence")
 
 
 def reencrypt_source_files() -> int:
-    """Re-encrypt every attached file with the first key of FIELD_ENCRYPTION_KEYS (key rotation).
+    """Re-encrypt every attached file, served copies and originals, with the first key of FIELD_ENCRYPTION_KEYS
+    (key rotation).
 
     Deleted sources count too: their files stay on disk so that an administrator can restore them.
     """
     storage = Source._meta.get_field("file").storage
-    names = set(Source.history.exclude(file="").values_list("file", flat=True).distinct())
+    names = set()
+    for field in ("file", "original"):
+        names.update(Source.history.exclude(**{field: ""}).values_list(field, flat=True).distinct())
     present = [name for name in sorted(names) if storage.exists(name)]
     for name in present:
         rewrite_stored(storage, name, reencrypt_bytes)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("sources/<uuid:source_id>/file/", views.source_file, name="source_file"),
+    path("sources/<uuid:source_id>/original/", views.source_original, name="source_original"),
 ]

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
@@ -265,16 +266,39 @@ def deadlines(request):
 @login_required
 @require_GET
 def source_file(request, source_id):
+    """The copy of an attachment made to be served: without the metadata that may name its author."""
+    source = _attached_source(request, source_id)
+    record_access(request, AccessAction.VIEW_ATTACHMENT, case=source.case, obj=source)
+    return _attachment(source, source.read_file(), "")
+
+
+@never_cache
+@login_required
+@require_GET
+def source_original(request, source_id):
+    """An attachment byte for byte as uploaded, for custody: its metadata may name people."""
+    source = _attached_source(request, source_id)
+    # Checked after the case, so that another team's source answers like a missing one (404), not 403.
+    if not may_see_identities(request.user):
+        raise PermissionDenied
+    record_access(request, AccessAction.VIEW_ORIGINAL, case=source.case, obj=source)
+    return _attachment(source, source.read_original(), "-original")
+
+
+def _attached_source(request, source_id) -> Source:
     source = get_object_or_404(Source.objects.visible_to(request.user).select_related("case"), pk=source_id)
     if not source.file:
         raise Http404
-    record_access(request, AccessAction.VIEW_ATTACHMENT, case=source.case, obj=source)
+    return source
+
+
+def _attachment(source: Source, content: bytes, suffix: str) -> FileResponse:
     extension = ALLOWED_TYPES.get(source.media_type, "bin")
     response = FileResponse(
-        io.BytesIO(source.read_file()),
+        io.BytesIO(content),
         as_attachment=True,
         # Neither the uploaded name nor the title: either may name someone.
-        filename=f"{source.case.reference}-source-{str(source.pk)[:8]}.{extension}",
+        filename=f"{source.case.reference}-source-{str(source.pk)[:8]}{suffix}.{extension}",
         content_type=source.media_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -8,14 +8,14 @@ import contextlib
 import re
 
 import pytest
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from accounts.roles import ADVOCATES
-from cases.crypto import encrypt_bytes
 from cases.models import Case
 from cases.services import delete_record
 from exports.models import ExportJob
+from tests.evidence import pdf_naming
 from tests.factories import (
     AppealFactory,
     AppealStepFactory,
@@ -64,9 +64,13 @@ RECORD_PAGES = {
     "front:case_timeline": "case",
     "front:person_detail": "person",
     "front:source_file": "source",
+    "front:source_original": "source",
     "exports:job_status": "job",
     "exports:job_download": "job",
 }
+# Of those, pages that may name people (an original as uploaded, its metadata intact): the team's staff
+# allowed identities and administrators get them; an advocate of the team is refused.
+IDENTITY_PAGES = {"front:source_original"}
 # State changes: a GET is refused outright (tests/exports checks the POST).
 POST_ONLY = {"exports:case_export": "case"}
 
@@ -107,14 +111,15 @@ def world(alice, charlie, administrator):
         "personidentity": identity,
         "namevariant": NameVariantFactory(person=person, name="Канарейкин"),
         "casemembership": person.memberships.get(),
-        "source": SourceFactory(case=case, title="Canary source title"),
+        "source": SourceFactory(
+            case=case, title="Canary source title", file=SimpleUploadedFile("x.pdf", pdf_naming("Canary Author"))
+        ),
         "statuschange": StatusChangeFactory(case=case, person=person, description="Canary description"),
         "appeal": appeal,
         "appealstep": AppealStepFactory(appeal=appeal),
         "deadline": DeadlineFactory(appeal=appeal, description="Canary deadline"),
         "officialresponse": OfficialResponseFactory(case=case, summary="Canary response"),
     }
-    records["source"].file.save("evidence", ContentFile(encrypt_bytes(b"%PDF-1.4\n")))
     records["job"] = ExportJob.objects.create(
         user=alice, case_ids=[str(case.pk)], level="internal", format="pdf", purpose="Canary purpose", total=1
     )
@@ -214,11 +219,14 @@ def test_case_data_reaches_only_the_team_and_administrators(client, world, role)
                 assert status == 404, f"{role} {url}: {status}"
             if name in POST_ONLY:
                 assert status == 405, f"{role} {url}: {status}"
+        elif name in IDENTITY_PAGES and role == "member advocate":
+            assert (status, leaks) == (403, []), f"{role} {url}: {status} {leaks}"
         elif status == 200 and leaks:
             seen.append(name)
 
     if role in {"administrator", "member editor"}:
         assert {"admin:cases_case_change", "admin:cases_statuschange_change", "front:case_timeline"} <= set(seen)
+        assert set(seen) >= IDENTITY_PAGES
     if role == "member advocate":
         assert {"front:case_timeline", "front:case_list", "front:person_detail"} <= set(seen)
 

@@ -91,12 +91,12 @@ def record_id(page):
 
 def add_person(page, legal_name):
     page.goto("/admin/cases/person/add/")
-    codename = page.get_by_label("Codename").input_value()
     # Inline fields carry no labels of their own, and the hidden template row repeats every heading: ids it is.
     row = add_inline_row(page, "identity", "Add another Identity")
     page.locator(f"#{row}-legal_name").fill(legal_name)
     save(page, "Call from the family")
-    return record_id(page), codename
+    # The codename is drawn when the person is saved, never typed: read it back from the saved page.
+    return record_id(page), page.locator(".field-codename .readonly").inner_text()
 
 
 def open_case(page, title, codename):

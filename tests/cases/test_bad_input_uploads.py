@@ -15,6 +15,7 @@ from cases import uploads
 from cases.models import Source
 from cases.services import add_source
 from tests.admin_forms import case_form, formset
+from tests.evidence import pdf_naming
 
 # The original name of an upload may identify the person it is about.
 IDENTIFYING_NAME = "Ivan_Petrovich_Sidorov_passport.jpg"
@@ -137,8 +138,8 @@ def test_unreadable_image_saved_without_a_form_is_refused_without_its_name(alice
 
 def test_photo_is_encoded_once_although_the_form_and_the_save_both_strip_it(alice_client, case):
     original = _jpeg()
-    stripped_once = uploads.without_metadata(SimpleUploadedFile("a.jpg", original), "image/jpeg").read()
-    stripped_twice = uploads.without_metadata(SimpleUploadedFile("b.jpg", stripped_once), "image/jpeg").read()
+    stripped_once = uploads.prepare(SimpleUploadedFile("a.jpg", original)).read()
+    stripped_twice = uploads.prepare(SimpleUploadedFile("b.jpg", stripped_once)).read()
     assert stripped_once != stripped_twice  # each JPEG encoding loses a little more of the picture
 
     response = alice_client.post("/admin/cases/source/add/", _source_form(case, SimpleUploadedFile("a.jpg", original)))
@@ -154,10 +155,11 @@ def test_attached_file_is_kept_when_the_case_page_posts_another(alice_client, al
         case=case,
         source_type="court_document",
         title="Letter",
-        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4\nfirst\n"),
+        file=SimpleUploadedFile("x.pdf", pdf_naming("first")),
     )
+    served = source.read_file()
     row = _source_row(
-        case, SimpleUploadedFile("y.pdf", b"%PDF-1.4\nsecond\n"), id=str(source.pk), seen_version=str(source.version)
+        case, SimpleUploadedFile("y.pdf", pdf_naming("second")), id=str(source.pk), seen_version=str(source.version)
     )
     data = case_form(team=[alice], sources=formset("sources", [row], initial=1))
     data["title"] = case.title
@@ -165,4 +167,5 @@ def test_attached_file_is_kept_when_the_case_page_posts_another(alice_client, al
     response = alice_client.post(f"/admin/cases/case/{case.pk}/change/", data)
 
     assert response.status_code == 302
-    assert Source.objects.get(pk=source.pk).read_file() == b"%PDF-1.4\nfirst\n"
+    kept = Source.objects.get(pk=source.pk)
+    assert (kept.read_file(), kept.read_original()) == (served, pdf_naming("first"))
