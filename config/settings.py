@@ -91,7 +91,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock after repeated wrong passwords or second-factor codes. Failures are counted per address and,
-# separately, per account, so changing address does not reset an account's count.
+# separately, per account, so changing address does not reset an account's count. What was typed (the
+# request's parameters) is never stored: accounts/lockout.py.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
