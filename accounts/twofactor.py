@@ -2,7 +2,8 @@
 
 After the password, a user with a confirmed device is asked for a code; a user
 without one enrols first. Wrong codes count as failed logins for django-axes,
-so guessing codes locks the account like guessing passwords does.
+so guessing codes locks the account like guessing passwords does; the count
+starts afresh only when the second factor passes, not at the password.
 """
 
 from base64 import b32encode
@@ -10,6 +11,8 @@ from urllib.parse import quote
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address
+from axes.utils import reset as reset_lockout_count
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -74,6 +77,13 @@ def _failed(request, user) -> bool:
     return False
 
 
+def _passed(request, device) -> None:
+    """Both factors passed: the session is verified, and the lockout's counts for this address and this
+    account start afresh (what AXES_RESET_ON_SUCCESS would do at the password alone)."""
+    otp_login(request, device)
+    reset_lockout_count(ip=get_client_ip_address(request), username=request.user.get_username(), ip_or_username=True)
+
+
 @never_cache
 @sensitive_post_parameters("token")
 @login_required
@@ -85,7 +95,7 @@ def verify(request):
         token = form.cleaned_data["token"].replace(" ", "")
         device = next((d for d in devices_for_user(request.user) if d.verify_token(token)), None)
         if device is not None:
-            otp_login(request, device)
+            _passed(request, device)
             return redirect(_next_url(request))
         if _failed(request, request.user):
             messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
@@ -120,7 +130,7 @@ def setup(request):
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _passed(request, device)
             codes = issue_recovery_codes(request.user)
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
         if _failed(request, request.user):

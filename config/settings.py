@@ -97,7 +97,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_VERBOSE = False
-AXES_RESET_ON_SUCCESS = True
+# A correct password alone must not wipe the count, or wrong codes could be guessed in endless rounds of
+# logging in again: the count starts afresh only once both factors passed (accounts/twofactor.py).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
 OTP_TOTP_ISSUER = ORGANISATION_NAME

@@ -1,6 +1,8 @@
 """Two factors for every account, and no way to guess either of them."""
 
 import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -137,3 +139,41 @@ def test_guessing_second_factor_codes_locks_the_account_and_ends_the_session(cli
     assert "Account locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert _password_login(client, alice).status_code == 429
+
+
+def _wrong_codes(client, count):
+    for _attempt in range(count):
+        response = client.post("/accounts/2fa/", {"token": "123456", "next": "/cases/"})
+    return response
+
+
+def test_logging_in_again_with_the_password_does_not_reset_the_count_of_wrong_codes(client, alice):
+    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+    _wrong_codes(client, settings.AXES_FAILURE_LIMIT - 1)
+    client.post("/accounts/logout/")
+    assert _password_login(client, alice)["Location"] == "/cases/"
+
+    response = _wrong_codes(client, 1)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get(username="alice").failures_since_start == settings.AXES_FAILURE_LIMIT
+    assert _password_login(client, alice).status_code == 429
+
+
+def test_a_correct_code_starts_the_count_of_wrong_codes_afresh(client, alice, settings):
+    # django-otp's own slowing down after wrong codes would refuse the correct one; it is not under test here.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+    _wrong_codes(client, settings.AXES_FAILURE_LIMIT - 1)
+    client.post("/accounts/2fa/", {"token": _code(device), "next": "/cases/"})
+    assert not AccessAttempt.objects.exists()
+    client.post("/accounts/logout/")
+    _password_login(client, alice)
+
+    response = _wrong_codes(client, settings.AXES_FAILURE_LIMIT - 1)
+
+    assert "That code is not valid." in response.content.decode()
+    assert AccessAttempt.objects.get(username="alice").failures_since_start == settings.AXES_FAILURE_LIMIT - 1
