@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_ip_address
+from axes.helpers import get_client_ip_address, get_client_session_hash
+from axes.models import AccessLog
 from axes.utils import reset as reset_lockout_count
 from django import forms
 from django.conf import settings
@@ -81,7 +82,17 @@ def _passed(request, device) -> None:
     """Both factors passed: the session is verified, and the lockout's counts for this address and this
     account start afresh (what AXES_RESET_ON_SUCCESS would do at the password alone)."""
     otp_login(request, device)
+    _new_session_key(request)
     reset_lockout_count(ip=get_client_ip_address(request), username=request.user.get_username(), ip_or_username=True)
+
+
+def _new_session_key(request) -> None:
+    """The key of a password-only session may be known to someone else (planted before the login, read off
+    a shared machine): it must not become the key of a verified session. A new key keeps the session's
+    data, the verified device included; django-axes' access log follows it so that the logout is recorded."""
+    before = get_client_session_hash(request)
+    request.session.cycle_key()
+    AccessLog.objects.filter(session_hash=before).update(session_hash=get_client_session_hash(request))
 
 
 @never_cache

@@ -1,8 +1,10 @@
 """Two factors for every account, and no way to guess either of them."""
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -45,6 +47,32 @@ def test_login_with_a_device_asks_for_the_code(client, alice, case):
     client.post("/accounts/2fa/", {"token": _code(device), "next": "/cases/"})
 
     assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_the_code_gives_the_session_a_new_key_and_the_old_key_opens_nothing(client, alice, case):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    client.post("/accounts/2fa/", {"token": _code(device), "next": "/cases/"})
+
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stale.get(f"/cases/{case.pk}/")["Location"].startswith("/accounts/login/")
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_the_lockout_log_records_when_a_session_verified_by_code_logged_out(client, alice):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    _password_login(client, alice)
+    client.post("/accounts/2fa/", {"token": _code(device), "next": "/cases/"})
+
+    client.post("/accounts/logout/")
+
+    assert AccessLog.objects.get(username="alice").logout_time is not None
 
 
 def test_wrong_code_is_refused_with_a_message(client, alice):
