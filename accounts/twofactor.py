@@ -34,6 +34,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 RECOVERY_CODES = 10
 # Paths a password-only session may still reach: the second-factor pages themselves and logging out.
 OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/static/")
+# The session key naming the device whose secret this session's enrolment page shows.
+ENROLLING = "accounts_enrolling_device"
+REPLACED = gettext_lazy(
+    "Setting up a second factor for this account was started again in another session, so this code can no "
+    "longer be confirmed: scan the new one. If that was not you, tell an administrator at once: someone may "
+    "know your password."
+)
 
 
 class RequireSecondFactorMiddleware:
@@ -115,9 +122,19 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _unconfirmed_device(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+def _enrolling_device(request) -> TOTPDevice | None:
+    """The unconfirmed device whose secret this session was shown, unless another session has replaced it."""
+    pk = request.session.get(ENROLLING)
+    return TOTPDevice.objects.filter(user=request.user, confirmed=False, pk=pk).first() if pk else None
+
+
+def _new_enrolment(request) -> TOTPDevice:
+    """A secret of this session's own. A secret shown to an earlier session (perhaps to someone who knew the
+    password before its owner enrolled) is never shown again, and can no longer be confirmed."""
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    request.session[ENROLLING] = device.pk
+    return device
 
 
 def issue_recovery_codes(user) -> list[str]:
@@ -135,12 +152,17 @@ def setup(request):
     """Enrol an authenticator app: scan, confirm with one code, keep the recovery codes."""
     if user_has_device(request.user):
         return redirect("two_factor_verify")
-    device = _unconfirmed_device(request.user)
+    device = _enrolling_device(request)
+    if request.method == "POST" and device is None:
+        messages.error(request, REPLACED)
+        return redirect(f"{reverse('two_factor_setup')}?next={quote(_next_url(request))}")
+    device = device or _new_enrolment(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            del request.session[ENROLLING]
             _passed(request, device)
             codes = issue_recovery_codes(request.user)
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})

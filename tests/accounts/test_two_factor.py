@@ -39,6 +39,50 @@ def test_first_login_enrols_an_authenticator_then_shows_recovery_codes(client, a
     assert TOTPDevice.objects.get(user=alice).confirmed
 
 
+def test_each_enrolment_session_gets_its_own_secret_and_only_the_last_can_confirm(alice):
+    # Someone who knew the password before its owner enrolled starts enrolling, then the owner does.
+    early, late = Client(), Client()
+    _password_login(early, alice, ip="203.0.113.9")
+    first = early.get("/accounts/2fa/setup/")
+    code_of_the_first_secret = _code(TOTPDevice.objects.get(user=alice))
+    _password_login(late, alice)
+    second = late.get("/accounts/2fa/setup/")
+    device = TOTPDevice.objects.get(user=alice)
+
+    assert second.context["secret"] != first.context["secret"]
+    for code in [code_of_the_first_secret, _code(device)]:
+        refused = early.post("/accounts/2fa/setup/", {"token": code, "next": "/cases/"})
+        assert refused["Location"] == "/accounts/2fa/setup/?next=/cases/"
+    done = late.post("/accounts/2fa/setup/", {"token": _code(device), "next": "/cases/"})
+
+    assert len(done.context["codes"]) == 10
+    assert late.get("/cases/").status_code == 200
+    assert early.get("/cases/")["Location"].startswith("/accounts/2fa/")
+    assert list(TOTPDevice.objects.filter(user=alice).values_list("pk", "confirmed")) == [(device.pk, True)]
+
+
+def test_the_early_session_is_told_someone_else_started_enrolling(alice):
+    early, late = Client(), Client()
+    _password_login(early, alice, ip="203.0.113.9")
+    early.get("/accounts/2fa/setup/")
+    _password_login(late, alice)
+    late.get("/accounts/2fa/setup/")
+
+    refused = early.post("/accounts/2fa/setup/", {"token": "123456", "next": "/cases/"}, follow=True)
+
+    assert "started again in another session" in refused.content.decode()
+
+
+def test_reloading_the_enrolment_page_keeps_its_secret(client, alice):
+    _password_login(client, alice)
+
+    first = client.get("/accounts/2fa/setup/")
+    again = client.get("/accounts/2fa/setup/")
+
+    assert again.context["secret"] == first.context["secret"]
+    assert TOTPDevice.objects.filter(user=alice).count() == 1
+
+
 def test_login_with_a_device_asks_for_the_code(client, alice, case):
     device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     _password_login(client, alice)
