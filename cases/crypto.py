@@ -90,6 +90,9 @@ def rewrite_stored(storage, name: str, transform) -> None:
     with path.open("rb") as stored:
         content = transform(stored.read())
     temporary = path.with_name(path.name + ".rewrite")
+    # Created with the storage's permissions before anything is written (a crash may have left one behind).
+    temporary.unlink(missing_ok=True)
+    temporary.touch(mode=storage.file_permissions_mode)
     temporary.write_bytes(content)
     os.replace(temporary, path)
 

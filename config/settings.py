@@ -126,7 +126,7 @@ TEMPLATES = [
 # The embedded default lives in var/, which a fresh clone does not have yet.
 _DEFAULT_SQLITE = BASE_DIR / "var" / "db.sqlite3"
 if "DATABASE_URL" not in os.environ:
-    _DEFAULT_SQLITE.parent.mkdir(exist_ok=True)
+    _DEFAULT_SQLITE.parent.mkdir(mode=0o700, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{_DEFAULT_SQLITE}"),
@@ -134,6 +134,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with the database file and its journal readable by the server's account only.
+    DATABASES["default"]["ENGINE"] = "config.private_sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # A few people at once: readers never wait for the writer (WAL), and a writer waits its turn
         # for up to 20 s instead of failing with "database is locked". secure_delete: deleted rows are
@@ -181,6 +183,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Attached files and export ZIPs, and the folders made for them, are the server account's alone, whatever the
+# umask (config/private_sqlite does the same for the SQLite database).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Each person's key, wrapped by FIELD_ENCRYPTION_KEYS, apart from the database and its backups (cases/keystore.py).
 KEY_STORE_PATH = Path(env_str("KEY_STORE_PATH", str(BASE_DIR / "var" / "keys.sqlite3")))
 # Uploaded evidence is never served from MEDIA_URL directly; see cases/views.py.
