@@ -6,7 +6,6 @@ so guessing codes locks the account like guessing passwords does; the count
 starts afresh only when the second factor passes, not at the password.
 """
 
-from base64 import b32encode
 from urllib.parse import quote
 
 import segno
@@ -28,8 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AuthenticatorApp, RecoveryCodes
 
 RECOVERY_CODES = 10
 # Paths a password-only session may still reach: the second-factor pages themselves and logging out.
@@ -58,7 +57,7 @@ class RequireSecondFactorMiddleware:
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code from your authenticator app, or a recovery code"),
-        max_length=16,
+        max_length=24,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -114,6 +113,8 @@ def verify(request):
         device = next((d for d in devices_for_user(request.user) if d.verify_token(token)), None)
         if device is not None:
             _passed(request, device)
+            if RecoveryCodes.objects.filter(user=request.user, codes__isnull=True).exists():
+                return _show_new_recovery_codes(request)
             return redirect(_next_url(request))
         if _failed(request, request.user):
             messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
@@ -122,27 +123,31 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _enrolling_device(request) -> TOTPDevice | None:
+def _enrolling_device(request) -> AuthenticatorApp | None:
     """The unconfirmed device whose secret this session was shown, unless another session has replaced it."""
     pk = request.session.get(ENROLLING)
-    return TOTPDevice.objects.filter(user=request.user, confirmed=False, pk=pk).first() if pk else None
+    return AuthenticatorApp.objects.filter(user=request.user, confirmed=False, pk=pk).first() if pk else None
 
 
-def _new_enrolment(request) -> TOTPDevice:
+def _new_enrolment(request) -> AuthenticatorApp:
     """A secret of this session's own. A secret shown to an earlier session (perhaps to someone who knew the
     password before its owner enrolled) is never shown again, and can no longer be confirmed."""
-    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
-    device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    AuthenticatorApp.objects.filter(user=request.user, confirmed=False).delete()
+    device = AuthenticatorApp.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     request.session[ENROLLING] = device.pk
     return device
 
 
 def issue_recovery_codes(user) -> list[str]:
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    device.token_set.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
+    device, _created = RecoveryCodes.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    return device.replace_codes(RECOVERY_CODES)
+
+
+def _show_new_recovery_codes(request):
+    """New codes, shown this once: after enrolling, and after a sign-in that finds the set used up (or
+    emptied when moved from django-otp, accounts/migrations/0002)."""
+    codes = issue_recovery_codes(request.user)
+    return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
 
 
 @never_cache
@@ -164,8 +169,7 @@ def setup(request):
             device.save(update_fields=["confirmed"])
             del request.session[ENROLLING]
             _passed(request, device)
-            codes = issue_recovery_codes(request.user)
-            return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
+            return _show_new_recovery_codes(request)
         if _failed(request, request.user):
             messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
             return redirect("login")
@@ -177,7 +181,7 @@ def setup(request):
         {
             "form": form,
             "qr_data_uri": segno.make(uri).svg_data_uri(scale=5),
-            "secret": _base32(device),
+            "secret": device.secret,
             "next": _next_url(request),
         },
     )
@@ -194,7 +198,3 @@ def admin_login(request):
         return render(request, "registration/admin_for_staff.html", status=403)
     query = request.META.get("QUERY_STRING", "")
     return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
-
-
-def _base32(device) -> str:
-    return b32encode(device.bin_key).decode().rstrip("=")

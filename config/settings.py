@@ -53,9 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # django-otp's own devices keep seeds and recovery codes in plain text: ours are in accounts.models.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
     "accounts",

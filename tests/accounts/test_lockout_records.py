@@ -4,7 +4,8 @@ from urllib.parse import quote
 
 from axes.models import AccessAttempt
 from django.db import connection
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AuthenticatorApp
 
 # What a visitor typed: a search by a person's name (in `next`, and in the address itself), a wrong
 # password and a wrong code. None of it may reach the lockout's tables.
@@ -25,7 +26,7 @@ def _axes_rows() -> list[str]:
 
 
 def test_failed_logins_and_wrong_codes_leave_nothing_typed_in_the_lockout_records(client, alice):
-    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    AuthenticatorApp.objects.create(user=alice, name="phone", confirmed=True)
     search = f"/cases/?q={quote(SEARCHED_NAME)}"
     credentials = {"username": "alice", "password": WRONG_PASSWORD, "next": search}
 
