@@ -2,14 +2,17 @@
 
 After the password, a user with a confirmed device is asked for a code; a user
 without one enrols first. Wrong codes count as failed logins for django-axes,
-so guessing codes locks the account like guessing passwords does.
+so guessing codes locks the account like guessing passwords does; the count
+starts afresh only when the second factor passes, not at the password.
 """
 
-from base64 import b32encode
 from urllib.parse import quote
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address, get_client_session_hash
+from axes.models import AccessLog
+from axes.utils import reset as reset_lockout_count
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,12 +27,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AuthenticatorApp, RecoveryCodes
 
 RECOVERY_CODES = 10
 # Paths a password-only session may still reach: the second-factor pages themselves and logging out.
 OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/static/")
+# The session key naming the device whose secret this session's enrolment page shows.
+ENROLLING = "accounts_enrolling_device"
+REPLACED = gettext_lazy(
+    "Setting up a second factor for this account was started again in another session, so this code can no "
+    "longer be confirmed: scan the new one. If that was not you, tell an administrator at once: someone may "
+    "know your password."
+)
 
 
 class RequireSecondFactorMiddleware:
@@ -47,7 +57,7 @@ class RequireSecondFactorMiddleware:
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code from your authenticator app, or a recovery code"),
-        max_length=16,
+        max_length=24,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -74,6 +84,23 @@ def _failed(request, user) -> bool:
     return False
 
 
+def _passed(request, device) -> None:
+    """Both factors passed: the session is verified, and the lockout's counts for this address and this
+    account start afresh (what AXES_RESET_ON_SUCCESS would do at the password alone)."""
+    otp_login(request, device)
+    _new_session_key(request)
+    reset_lockout_count(ip=get_client_ip_address(request), username=request.user.get_username(), ip_or_username=True)
+
+
+def _new_session_key(request) -> None:
+    """The key of a password-only session may be known to someone else (planted before the login, read off
+    a shared machine): it must not become the key of a verified session. A new key keeps the session's
+    data, the verified device included; django-axes' access log follows it so that the logout is recorded."""
+    before = get_client_session_hash(request)
+    request.session.cycle_key()
+    AccessLog.objects.filter(session_hash=before).update(session_hash=get_client_session_hash(request))
+
+
 @never_cache
 @sensitive_post_parameters("token")
 @login_required
@@ -85,7 +112,9 @@ def verify(request):
         token = form.cleaned_data["token"].replace(" ", "")
         device = next((d for d in devices_for_user(request.user) if d.verify_token(token)), None)
         if device is not None:
-            otp_login(request, device)
+            _passed(request, device)
+            if RecoveryCodes.objects.filter(user=request.user, codes__isnull=True).exists():
+                return _show_new_recovery_codes(request)
             return redirect(_next_url(request))
         if _failed(request, request.user):
             messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
@@ -94,17 +123,31 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _unconfirmed_device(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+def _enrolling_device(request) -> AuthenticatorApp | None:
+    """The unconfirmed device whose secret this session was shown, unless another session has replaced it."""
+    pk = request.session.get(ENROLLING)
+    return AuthenticatorApp.objects.filter(user=request.user, confirmed=False, pk=pk).first() if pk else None
+
+
+def _new_enrolment(request) -> AuthenticatorApp:
+    """A secret of this session's own. A secret shown to an earlier session (perhaps to someone who knew the
+    password before its owner enrolled) is never shown again, and can no longer be confirmed."""
+    AuthenticatorApp.objects.filter(user=request.user, confirmed=False).delete()
+    device = AuthenticatorApp.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    request.session[ENROLLING] = device.pk
+    return device
 
 
 def issue_recovery_codes(user) -> list[str]:
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    device.token_set.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
+    device, _created = RecoveryCodes.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    return device.replace_codes(RECOVERY_CODES)
+
+
+def _show_new_recovery_codes(request):
+    """New codes, shown this once: after enrolling, and after a sign-in that finds the set used up (or
+    emptied when moved from django-otp, accounts/migrations/0002)."""
+    codes = issue_recovery_codes(request.user)
+    return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
 
 
 @never_cache
@@ -114,15 +157,19 @@ def setup(request):
     """Enrol an authenticator app: scan, confirm with one code, keep the recovery codes."""
     if user_has_device(request.user):
         return redirect("two_factor_verify")
-    device = _unconfirmed_device(request.user)
+    device = _enrolling_device(request)
+    if request.method == "POST" and device is None:
+        messages.error(request, REPLACED)
+        return redirect(f"{reverse('two_factor_setup')}?next={quote(_next_url(request))}")
+    device = device or _new_enrolment(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            codes = issue_recovery_codes(request.user)
-            return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next_url(request)})
+            del request.session[ENROLLING]
+            _passed(request, device)
+            return _show_new_recovery_codes(request)
         if _failed(request, request.user):
             messages.error(request, _("Too many wrong codes: the account is locked. Ask an administrator."))
             return redirect("login")
@@ -134,7 +181,7 @@ def setup(request):
         {
             "form": form,
             "qr_data_uri": segno.make(uri).svg_data_uri(scale=5),
-            "secret": _base32(device),
+            "secret": device.secret,
             "next": _next_url(request),
         },
     )
@@ -151,7 +198,3 @@ def admin_login(request):
         return render(request, "registration/admin_for_staff.html", status=403)
     query = request.META.get("QUERY_STRING", "")
     return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
-
-
-def _base32(device) -> str:
-    return b32encode(device.bin_key).decode().rstrip("=")

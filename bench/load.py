@@ -26,9 +26,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django_otp.oath import TOTP  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from accounts.models import AuthenticatorApp  # noqa: E402
 from accounts.roles import ADVOCATES, STAFF_EDITORS  # noqa: E402
 from cases.models import Case, StatusChange  # noqa: E402
 
@@ -64,8 +63,7 @@ class Session:
         token = self.csrf("/accounts/login/")
         credentials = {"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD}
         self.request("/accounts/login/", credentials)
-        device = TOTPDevice.objects.get(user__username=self.username)
-        code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+        code = AuthenticatorApp.objects.get(user__username=self.username).current_code()
         token = self.csrf("/accounts/2fa/")
         answer = {"csrfmiddlewaretoken": token, "token": code, "next": "/cases/"}
         status, _text, _ms = self.request("/accounts/2fa/", answer)
@@ -93,7 +91,7 @@ def make_users(prefix, count, role, cases):
         user.set_password(PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name=role))
-        TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "load"})
+        AuthenticatorApp.objects.get_or_create(user=user, confirmed=True, defaults={"name": "load"})
         for case in cases:
             case.team.add(user)
         users.append(user)

@@ -10,30 +10,17 @@ older values with the first master key. See docs/operations.md, "Keys and their 
 
 import os
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-
-@lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    if not keys:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
-    try:
-        return MultiFernet([Fernet(key) for key in keys])
-    except ValueError as exc:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key.") from exc
-
-
-def cipher() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+# One home for the master keys, in the lowest app: the second factor's seeds are encrypted with them too.
+from accounts.masterkeys import cipher
 
 
 def encrypt(text: str) -> str:
@@ -90,6 +77,9 @@ def rewrite_stored(storage, name: str, transform) -> None:
     with path.open("rb") as stored:
         content = transform(stored.read())
     temporary = path.with_name(path.name + ".rewrite")
+    # Created with the storage's permissions before anything is written (a crash may have left one behind).
+    temporary.unlink(missing_ok=True)
+    temporary.touch(mode=storage.file_permissions_mode)
     temporary.write_bytes(content)
     os.replace(temporary, path)
 

@@ -53,9 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # django-otp's own devices keep seeds and recovery codes in plain text: ours are in accounts.models.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
     "accounts",
@@ -91,12 +90,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock after repeated wrong passwords or second-factor codes. Failures are counted per address and,
-# separately, per account, so changing address does not reset an account's count.
+# separately, per account, so changing address does not reset an account's count. What was typed (the
+# request's parameters) is never stored: accounts/lockout.py.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_VERBOSE = False
-AXES_RESET_ON_SUCCESS = True
+# A correct password alone must not wipe the count, or wrong codes could be guessed in endless rounds of
+# logging in again: the count starts afresh only once both factors passed (accounts/twofactor.py).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
 OTP_TOTP_ISSUER = ORGANISATION_NAME
@@ -123,7 +125,7 @@ TEMPLATES = [
 # The embedded default lives in var/, which a fresh clone does not have yet.
 _DEFAULT_SQLITE = BASE_DIR / "var" / "db.sqlite3"
 if "DATABASE_URL" not in os.environ:
-    _DEFAULT_SQLITE.parent.mkdir(exist_ok=True)
+    _DEFAULT_SQLITE.parent.mkdir(mode=0o700, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{_DEFAULT_SQLITE}"),
@@ -131,6 +133,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with the database file and its journal readable by the server's account only.
+    DATABASES["default"]["ENGINE"] = "config.private_sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # A few people at once: readers never wait for the writer (WAL), and a writer waits its turn
         # for up to 20 s instead of failing with "database is locked". secure_delete: deleted rows are
@@ -178,6 +182,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Attached files and export ZIPs, and the folders made for them, are the server account's alone, whatever the
+# umask (config/private_sqlite does the same for the SQLite database).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Each person's key, wrapped by FIELD_ENCRYPTION_KEYS, apart from the database and its backups (cases/keystore.py).
 KEY_STORE_PATH = Path(env_str("KEY_STORE_PATH", str(BASE_DIR / "var" / "keys.sqlite3")))
 # Uploaded evidence is never served from MEDIA_URL directly; see cases/views.py.

@@ -15,9 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorApp
 from accounts.roles import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from appeals.enums import AppealKind, Finding, Forum, Limb, RepeatUnit, ResponseType, StepType
 from appeals.models import ArticleFinding
@@ -98,19 +97,17 @@ def _users():
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=role))
-        TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Demo authenticator"})
+        AuthenticatorApp.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Demo authenticator"})
         users[username] = user
     return users
 
 
-def authenticator(username: str) -> TOTPDevice:
-    return TOTPDevice.objects.get(user__username=username, confirmed=True)
+def authenticator(username: str) -> AuthenticatorApp:
+    return AuthenticatorApp.objects.get(user__username=username, confirmed=True)
 
 
 def current_code(username: str) -> str:
-    device = authenticator(username)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return authenticator(username).current_code()
 
 
 def _lapunov(by, reference):

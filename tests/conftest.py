@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorApp
 from accounts.roles import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from tests.factories import CaseFactory, UserFactory
 
@@ -28,9 +28,9 @@ class VerifiedClient(Client):
 
     def force_login(self, user, backend="django.contrib.auth.backends.ModelBackend"):
         super().force_login(user, backend)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+            device = AuthenticatorApp.objects.create(user=user, name="Test authenticator", confirmed=True)
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

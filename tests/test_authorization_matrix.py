@@ -51,9 +51,6 @@ NO_CASE_DATA = {
     "health",
     "two_factor_verify",
     "two_factor_setup",
-    # django-otp's own device pages: superusers only, through the admin's permissions.
-    "admin:otp_totp_totpdevice_config",
-    "admin:otp_totp_totpdevice_qrcode",
 }
 # Reachable without logging in.
 PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}

@@ -1,7 +1,7 @@
 """No address leads to a person or a case by a number one could count up: their ids are random UUIDs.
 
 Sequential numbers appear only on administrators' pages (the history rows of deleted records, the
-access log, erasure records, authenticator devices), which refuse everyone else.
+access log, erasure records, second-factor devices), which refuse everyone else.
 """
 
 import uuid
@@ -16,13 +16,15 @@ OUR_APPS = {"accounts", "cases", "appeals", "exports", "front"}
 # Administrators' pages and never-shown derived rows, with why a number is harmless there.
 COUNTED_FOR_ADMINISTRATORS_ONLY = {
     "deleted/<int:history_id>/restore/",  # a deleted record's history row, restored by administrators
-    "otp_totp/totpdevice/<int:pk>/",  # django-otp's own admin of authenticator devices (superusers)
 }
 NOT_UUID_MODELS = {
     "cases.PersonIdentity": "its key is the person's UUID",
     "cases.NameKey": "derived search keys, never in an address",
     "cases.AccessRecord": "the access log, read by administrators only",
     "cases.IdentityErasure": "erasure records, read by administrators only",
+    "accounts.AuthenticatorApp": "a second-factor device: django-otp keeps it in the session by a whole-number id",
+    "accounts.RecoveryCodes": "a second-factor device: django-otp keeps it in the session by a whole-number id",
+    "accounts.RecoveryCode": "a digest inside a set of recovery codes, never in an address",
 }
 
 

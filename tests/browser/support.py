@@ -2,10 +2,10 @@
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import AuthenticatorApp
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: the tests never download a browser
 CHROMIUM_ARGS = [
@@ -62,15 +62,13 @@ def start_live_server() -> LiveServer:
     return server
 
 
-def authenticator(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="Browser test", confirmed=True)
+def authenticator(user) -> AuthenticatorApp:
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
+    return device or AuthenticatorApp.objects.create(user=user, name="Browser test", confirmed=True)
 
 
 def current_code(user) -> str:
-    device = authenticator(user)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return authenticator(user).current_code()
 
 
 def log_in(page, user, password):

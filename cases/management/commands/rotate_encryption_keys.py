@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import reseal_seeds
 from cases import keystore
 from cases.crypto import ENCRYPTED_FILE_STORES, move_older_values
 
@@ -9,8 +10,8 @@ from cases.crypto import ENCRYPTED_FILE_STORES, move_older_values
 class Command(BaseCommand):
     help = (
         "After a new key was put first in FIELD_ENCRYPTION_KEYS: re-wrap every person's key, move values written "
-        "before person keys existed under their person's key, and re-encrypt every attached file and stored bulk "
-        "export. Then the old keys can be removed."
+        "before person keys existed under their person's key, and re-encrypt every attached file, stored bulk "
+        "export and authenticator app's seed. Then the old keys can be removed."
     )
 
     def handle(self, *args, **options):
@@ -21,9 +22,10 @@ class Command(BaseCommand):
                 rows += move_older_values(model)
             # Attached evidence, bulk-export ZIPs: each app registers the files it keeps (cases.crypto).
             files = sum(reencrypt() for reencrypt in ENCRYPTED_FILE_STORES)
+            seeds = reseal_seeds()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Re-wrapped {wrapped} person keys, moved {rows} older values to their person's key and "
-                f"re-encrypted {files} files with the current key."
+                f"re-encrypted {files} files and {seeds} authenticator seeds with the current key."
             )
         )
