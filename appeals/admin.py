@@ -25,6 +25,7 @@ from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, 
 from cases.datefields import FuzzyDateField
 from cases.forms import FuzzyDateForm, ReasonForm, VersionedForm
 from cases.fuzzydate import format_day
+from cases.history import ALWAYS, rows_under_shown_parents
 from cases.models import EARLIEST_FIRST, Case
 
 
@@ -203,14 +204,14 @@ class ResponseAdminForm(ReasonForm, FuzzyDateForm):
 
 
 class ResponseOfAppealForm(FuzzyDateForm):
-    """On an appeal's page a response belongs to the appeal's case."""
+    """On an appeal's page a response belongs to the appeal's case, also when that page moves the appeal."""
 
     class Meta(FuzzyDateForm.Meta):
         model = OfficialResponse
 
     def clean(self):
-        if self.instance.appeal_id and not self.instance.case_id:
-            self.instance.case_id = Appeal.objects.values_list("case_id", flat=True).get(pk=self.instance.appeal_id)
+        # The formset's own field for the appeal gives the appeal being edited, unsaved or moved as it may be.
+        self.instance.case_id = self.cleaned_data["appeal"].case_id
         return super().clean()
 
 
@@ -369,17 +370,9 @@ class AppealAdmin(AuditedAdmin):
         return results, duplicates
 
     def history_querysets(self, request, appeal):
-        return [
-            *super().history_querysets(request, appeal),
-            AppealStep.history.filter(appeal_id=appeal.pk),
-            ArticleFinding.history.filter(step_id__in=AppealStep.history.filter(appeal_id=appeal.pk).values("id")),
-            Award.history.filter(step_id__in=AppealStep.history.filter(appeal_id=appeal.pk).values("id")),
-            Deadline.history.filter(appeal_id=appeal.pk),
-            DeadlineOccurrence.history.filter(
-                deadline_id__in=Deadline.history.filter(appeal_id=appeal.pk).values("id")
-            ),
-            OfficialResponse.history.filter(appeal_id=appeal.pk),
-        ]
+        # The appeal's own rows from a case this user may not see are left out by the base class; the same
+        # goes for the rows of its steps, deadlines and answers written while it was in that case.
+        return list(appeal_history(Appeal.history.filter(id=appeal.pk), shown_cases(request.user, appeal)).values())
 
 
 @admin.register(AppealStep)
@@ -403,11 +396,9 @@ class AppealStepAdmin(AuditedAdmin):
     inlines = [FindingInline, AwardInline]
 
     def history_querysets(self, request, step):
-        return [
-            *super().history_querysets(request, step),
-            ArticleFinding.history.filter(step_id=step.pk),
-            Award.history.filter(step_id=step.pk),
-        ]
+        appeal_rows = Appeal.history.filter(id__in=AppealStep.history.filter(id=step.pk).values("appeal_id"))
+        parts = appeal_history(appeal_rows, shown_cases(request.user, step.appeal), steps=[step.pk])
+        return [parts[kind] for kind in ("steps", "findings", "awards")]
 
 
 class DeadlineAdminForm(ReasonForm):
@@ -472,10 +463,9 @@ class DeadlineAdmin(AuditedAdmin):
         return deadline.is_overdue()
 
     def history_querysets(self, request, deadline):
-        return [
-            *super().history_querysets(request, deadline),
-            DeadlineOccurrence.history.filter(deadline_id=deadline.pk),
-        ]
+        appeal_rows = Appeal.history.filter(id__in=Deadline.history.filter(id=deadline.pk).values("appeal_id"))
+        parts = appeal_history(appeal_rows, shown_cases(request.user, deadline.appeal), deadlines=[deadline.pk])
+        return [parts[kind] for kind in ("deadlines", "occurrences")]
 
 
 class StateFactForm(StateChoiceMixin, ReasonForm):
@@ -520,20 +510,64 @@ class OfficialResponseAdmin(AuditedAdmin):
     ]
 
 
+def shown_cases(user, appeal) -> set:
+    """The cases this appeal has been in that ``user`` may see."""
+    been_in = Appeal.history.filter(id=appeal.pk).values("case_id")
+    return set(Case.objects.visible_to(user).filter(pk__in=been_in).values_list("pk", flat=True))
+
+
+def appeal_history(appeal_rows, cases: set, *, steps=None, deadlines=None) -> dict:
+    """History rows of appeals and all that hangs from them, each written while its appeal was in ``cases``.
+
+    ``appeal_rows`` must hold every row of each appeal, since a row holds until the appeal's next.
+
+    An appeal moved to another case leaves behind, with its own rows, the rows of its steps, findings,
+    awards, deadlines and answers written before the move: the new case's team never saw that case.
+    ``steps`` and ``deadlines`` narrow to those records (the history page of one step or one deadline).
+    """
+    appeals, appeal_spans = rows_under_shown_parents(
+        appeal_rows, "case_id", lambda case_id: ALWAYS if case_id in cases else []
+    )
+    step_rows = AppealStep.history.filter(appeal_id__in=list(appeal_spans))
+    deadline_rows = Deadline.history.filter(appeal_id__in=list(appeal_spans))
+    if steps is not None:
+        step_rows = step_rows.filter(id__in=steps)
+    if deadlines is not None:
+        deadline_rows = deadline_rows.filter(id__in=deadlines)
+    step_history, step_spans = rows_under_shown_parents(step_rows, "appeal_id", lambda a: appeal_spans.get(a, []))
+    deadline_history, deadline_spans = rows_under_shown_parents(
+        deadline_rows, "appeal_id", lambda a: appeal_spans.get(a, [])
+    )
+
+    def under_steps(model):
+        return rows_under_shown_parents(
+            model.history.filter(step_id__in=list(step_spans)), "step_id", lambda s: step_spans.get(s, [])
+        )[0]
+
+    return {
+        "appeals": appeals,
+        "steps": step_history,
+        "findings": under_steps(ArticleFinding),
+        "awards": under_steps(Award),
+        "deadlines": deadline_history,
+        "occurrences": rows_under_shown_parents(
+            DeadlineOccurrence.history.filter(deadline_id__in=list(deadline_spans)),
+            "deadline_id",
+            lambda d: deadline_spans.get(d, []),
+        )[0],
+        # An answer carries its own case, and moves with its appeal.
+        "responses": OfficialResponse.history.filter(appeal_id__in=list(appeal_spans), case_id__in=cases),
+    }
+
+
 def _appeals_history_of_case(case) -> list:
     """The history of a case's appeals and all that hangs from them, for the case's history page."""
-    appeal_ids = Appeal.history.filter(case_id=case.pk).values("id")
-    step_ids = AppealStep.history.filter(appeal_id__in=appeal_ids).values("id")
-    deadline_ids = Deadline.history.filter(appeal_id__in=appeal_ids).values("id")
-    return [
-        Appeal.history.filter(case_id=case.pk),
-        AppealStep.history.filter(appeal_id__in=appeal_ids),
-        ArticleFinding.history.filter(step_id__in=step_ids),
-        Award.history.filter(step_id__in=step_ids),
-        Deadline.history.filter(appeal_id__in=appeal_ids),
-        DeadlineOccurrence.history.filter(deadline_id__in=deadline_ids),
-        OfficialResponse.history.filter(case_id=case.pk),
-    ]
+    # Every row of an appeal that has been in the case: a row holds until the next, wherever that moved it.
+    ever_here = Appeal.history.filter(id__in=Appeal.history.filter(case_id=case.pk).values("id"))
+    parts = appeal_history(ever_here, {case.pk})
+    # The case's answers, those of no appeal included; each row carries the case it was written in.
+    parts["responses"] = OfficialResponse.history.filter(case_id=case.pk)
+    return list(parts.values())
 
 
 CaseAdmin.extend(

@@ -131,8 +131,53 @@ class Appeal(Record):
                 }
         if self.respondent_state and self.respondent_state not in STATE_CODES:
             errors["respondent_state"] = _("Choose a State from the list.")
+        if move_refused := self.why_it_cannot_move():
+            errors["case"] = move_refused
         if errors:
             raise ValidationError(errors)
+
+    def why_it_cannot_move(self) -> list[str]:
+        """What keeps this appeal in its case when the case is changed; its answers move along with it.
+
+        Its sources and people belong to the case it is in: left behind, they would show the other case's
+        records on this one, or put on this appeal people its new case does not hold.
+        """
+        if self._state.adding or not self.case_id:
+            return []
+        moved_from = Appeal._base_manager.filter(pk=self.pk).values_list("case_id", flat=True).first()
+        if moved_from in (None, self.case_id):
+            return []
+        reasons = []
+        cited = (
+            Source._base_manager.filter(case_id=moved_from)
+            .filter(models.Q(appeal_steps__appeal=self) | models.Q(official_responses__appeal=self))
+            .distinct()
+            .count()
+        )
+        if cited:
+            reasons.append(
+                ngettext(
+                    "Its steps or answers cite %(count)d source of the case it is in; a source belongs to one "
+                    "case. Take it off them first, then move the appeal and attach the source in its new case.",
+                    "Its steps or answers cite %(count)d sources of the case it is in; a source belongs to one "
+                    "case. Take them off first, then move the appeal and attach the sources in its new case.",
+                    cited,
+                )
+                % {"count": cited}
+            )
+        outside = self.people.exclude(memberships__case_id=self.case_id).count()
+        if outside:
+            reasons.append(
+                ngettext(
+                    "%(count)d person it covers is not in the case chosen: add them to that case first, or "
+                    "take them off this appeal.",
+                    "%(count)d people it covers are not in the case chosen: add them to that case first, or "
+                    "take them off this appeal.",
+                    outside,
+                )
+                % {"count": outside}
+            )
+        return reasons
 
     def warnings(self, facts_about_states=None) -> list[str]:
         """What staff should know before relying on this appeal, from facts recorded about its State."""

@@ -157,6 +157,15 @@ def end_recurring(appeal: Appeal, *, rules: set, on: date, by) -> None:
         save_record(deadline, by=by, reason=_("Ended by a step of %(day)s") % {"day": format_day(on)})
 
 
+def _answers_follow_their_appeal(appeal: Appeal, *, adding: bool, by, **_ignored):
+    """An appeal moved to another case takes its answers along (Appeal.why_it_cannot_move says when it may)."""
+    if adding:
+        return
+    for response in OfficialResponse._base_manager.filter(appeal=appeal).exclude(case_id=appeal.case_id):
+        response.case_id = appeal.case_id
+        save_record(response, by=by, reason=_("Moved with its appeal: %(reason)s") % {"reason": appeal._change_reason})
+
+
 def refresh_appeal_state(appeal_id) -> None:
     steps = steps_in_order(AppealStep.objects.filter(appeal_id=appeal_id).select_related("appeal"))
     procedural = [s for s in steps if s.step_type not in INTERIM_STEP_STATE]
@@ -171,6 +180,7 @@ def refresh_appeal_state(appeal_id) -> None:
 
 def register_hooks() -> None:
     """What follows a save or a delete of appeal records; called once, from AppealsConfig.ready()."""
+    register(Appeal, after_save=[_answers_follow_their_appeal])
     register(Deadline, before_save=[_derive_next_due])
     register(AppealStep, after_save=[_after_step_saved], after_delete=[_after_step_deleted])
     register(OfficialResponse, after_save=[_after_response_saved])

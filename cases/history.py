@@ -10,7 +10,9 @@ import contextvars
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -57,6 +59,43 @@ class AuditedHistory(HistoricalRecords):
             m2m_history_model.objects.bulk_create(
                 m2m_history_model(history=history_instance, **dict(zip(attnames, link, strict=True))) for link in links
             )
+
+
+# When a record may be shown: stretches of time [from, until), until None for "still".
+Spans = list[tuple[datetime, datetime | None]]
+ALWAYS: Spans = [(datetime.min.replace(tzinfo=UTC), None)]
+
+
+def _overlap(spans: Spans, start: datetime, end: datetime | None) -> Spans:
+    kept = []
+    for span_start, span_end in spans:
+        lower = max(span_start, start)
+        upper = min((t for t in (span_end, end) if t is not None), default=None)
+        if upper is None or lower < upper:
+            kept.append((lower, upper))
+    return kept
+
+
+def rows_under_shown_parents(queryset, parent: str, parent_spans) -> tuple:
+    """The history rows of ``queryset`` written while their record sat under a parent the reader may see.
+
+    A record moved to another parent (an appeal to another case, a step to another appeal) takes its later
+    rows along and leaves its earlier ones behind: each row holds from its date until the record's next row.
+    ``parent_spans(parent id)`` says when that parent may be shown. Returns the rows, filtered, and when each
+    record may be shown, for its own children in turn.
+    """
+    pk = queryset.model.instance_type._meta.pk.attname
+    rows = queryset.order_by(pk, "history_date", "history_id").values_list(pk, "history_date", parent, "history_id")
+    shown_rows, spans = [], defaultdict(list)
+    for record_id, group in groupby(rows, key=itemgetter(0)):
+        group = list(group)
+        ends = [row[1] for row in group[1:]] + [None]
+        for (_record, start, parent_id, history_id), end in zip(group, ends, strict=True):
+            kept = _overlap(parent_spans(parent_id), start, end)
+            if kept and kept[0][0] == start:
+                shown_rows.append(history_id)
+            spans[record_id].extend(kept)
+    return queryset.filter(history_id__in=shown_rows), spans
 
 
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
