@@ -1,6 +1,7 @@
 """manage.py export_case: the file it writes is the one its record describes; a refused export writes neither."""
 
 import hashlib
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -48,3 +49,24 @@ def test_refused_command_export_writes_no_file(alice, case, tmp_path):
 
     assert not output.exists()
     assert not ExportRecord.objects.exists()
+
+
+def test_the_file_is_the_requesters_alone_whatever_the_umask(alice, case, public_person, tmp_path):
+    output = tmp_path / "summary.pdf"
+    previous = os.umask(0o022)
+    try:
+        _export_case(case, "public", output)
+    finally:
+        os.umask(previous)
+
+    assert oct(output.stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_existing_file_is_never_overwritten(alice, case, public_person, tmp_path):
+    output = tmp_path / "summary.pdf"
+    output.write_bytes(b"an earlier export")
+
+    with pytest.raises(CommandError, match="exists"):
+        _export_case(case, "public", output)
+
+    assert output.read_bytes() == b"an earlier export"

@@ -37,8 +37,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         target = Path(output)
-        if target.exists():
-            raise CommandError(f"{target} exists; choose a new file name.")
+        try:
+            # Created the server account's alone before a byte is written: the copy holds every identity.
+            target.touch(mode=0o600, exist_ok=False)
+        except FileExistsError:
+            raise CommandError(f"{target} exists; choose a new file name.") from None
+        try:
+            self._back_up_to(target)
+        except BaseException:
+            target.unlink()
+            raise
+        self.stdout.write(self.style.SUCCESS(f"Backed up to {target}."))
+
+    def _back_up_to(self, target: Path) -> None:
         connection.ensure_connection()
         if connection.vendor == "sqlite":
             with sqlite3.connect(target) as copy:
@@ -54,5 +65,3 @@ class Command(BaseCommand):
             )
         else:
             raise CommandError(f"No backup procedure for {connection.vendor}.")
-        target.chmod(0o600)
-        self.stdout.write(self.style.SUCCESS(f"Backed up to {target}."))

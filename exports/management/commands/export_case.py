@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             result = export_case(case_id=found.pk, user=account, level=level, fmt=format, purpose=purpose)
         except ExportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
-        target.write_bytes(result.content)
-        target.chmod(0o600)
+        try:
+            # The requester's alone from its first byte, whatever the umask: the document may name people.
+            with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+                file.write(result.content)
+        except FileExistsError:
+            raise CommandError(f"{target} exists; choose a new file name.") from None
         self.stdout.write(f"Wrote {target} ({len(result.content)} bytes), SHA-256 {result.record.sha256}")
