@@ -417,6 +417,14 @@ def test_the_compiled_catalogue_says_what_the_po_says():
     written = _read_po(PO)
 
     def translations(catalogue):
-        return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m.string for m in catalogue if m.id}
+        # read_mo gives a context as bytes and a plural entry's forms as a list; read_po, str and a tuple.
+        return {
+            (
+                m.context.decode() if isinstance(m.context, bytes) else m.context,
+                m.id if isinstance(m.id, str) else tuple(m.id),
+            ): (m.string if isinstance(m.string, str) else tuple(m.string))
+            for m in catalogue
+            if m.id
+        }
 
     assert translations(compiled) == translations(written), "Compile it again: make messages"
