@@ -245,6 +245,9 @@ def test_the_russian_speaking_editor_reads_no_english_of_the_trackers_own(page, 
     page.locator("a.historylink").click()
     expect(page.locator("#change-history")).to_contain_text("Адвокат подтвердил освобождение")
     watch.check("case history")
+    for listing in ("cases/person", "cases/case", "cases/statuschange", "appeals/appeal", "appeals/deadline"):
+        page.goto(f"/admin/{listing}/")
+        watch.check(f"admin list {listing}")
 
     # The advocate pages: the case list, a search, timelines, a person, the deadlines.
     page.goto("/cases/")
@@ -265,4 +268,4 @@ def test_the_russian_speaking_editor_reads_no_english_of_the_trackers_own(page, 
     watch.check("deadlines")
 
     assert watch.found == [], "English on a Russian page:\n" + "\n".join(watch.found)
-    assert watch.pages == 22
+    assert watch.pages == 27
