@@ -10,6 +10,11 @@ import re
 from appeals.models import Appeal, AppealStep, Deadline, OfficialResponse
 from cases.models import Case, CaseMembership, NameVariant, PersonIdentity, Source, StatusChange
 
+# Free text a test writes into the demo's Rule 39 deadline (tests/reminders/conftest.py, `demo`).
+PLANTED = {
+    "description": "Canary deadline description Zaurbekov",
+    "note": "Canary deadline note in Gudermes",
+}
 # Field values shorter than this are too common to be told apart from ordinary words.
 SHORTEST = 4
 FREE_TEXT = {

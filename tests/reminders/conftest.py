@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from appeals.models import Appeal, Deadline
+from cases.services import save_record
+from tests.reminders.canaries import PLANTED
 
 
 @dataclass
@@ -70,3 +75,16 @@ def mail_to_smtp_server(settings, smtp_server):
     }
     settings.SITE_URL = "https://cases.example.org"
     return smtp_server
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--no-qr")
+    rule39 = Appeal.objects.get(case__reference="C-DEMO02", kind="interim_request")
+    deadline = Deadline.objects.get(appeal=rule39)
+    for field, value in PLANTED.items():
+        setattr(deadline, field, value)
+    save_record(deadline, by=None, reason="Test: a deadline whose free text names someone")
+    rule39.notes = "Canary appeal note: met his mother in Argun"
+    save_record(rule39, by=None, reason="Test")
+    return {"rule39": rule39, "deadline": deadline, "case": rule39.case}

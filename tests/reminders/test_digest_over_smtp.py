@@ -7,31 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from appeals.models import Appeal, Deadline
 from cases.models import Case
 from cases.services import save_record
 from reminders.digest import send_digests
 from reminders.enums import DeliveryStatus
 from reminders.models import DigestDelivery
-from tests.reminders.canaries import canaries, leaked
-
-PLANTED = {
-    "description": "Canary deadline description Zaurbekov",
-    "note": "Canary deadline note in Gudermes",
-}
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--no-qr")
-    rule39 = Appeal.objects.get(case__reference="C-DEMO02", kind="interim_request")
-    deadline = Deadline.objects.get(appeal=rule39)
-    for field, value in PLANTED.items():
-        setattr(deadline, field, value)
-    save_record(deadline, by=None, reason="Test: a deadline whose free text names someone")
-    rule39.notes = "Canary appeal note: met his mother in Argun"
-    save_record(rule39, by=None, reason="Test")
-    return {"rule39": rule39, "deadline": deadline, "case": rule39.case}
+from tests.reminders.canaries import PLANTED, canaries, leaked
 
 
 def _codenames(appeal):
