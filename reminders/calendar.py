@@ -11,7 +11,7 @@ from icalendar import Alarm, Calendar, Event
 from reminders.deadlines import DueItem, due_items, open_deadlines
 from reminders.models import ReminderSettings
 
-PRODUCT_ID = "-//Case tracker//Deadlines//EN"
+PRODUCT_ID = "-//case-tracker//deadlines//EN"
 
 
 def build_feed(chosen: ReminderSettings, *, today: date | None = None) -> tuple[bytes, int]:

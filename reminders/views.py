@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -85,6 +86,6 @@ def calendar_feed(request):
     feed, events = build_feed(chosen)
     record_access(request, AccessAction.CALENDAR_FEED, user=chosen.user, detail=f"{events} deadlines")
     response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename="deadlines.ics")
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reminders.digest import send_digests
 from reminders.enums import DeliveryStatus
@@ -20,12 +22,31 @@ class Command(BaseCommand):
     def handle(self, *args, now, **options):
         moment = timezone.localtime()
         if not now and moment.hour < settings.DIGEST_SEND_HOUR:
-            self.stdout.write(f"Digests go out from {settings.DIGEST_SEND_HOUR:02d}:00 ({settings.TIME_ZONE}).")
+            self.stdout.write(
+                _("Digests go out from %(hour)02d:00 (%(zone)s).")
+                % {"hour": settings.DIGEST_SEND_HOUR, "zone": settings.TIME_ZONE}
+            )
             return
         outcomes = send_digests(today=moment.date())
-        if outcomes[DeliveryStatus.FAILED]:
-            self.stderr.write(f"{outcomes[DeliveryStatus.FAILED]} digests could not be sent; see the log.")
+        failed = outcomes[DeliveryStatus.FAILED]
+        if failed:
+            self.stderr.write(
+                ngettext(
+                    "%(count)d digest could not be sent; see the log.",
+                    "%(count)d digests could not be sent; see the log.",
+                    failed,
+                )
+                % {"count": failed}
+            )
         self.stdout.write(
-            f"{outcomes[DeliveryStatus.SENT]} sent, {outcomes[DeliveryStatus.NOTHING_DUE]} with nothing to tell, "
-            f"{outcomes[DeliveryStatus.FAILED]} failed (to be retried), {outcomes[None]} already done."
+            _(
+                "%(sent)d sent, %(empty)d with nothing to tell, %(failed)d failed (to be retried), "
+                "%(done)d already done."
+            )
+            % {
+                "sent": outcomes[DeliveryStatus.SENT],
+                "empty": outcomes[DeliveryStatus.NOTHING_DUE],
+                "failed": failed,
+                "done": outcomes[None],
+            }
         )
