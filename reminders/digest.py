@@ -125,6 +125,7 @@ def digest_message(chosen: ReminderSettings, digest: Digest) -> EmailMultiAltern
             "deadlines_link": absolute(reverse("front:deadlines")),
             "settings_link": absolute(reverse("reminders:settings")),
             "organisation": settings.ORGANISATION_NAME,
+            "language": chosen.language,
         }
         message = EmailMultiAlternatives(
             subject=_subject(digest),
