@@ -21,9 +21,9 @@ def build_feed(chosen: ReminderSettings, *, today: date | None = None) -> tuple[
     recurring obligation's event moves on as its reports come in (its UID stays the deadline's).
     """
     today = today or timezone.localdate()
-    items = due_items(open_deadlines(chosen.user, parties=chosen.parties), today)
     stamp = timezone.now()
     with translation.override(chosen.language):
+        items = due_items(open_deadlines(chosen.user, parties=chosen.parties), today)
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)
         calendar.add("version", "2.0")

@@ -87,13 +87,15 @@ def send_digest(chosen: ReminderSettings, *, today: date) -> str | None:
         .exclude(pk=delivery.pk)
         .aggregate(day=Max("as_of"))["day"]
     )
-    digest = build_digest(
-        user,
-        today=today,
-        days_ahead=chosen.days_ahead,
-        parties=chosen.parties,
-        overdue_since=last or today - timedelta(days=PERIOD_DAYS[chosen.frequency]),
-    )
+    # The lines are written as they are built: in the reader's language from the start.
+    with translation.override(chosen.language):
+        digest = build_digest(
+            user,
+            today=today,
+            days_ahead=chosen.days_ahead,
+            parties=chosen.parties,
+            overdue_since=last or today - timedelta(days=PERIOD_DAYS[chosen.frequency]),
+        )
     if digest.is_empty:
         status = DeliveryStatus.NOTHING_DUE
     else:

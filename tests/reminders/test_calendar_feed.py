@@ -133,3 +133,12 @@ def test_a_deactivated_users_calendar_answers_404(advocate_page, advocate_user):
     advocate_user.save(update_fields=["is_active"])
 
     assert _fetch(address).status_code == 404
+
+
+def test_the_feed_speaks_the_language_its_reader_chose(advocate_page, advocate_user):
+    address = _new_address(advocate_page)
+    ReminderSettings.objects.filter(user=advocate_user).update(language="ru")
+
+    reply = _events(_fetch(address))["Ответ на обеспечительные меры · C-DEMO02"]
+
+    assert "Просрочен на" in str(reply["DESCRIPTION"])

@@ -11,7 +11,7 @@ from cases.models import Case
 from cases.services import save_record
 from reminders.digest import send_digests
 from reminders.enums import DeliveryStatus
-from reminders.models import DigestDelivery
+from reminders.models import DigestDelivery, ReminderSettings
 from tests.reminders.canaries import PLANTED, canaries, leaked
 
 
@@ -128,3 +128,15 @@ def test_no_digest_before_the_hour_unless_now(demo, mail_to_smtp_server, setting
 
     assert (mail_to_smtp_server.received, DigestDelivery.objects.count()) == ([], 0)
     assert "Digests go out from 23:00" in capsys.readouterr().out
+
+
+def test_the_digest_comes_in_the_language_its_reader_chose(demo, mail_to_smtp_server):
+    ReminderSettings.objects.filter(user__username="advocate").update(language="ru")
+
+    send_digests(today=timezone.localdate())
+
+    [mail] = mail_to_smtp_server.received
+    assert mail.message["Subject"].startswith("Сроки: ")
+    assert "Ответ на обеспечительные меры" in mail.part("text/plain").split("== По-прежнему просрочены")[1]
+    assert '<html lang="ru">' in mail.part("text/html")
+    assert leaked(mail.everything(), canaries()) == []
