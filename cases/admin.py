@@ -80,7 +80,7 @@ class MembershipInline(AuditedInline):
 
 # A case page shows the latest of each kind of record and links to the list of all of them: no one edits a
 # thousand forms, and a page of a thousand would take seconds to draw.
-SHOWN_ON_CASE_PAGE = 20
+SHOWN_ON_CASE_PAGE = 10
 # The latest reported events first: the reverse of EARLIEST_FIRST, an open end (“after 2019”) the latest.
 LATEST_FIRST = [F("date_start").desc(nulls_last=True), F("date_end").desc(nulls_first=True), "-created_at", "-pk"]
 
