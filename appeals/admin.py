@@ -75,13 +75,27 @@ class StepsOfParentMixin:
             # Read once for the page, not once for each answer's list of choices; the choices stay plain
             # values, which each form copies cheaply. The queryset still checks what is posted.
             steps = list(field.queryset)
-            field.choices = [("", field.empty_label), *((str(step.pk), step_choice_label(step)) for step in steps)]
+            field.choices = [("", field.empty_label), *step_choices(steps)]
             formset.appeal_of_step = {str(step.pk): step.appeal_id for step in steps}
         return formset
 
 
 def step_choice_label(step) -> str:
     return f"{step.appeal}: {step.get_step_type_display()} ({step.when})"
+
+
+def step_choices(steps) -> list[tuple[str, str]]:
+    """(key, step_choice_label) of each step, each appeal and kind of step named once: naming costs a
+    translation lookup, and a long case has hundreds of steps in a few dozen appeals."""
+    appeal_names = {}
+    kind_names = {value: str(label) for value, label in AppealStep._meta.get_field("step_type").flatchoices}
+    choices = []
+    for step in steps:
+        if step.appeal_id not in appeal_names:
+            appeal_names[step.appeal_id] = str(step.appeal)
+        kind = kind_names.get(step.step_type, step.step_type)
+        choices.append((str(step.pk), f"{appeal_names[step.appeal_id]}: {kind} ({step.when})"))
+    return choices
 
 
 class AnswersOfCaseFormSet(InlineRowsFormSet):
