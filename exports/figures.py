@@ -606,6 +606,8 @@ class Row:
     # around it; "item": a row under a heading.
     style: str = ""
     colour: str = ""
+    # A value beside the counts that is not a count (the replies' average days to answer).
+    extra: str = ""
 
 
 @dataclass
@@ -630,6 +632,11 @@ class Table:
     @property
     def has_totals(self) -> bool:
         return any(row.total is not None for row in self.rows)
+
+    @property
+    def width(self) -> int:
+        """How many columns of numbers a row spans: the counts, the totals, the extra value."""
+        return len(self.columns) + self.has_totals + bool(self.extra_column)
 
 
 def _total(cells: list[Cell], tally: str, key: dict) -> Cell:
@@ -951,7 +958,7 @@ def _replies_owed(scope: Scope) -> Table:
         key = {"respondent": state, "forum": forum, "owed": owed}
         total = _total(cells, tally.slug, key)
         label = f"{_state_label(state)} · {FORUM.label(forum)} · {OWED_BY.label(owed)}"
-        rows.append(Row(label, cells, total=total))
+        rows.append(Row(label, cells, total=total, extra=_days(total)))
         lines.append((cells, total))
     column_totals = []
     for index, outcome in enumerate(REPLY_OUTCOMES):
@@ -967,7 +974,7 @@ def _replies_owed(scope: Scope) -> Table:
         str(tally.unit),
         [str(label) for _outcome, label in OUTCOMES],
         rows,
-        totals=Row(str(_("All")), column_totals, total=grand),
+        totals=Row(str(_("All")), column_totals, total=grand, extra=_days(grand)),
         notes=[
             str(
                 _(
@@ -988,6 +995,11 @@ def _replies_owed(scope: Scope) -> Table:
 
 def average_days(cell: Cell) -> int | None:
     return round(cell.days / cell.timed) if cell.timed else None
+
+
+def _days(cell: Cell) -> str:
+    days = average_days(cell)
+    return "" if days is None else str(days)
 
 
 def _findings_per_article(scope: Scope) -> Table:
