@@ -30,7 +30,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
@@ -42,7 +42,7 @@ from exports.charts import draw
 from exports.document import ExportRefused
 from exports.figures import Cell, Table, average_days, build_tables, period_label, scope_for
 from exports.render import _no_formula, refuse_to_fetch
-from exports.services import ExportResult, _purpose, _record
+from exports.services import ExportResult, _purpose, _record, document_language
 
 SMALL_COUNT = 5
 WITHHELD = "x"
@@ -245,6 +245,7 @@ def export_public_figures(
     if threshold < SMALL_COUNT:
         raise ExportRefused(_("Counts under %(n)d are always withheld; choose %(n)d or more.") % {"n": SMALL_COUNT})
     purpose = _purpose(purpose)
+    language = document_language(None)
     today = timezone.localdate()
     scope = scope_for(user, today=today, region=region, forum=forum, start=start, end=end, level=Level.PUBLIC)
     tables = build_tables(scope)
@@ -258,7 +259,8 @@ def export_public_figures(
         threshold=threshold,
         tables=tables,
     )
-    content = RENDERERS[fmt](figures)
+    with translation.override(language):
+        content = RENDERERS[fmt](figures)
     filename = f"figures-public-{export_id[:8]}.{fmt}"
     counted = (Case.objects.all() if scope.cases is None else scope.cases).only("reference").order_by("reference")
     with transaction.atomic():
@@ -269,6 +271,7 @@ def export_public_figures(
             level=Level.PUBLIC,
             fmt=fmt,
             purpose=purpose,
+            language=language,
             content=content,
             filename=filename,
         )

@@ -359,7 +359,8 @@ def _bad_request(request, message):
 def figure_records(request):
     form = FiguresFilterForm(request.GET, user=request.user)
     if not form.is_valid():
-        return render(request, "front/figure_records.html", {"form": form, "error": _("Check the filters.")}, 400)
+        context = {"form": form, "error": _("Check the filters.")}
+        return render(request, "front/figure_records.html", context, status=400)
     slugs = [slug for slug in request.GET.get("figure", "").split(",") if slug]
     tallies = [TALLIES.get(slug) for slug in slugs]
     if not tallies or None in tallies:
@@ -367,8 +368,9 @@ def figure_records(request):
     key = {}
     for name, value in request.GET.items():
         dims = [tally.dim(name) for tally in tallies]
-        if name in FILTERS or name in {"figure", "page"} or not any(dims):
+        if name in FILTERS or name in {"figure", "page"}:
             continue
+        # A value no count of this figure is told apart by would be ignored, and the list would not be its records.
         if None in dims:
             return _bad_request(request, _("“%(name)s” does not apply to this figure.") % {"name": name})
         try:
