@@ -5,6 +5,7 @@ figures export is a POST, recorded like every export. Counting is exports/figure
 exports/public_figures.py, the charts exports/charts.py.
 """
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django import forms
@@ -336,17 +337,19 @@ def _ordered(records, order):
 
 
 def _chained_page(lists, number: int):
-    """One page over several lists of records one after the other, in two queries per list at most."""
+    """One page over several lists of records one after the other, in two queries per list at most; and the
+    size of each list."""
     start = (number - 1) * RECORDS_PER_PAGE
-    rows, skipped = [], 0
+    rows, sizes = [], []
     for records, row in lists:
-        total = records.count()
-        if start < skipped + total and len(rows) < RECORDS_PER_PAGE:
+        size = records.count()
+        skipped = sum(sizes)
+        if start < skipped + size and len(rows) < RECORDS_PER_PAGE:
             offset = max(start - skipped, 0)
             wanted = RECORDS_PER_PAGE - len(rows)
             rows.extend(row(record) for record in records[offset : offset + wanted])
-        skipped += total
-    return rows, skipped
+        sizes.append(size)
+    return rows, sizes
 
 
 def _bad_request(request, message):
@@ -380,17 +383,21 @@ def figure_records(request):
             return _bad_request(request, message)
     today = timezone.localdate()
     scope = form.scope(today)
-    lists, counted, described = [], 0, []
-    for tally in tallies:
-        records = records_behind(tally, scope, key)
+    behind = [records_behind(tally, scope, key) for tally in tallies]
+    lists = []
+    for records in behind:
         related, order, row = RECORD_LISTS[records.model]
-        row = row or (lambda deadline: _deadline_row(deadline, today))
-        lists.append((_ordered(records.select_related(*related), order), row))
-        counted += counted_behind(tally, records)
-        described.append(str(tally.title))
+        lists.append((_ordered(records.select_related(*related), order), row or partial(_deadline_row, today=today)))
     page = request.GET.get("page") or "1"
     number = int(page) if page.isdigit() else 0
-    rows, total = _chained_page(lists, max(number, 1))
+    rows, sizes = _chained_page(lists, max(number, 1))
+    total = sum(sizes)
+    # A figure of records counts the list's size; one of people among reports (or appeals among steps) counts apart.
+    counted = sum(
+        size if tally.counted == "pk" else counted_behind(tally, records)
+        for tally, records, size in zip(tallies, behind, sizes, strict=True)
+    )
+    described = [str(tally.title) for tally in tallies]
     if number < 1 or (number > 1 and not rows):
         return _bad_request(request, _("There is no page “%(page)s”.") % {"page": page})
     query = request.GET.copy()

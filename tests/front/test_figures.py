@@ -245,7 +245,7 @@ def _case_with_everything(user, n):
 # The page and a records page, pinned for one and for many cases: the counts are made in the database.
 PAGE_QUERIES = 25
 # Per list of records behind a number: its count, its page of rows and how many it counts.
-RECORDS_QUERIES = {"people": 14, "status_reports,appeal_steps,responses_dated": 19, "replies": 13, "findings": 12}
+RECORDS_QUERIES = {"people": 13, "status_reports,appeal_steps,responses_dated": 16, "replies": 12, "findings": 12}
 
 
 @pytest.mark.parametrize("cases", [1, 4])
