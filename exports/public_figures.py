@@ -155,8 +155,8 @@ def public_rules(threshold: int) -> list[str]:
         ),
         _("“<%(n)d”: a count between 1 and %(m)d, not shown.") % {"n": threshold, "m": threshold - 1},
         _(
-            "“x”: a count withheld, either because few of the people it concerns consented to publicity, or so "
-            "that a total does not give a withheld count away."
+            "“x”: a count withheld, either because few of the people it concerns did not consent to publicity, "
+            "or so that a total does not give a withheld count away."
         ),
     ]
 
