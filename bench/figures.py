@@ -23,6 +23,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from bench.support import throwaway_database, verified_client  # noqa: E402
 
@@ -61,6 +62,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = ["testserver"]
+    # Import every view now: a long run must measure the code it started with, even if files change meanwhile.
+    get_resolver().url_patterns  # noqa: B018
     with throwaway_database():
         run(options)
 

@@ -174,12 +174,12 @@ class PersonQuerySet(models.QuerySet):
         # Each visible case keeps the person's status as it records it (cases.services); of those, the
         # best-established and then the latest in the person's one order of reports (cases.chronology).
         latest = "latest_status_change__"
+        cases = Case.objects.visible_to(user) if cases is None else cases
         per_case = (
-            CaseMembership.objects.filter(
-                person=OuterRef("pk"),
-                case__in=Case.objects.visible_to(user) if cases is None else cases,
-                latest_status_change__isnull=False,
-            )
+            # The person's own memberships first, each checked against the cases: "case IN (the cases)" would
+            # have SQLite probe every visible case for each person, which grows with people × cases.
+            CaseMembership.objects.filter(person=OuterRef("pk"), latest_status_change__isnull=False)
+            .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
             .annotate(
                 weight=models.Case(
                     models.When(**{f"{latest}verification__in": ESTABLISHED}, then=2),
