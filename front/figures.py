@@ -119,7 +119,8 @@ class PublicFiguresForm(FiguresFilterForm):
     """The public export: the page's filters but the case (a case's public document is its summary)."""
 
     format = forms.ChoiceField(
-        label=gettext_lazy("Format"), choices=[("csv", gettext_lazy("CSV")), ("pdf", gettext_lazy("PDF with the charts"))]
+        label=gettext_lazy("Format"),
+        choices=[("csv", gettext_lazy("CSV")), ("pdf", gettext_lazy("PDF with the charts"))],
     )
     purpose = forms.CharField(
         label=gettext_lazy("Recipient or purpose"),
