@@ -153,14 +153,15 @@ class PersonQuerySet(models.QuerySet):
         never_in_a_case = ~Exists(CaseMembership.history.filter(person_id=OuterRef("pk")))
         return self.filter(Exists(in_visible_case) | (Q(created_by=user) & never_in_a_case))
 
-    def with_status_seen_by(self, user):
+    def with_status_seen_by(self, user, cases=None):
         """Each person's current status and since when, from the cases this user may see only.
 
-        Adds ``seen_status`` and the date of the report it comes from (see ``Person.seen_since``):
-        another team's case must not show through a shared person. Administrators see every case,
-        so they read the stored status.
+        Adds ``seen_status``, the date of the report it comes from (see ``Person.seen_since``) and its
+        ``seen_verification``: another team's case must not show through a shared person. Administrators see
+        every case, so they read the stored status. ``cases``, some of the cases the user may see (the
+        figures' filters), narrows it to the status as those cases record it, for administrators too.
         """
-        if is_administrator(user):
+        if is_administrator(user) and cases is None:
             # Subqueries, not joins: a count of the list leaves them out, where a join would stay in it.
             latest = StatusChange.objects.filter(pk=OuterRef("latest_status_change"))
             return self.annotate(
@@ -168,14 +169,17 @@ class PersonQuerySet(models.QuerySet):
                 seen_since_start=Subquery(latest.values("date_start")[:1]),
                 seen_since_end=Subquery(latest.values("date_end")[:1]),
                 seen_since_precision=Subquery(latest.values("date_precision")[:1]),
+                seen_verification=Subquery(latest.values("verification")[:1]),
             )
         # Each visible case keeps the person's status as it records it (cases.services); of those, the
         # best-established and then the latest in the person's one order of reports (cases.chronology).
         latest = "latest_status_change__"
+        cases = Case.objects.visible_to(user) if cases is None else cases
         per_case = (
-            CaseMembership.objects.filter(
-                person=OuterRef("pk"), case__in=Case.objects.visible_to(user), latest_status_change__isnull=False
-            )
+            # The person's own memberships first, each checked against the cases: "case IN (the cases)" would
+            # have SQLite probe every visible case for each person, which grows with people × cases.
+            CaseMembership.objects.filter(person=OuterRef("pk"), latest_status_change__isnull=False)
+            .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
             .annotate(
                 weight=models.Case(
                     models.When(**{f"{latest}verification__in": ESTABLISHED}, then=2),
@@ -190,6 +194,7 @@ class PersonQuerySet(models.QuerySet):
             seen_since_start=Subquery(per_case.values(f"{latest}date_start")[:1]),
             seen_since_end=Subquery(per_case.values(f"{latest}date_end")[:1]),
             seen_since_precision=Subquery(per_case.values(f"{latest}date_precision")[:1]),
+            seen_verification=Subquery(per_case.values(f"{latest}verification")[:1]),
         )
 
     def matching(self, query: str, user):

@@ -60,7 +60,12 @@ KEY_ONLY = {"reminders:calendar_feed"}
 # Reachable without logging in. The language switcher is on the sign-in pages too (POST only: a GET is refused).
 PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout", "set_language"}
 # Pages that list or search cases: an outsider gets the page, without the secret case.
-LISTS = {"front:case_list", "front:deadlines", "admin:autocomplete"}
+LISTS = {"front:case_list", "front:deadlines", "front:figures", "front:figure_records", "admin:autocomplete"}
+# What a list is asked for, where it needs asking: the records behind the count of appeals name their cases.
+LIST_QUERIES = {
+    "admin:autocomplete": "?app_label=cases&model_name=statuschange&field_name=person&term=",
+    "front:figure_records": "?figure=appeals",
+}
 # Pages about one record of a case (or one user's export job).
 RECORD_PAGES = {
     "front:case_timeline": "case",
@@ -74,7 +79,7 @@ RECORD_PAGES = {
 # allowed identities and administrators get them; an advocate of the team is refused.
 IDENTITY_PAGES = {"front:source_original"}
 # State changes: a GET is refused outright (tests/exports checks the POST).
-POST_ONLY = {"exports:case_export": "case"}
+POST_ONLY = {"exports:case_export": "case", "front:figures_export": None}
 
 
 def _url_names():
@@ -154,10 +159,9 @@ def _urls(world):
         match = ADMIN_MODEL_URL.match(name)
         if name in RECORD_PAGES or name in POST_ONLY:
             kind = RECORD_PAGES.get(name) or POST_ONLY[name]
-            urls.append((name, reverse(name, kwargs={f"{kind}_id": records[kind].pk})))
+            urls.append((name, reverse(name, kwargs={f"{kind}_id": records[kind].pk} if kind else None)))
         elif name in LISTS:
-            query = "?app_label=cases&model_name=statuschange&field_name=person&term=" if "autocomplete" in name else ""
-            urls.append((name, reverse(name) + query))
+            urls.append((name, reverse(name) + LIST_QUERIES.get(name, "")))
         elif name in NO_CASE_DATA | KEY_ONLY:
             with contextlib.suppress(NoReverseMatch):  # those that need arguments hold no case data either
                 urls.append((name, reverse(name)))
@@ -234,7 +238,7 @@ def test_case_data_reaches_only_the_team_and_administrators(client, world, role)
         assert {"admin:cases_case_change", "admin:cases_statuschange_change", "front:case_timeline"} <= set(seen)
         assert set(seen) >= IDENTITY_PAGES
     if role == "member advocate":
-        assert {"front:case_timeline", "front:case_list", "front:person_detail"} <= set(seen)
+        assert {"front:case_timeline", "front:case_list", "front:person_detail", "front:figure_records"} <= set(seen)
 
 
 @pytest.mark.parametrize("role", ["outsider editor", "outsider advocate"])
