@@ -312,8 +312,11 @@ class _AsKnownOn:
 
     def deadlines(self):
         deadlines = self._of(Deadline, appeal_id__in=list(self._appeals))
+        settled = _by(self.settled_occurrences(), "deadline_id")
         for deadline in deadlines:
             deadline.appeal = self._appeals[deadline.appeal_id]
+            # Derived on each save and so kept out of the history: derived again from what was settled by then.
+            deadline.next_due_on = deadline.next_due(len(settled[deadline.pk]))
         return deadlines
 
     def responses(self):
@@ -337,9 +340,13 @@ class _AsKnownOn:
     def awards(self):
         return self._of(Award, step_id__in=self._step_ids)
 
-    def settled_occurrences(self):
+    @cached_property
+    def _settled_occurrences(self) -> list:
         deadline_ids = [d.pk for d in self._of(Deadline, appeal_id__in=list(self._appeals))]
         return self._of(DeadlineOccurrence, deadline_id__in=deadline_ids)
+
+    def settled_occurrences(self):
+        return self._settled_occurrences
 
     def state_facts(self, appeals):
         wanted = {(a.respondent_state, a.forum) for a in appeals if a.respondent_state}
