@@ -256,7 +256,7 @@ PAGE_QUERIES = {
     # page: (as an advocate on the team, as an administrator)
     "/cases/": (14, 13),
     "/cases/{case}/": (28, 27),
-    "/cases/{case}/?as_of={today}": (46, 45),
+    "/cases/{case}/?as_of={today}": (44, 43),
     "/people/{person}/": (20, 18),
     "/deadlines/": (15, 13),
 }
