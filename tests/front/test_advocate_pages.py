@@ -124,6 +124,24 @@ def test_timeline_shows_disagreeing_accounts_side_by_side(advocate_client, case)
     assert page.index("16–28 Mar 2017") < page.index("15–28 Mar 2017")
 
 
+def test_timeline_shows_markup_typed_into_records_as_text(advocate_client, case):
+    markup = '<img src=x onerror="alert(1)">'
+    first = StatusChangeFactory(case=case, place=markup, description=markup, internal_notes=markup)
+    StatusChangeFactory(case=case, person=first.person, when="5 Feb 2021", description=markup, differs_from=first)
+    appeal = AppealFactory(case=case, title=markup)
+    add_appeal_step(by=None, reason="t", appeal=appeal, step_type=StepType.LODGED, when="2021", description=markup)
+    DeadlineFactory(appeal=appeal, description=markup, note=markup)
+    OfficialResponseFactory(case=case, appeal=appeal, official=markup, summary=markup, quote=markup)
+
+    page = advocate_client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "<img" not in page
+    # The first report's place, description and internal note (3), the other account's description (1), the
+    # appeal's title on its step, deadline and answer (3), the step's description (1), the deadline's
+    # description and note (2), the answer's official, summary and quote (3).
+    assert page.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 13
+
+
 def test_timeline_filters_by_kind_and_person(advocate_client, case):
     first = StatusChangeFactory(case=case)
     StatusChangeFactory(case=case, status=Status.RELEASED)
