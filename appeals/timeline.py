@@ -133,8 +133,9 @@ class Band:
     x: str = "0"
     width: str = "0"
 
-    @property
+    @cached_property
     def period(self) -> str:
+        # Read twice on the case page: the drawing's titles and the list beside it.
         return format_period(self.since, self.until)
 
 

@@ -1,10 +1,10 @@
-"""The case page's list of events, written in Python rather than by a template included once per event.
+"""The case page's events and status bands, written in Python rather than by template loops.
 
-A long case has a thousand events or more, and the template engine's cost per variable, condition and include
-made rendering them most of the page's time (bench/timeline.py). Every value written into the page goes through
-``_escaped``, which escapes as the template engine does (Django's ``escape`` is ``html.escape`` too, behind a
-wrapper for lazy strings that costs more than the escaping); tests/front/test_advocate_pages.py checks that
-markup typed into each field comes out as text.
+A long case has a thousand events or more and as many status bands, and the template engine's cost per
+variable, condition and include made rendering them most of the page's time (bench/timeline.py). Every value
+written into the page goes through ``_escaped``, which escapes as the template engine does (Django's
+``escape`` is ``html.escape`` too, behind a wrapper for lazy strings that costs more than the escaping);
+tests/front/test_advocate_pages.py checks that markup typed into each field comes out as text.
 """
 
 from html import escape
@@ -100,3 +100,28 @@ def _event(event, words) -> str:
             f'<p class="internal-note"><strong>{words["internal_note"]}:</strong> {_escaped(event.internal_notes)}</p>'
         )
     return "\n".join(parts)
+
+
+@register.simple_tag
+def band_rects(bands) -> SafeString:
+    """A person's status bands drawn on the case's time span, each titled with its status and period."""
+    return mark_safe(  # noqa: S308 - every value in it is escaped
+        "".join(
+            f'<rect class="band band-{_escaped(band.family)}" x="{_escaped(band.x)}" y="2" '
+            f'width="{_escaped(band.width)}" height="20"><title>{_escaped(band.label)}: {_escaped(band.period)}</title>'
+            "</rect>"
+            for band in bands
+        )
+    )
+
+
+@register.simple_tag
+def band_list(bands) -> SafeString:
+    """The same bands as text, for those who cannot see the drawing."""
+    return mark_safe(  # noqa: S308 - every value in it is escaped
+        "".join(
+            f'<li><span class="swatch band-{_escaped(band.family)}"></span>'
+            f"{_escaped(band.label)} ({_escaped(band.period)})</li>"
+            for band in bands
+        )
+    )
