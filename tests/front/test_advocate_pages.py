@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.enums import StepType
@@ -188,6 +189,17 @@ def test_timeline_as_known_on_reads_the_record_as_it_stood(advocate_client, alic
     assert sorted(e.title for e in now.context["timeline"].events) == ["Released", "Relocated abroad"]
 
 
+def test_timeline_as_known_on_leads_to_the_export_of_the_record_as_it_is_now(advocate_client, case):
+    StatusChangeFactory(case=case)
+
+    page = advocate_client.get(f"/cases/{case.pk}/?as_of={timezone.localdate()}").content.decode()
+
+    assert reverse("exports:case_export", args=[case.pk]) not in page
+    assert "What each level leaves out" not in page
+    assert "A summary is exported from the record as it is now, not as it stood on a past day." in page
+    assert f'<a href="/cases/{case.pk}/#export-title">Export from the record as it is now</a>' in page
+
+
 def test_timeline_of_another_teams_case_is_404_like_a_missing_one(client, charlie, case):
     client.force_login(charlie)
 
@@ -274,7 +286,7 @@ PAGE_QUERIES = {
     # page: (as an advocate on the team, as an administrator)
     "/cases/": (14, 13),
     "/cases/{case}/": (28, 27),
-    "/cases/{case}/?as_of={today}": (44, 43),
+    "/cases/{case}/?as_of={today}": (30, 29),
     "/people/{person}/": (20, 18),
     "/deadlines/": (15, 13),
 }
