@@ -202,15 +202,28 @@ class _Live:
         changes = list(StatusChange.objects.filter(case=self.case))
         return self._with_links(StatusChange, changes, statuschange__case=self.case)
 
+    @cached_property
+    def _appeals(self) -> dict:
+        return {appeal.pk: appeal for appeal in Appeal.objects.filter(case=self.case)}
+
+    def _with_appeals(self, model, records) -> list:
+        # The case's few appeals, each one object shared by its steps, deadlines and answers, rather than a copy
+        # per row joined in by select_related.
+        relation, records = model._meta.get_field("appeal"), list(records)
+        for record in records:
+            if record.appeal_id in self._appeals:
+                relation.set_cached_value(record, self._appeals[record.appeal_id])
+        return records
+
     def steps(self):
-        steps = list(AppealStep.objects.filter(appeal__case=self.case).select_related("appeal"))
+        steps = self._with_appeals(AppealStep, AppealStep.objects.filter(appeal__case=self.case))
         return self._with_links(AppealStep, steps, appealstep__appeal__case=self.case)
 
     def deadlines(self):
-        return Deadline.objects.filter(appeal__case=self.case).select_related("appeal")
+        return self._with_appeals(Deadline, Deadline.objects.filter(appeal__case=self.case))
 
     def responses(self):
-        responses = list(OfficialResponse.objects.filter(case=self.case).select_related("appeal"))
+        responses = self._with_appeals(OfficialResponse, OfficialResponse.objects.filter(case=self.case))
         return self._with_links(OfficialResponse, responses, officialresponse__case=self.case)
 
     def findings(self):
@@ -230,7 +243,7 @@ class _Live:
         return [f for f in StateFact.objects.filter(state__in=states) if (f.state, f.forum) in wanted]
 
     def appeals(self):
-        return list(Appeal.objects.filter(case=self.case))
+        return list(self._appeals.values())
 
     def sources(self):
         return list(Source.objects.filter(case=self.case).order_by(*SOURCES_IN_ORDER))
