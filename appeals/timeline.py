@@ -273,10 +273,10 @@ class _AsKnownOn:
         unless that row records its deletion.
 
         A row counts only if it is its record's latest, so a record that left the case (an appeal moved to
-        another case) is not shown in it from then on. The latest row is found for each row by a subquery on
-        the history's index of record ids, cut to one row: a plan that does not hang on the planner's
-        statistics, as simple-history's latest_of_each (NOT EXISTS a later row) does. Records are built
-        straight from the columns, without a history instance each.
+        another case) is not shown in it from then on. The latest row is found for each row by a subquery cut to
+        one row, which the history's index on (record id, date, row id) answers in one descent (cases.history):
+        a plan that does not hang on the planner's statistics, as simple-history's latest_of_each (NOT EXISTS a
+        later row) does. Records are built straight from the columns, without a history instance each.
         """
         history = model.history.model
         pk_name = model._meta.pk.attname
@@ -285,8 +285,10 @@ class _AsKnownOn:
             .order_by("-history_date", "-history_id")
             .values("history_id")[:1]
         )
+        # No date condition here: the row the subquery picks was written by then, and a second condition on the
+        # date would tempt a planner without statistics to read the whole table through the date's index.
         rows = (
-            history._default_manager.filter(history_date__lte=self.moment, **filters)
+            history._default_manager.filter(**filters)
             .filter(history_id=Subquery(latest))
             .exclude(history_type="-")
             .order_by()
