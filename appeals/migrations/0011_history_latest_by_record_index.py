@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('appeals', '0010_reference_in_use_message'),
-        ('cases', '0017_history_latest_by_record_index'),
+        ('cases', '0019_history_latest_by_record_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
