@@ -414,6 +414,10 @@ class Deadline(Record):
     def days_left(self, today=None) -> int:
         return ((self.next_due_on or self.due_on) - (today or timezone.localdate())).days
 
+    def next_due(self, settled: int) -> date:
+        """The day it is next due once ``settled`` of its occurrences are met or missed (a one-off: its day)."""
+        return self.occurrence_due(settled + 1) if self.is_recurring else self.due_on
+
     def occurrence_due(self, number: int) -> date:
         """The due day of the ``number``-th occurrence (from 1), counted from the first so months do not drift."""
         return shift(self.due_on, (number - 1) * self.repeat_every, self.repeat_unit)

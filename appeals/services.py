@@ -21,11 +21,10 @@ from cases.services import MENTION_FIELDS, register, save_record
 def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
     """A one-off deadline is next due on its day; a recurring one on its first occurrence not yet settled,
     and it ends once nothing is outstanding and nothing more falls due."""
+    settled = 0 if adding or not deadline.is_recurring else deadline.settled_occurrences.count()
+    deadline.next_due_on = deadline.next_due(settled)
     if not deadline.is_recurring:
-        deadline.next_due_on = deadline.due_on
         return
-    settled = 0 if adding else deadline.settled_occurrences.count()
-    deadline.next_due_on = deadline.occurrence_due(settled + 1)
     finished = deadline.repeat_until is not None and deadline.next_due_on > deadline.repeat_until
     if finished and deadline.status == DeadlineStatus.OPEN:
         deadline.status, deadline.settled_on = DeadlineStatus.ENDED, deadline.repeat_until

@@ -1,14 +1,23 @@
-"""Median render time of a case timeline with 10, 100 and 1,000 events.
+"""Render time of a case timeline with 10, 100 and 1,000 events: as it is now, and "as known on" a day.
 
 Runs against a throw-away test database of whatever DATABASE_URL names (SQLite
 by default); bench/run runs it on SQLite and on a PostgreSQL server it starts.
 Prints figures; asserts nothing.
+
+"As known on" reads the history tables, so it is measured twice: first on tables
+the database has never analysed (autovacuum is switched off for the run), then
+after ANALYZE. Other records' history fills the status-change history table
+(--history-rows) so that a plan that reads the whole table shows.
+
+    .venv/bin/python bench/timeline.py [--runs 15] [--history-rows 100000]
 """
 
+import argparse
 import os
 import statistics
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,12 +29,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.support import throwaway_database, verified_client  # noqa: E402
 
 SIZES = (10, 100, 1000)
-RUNS = 15
 
 
 def build_case(size: int, team):
@@ -92,37 +102,130 @@ def build_case(size: int, team):
     return case
 
 
-def median_ms(client, url) -> float:
+def other_history(rows: int, by) -> None:
+    """History rows of status changes in another case, each record edited once: what a register's table holds."""
+    from cases.enums import Status
+    from cases.models import StatusChange
+    from cases.services import add_person, open_case
+
+    case = open_case(by=by, reason="Benchmark data", title="Another case")
+    person = add_person(by=by, reason="Benchmark data")
+    history = StatusChange.history.model
+    moment = timezone.now() - timedelta(days=365)
+    batch = []
+    for number in range(rows):
+        if number % 2 == 0:
+            record_id, history_type = uuid.uuid4(), "+"
+        else:
+            history_type = "~"
+        day = date(2015, 1, 1) + timedelta(days=number % 3000)
+        batch.append(
+            history(
+                id=record_id,
+                created_at=moment,
+                updated_at=moment,
+                case_id=case.pk,
+                person_id=person.pk,
+                status=Status.DETAINED,
+                date_start=day,
+                date_end=day,
+                date_precision="day",
+                history_date=moment + timedelta(seconds=number),
+                history_type=history_type,
+                history_change_reason="Benchmark data",
+            )
+        )
+        if len(batch) == 5000:
+            history.objects.bulk_create(batch)
+            batch = []
+    history.objects.bulk_create(batch)
+
+
+def switch_off_autovacuum() -> None:
+    # Statistics appear only when the benchmark says so, not whenever autovacuum wakes up.
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false)')
+
+
+def analyse() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def timings_ms(client, url, runs) -> tuple[float, float]:
+    """The median and the fastest of ``runs``: on a machine shared with other work the fastest is the steadier."""
     client.get(url)  # warm caches and connections
     timings = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         began = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200, response.status_code
-    return statistics.median(timings)
+    return statistics.median(timings), min(timings)
+
+
+def query_count(client, url) -> int:
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
 
 
 def main():
-    # Not setup_test_environment(): its instrumented template rendering would inflate the figures.
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--history-rows", type=int, default=100_000)
+    options = parser.parse_args()
+    # Not setup_test_environment(): its instrumented template rendering would inflate the figures. Nor DEBUG, which
+    # logs every query and keeps template debugging data: figures as a deployment would see them.
+    settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["testserver"]
     with throwaway_database():
-        from accounts.roles import ADVOCATES
-        from appeals.timeline import build_timeline
-        from tests.factories import UserFactory
+        run(options)
 
-        advocate = UserFactory(username="bench-advocate", role=ADVOCATES, is_staff=False)
-        client = verified_client(advocate)
-        vendor = connection.vendor
-        print(f"Timeline render, median of {RUNS} runs ({vendor}):")
-        print(f"{'events':>8} {'timeline ms':>12} {'as known on ms':>15} {'events shown':>13}")
-        for size in SIZES:
-            case = build_case(size, [advocate])
-            url = f"/cases/{case.pk}/"
-            live = median_ms(client, url)
-            as_of = median_ms(client, f"{url}?as_of={date.today().isoformat()}")
-            count = len(build_timeline(case).events)
-            print(f"{size:>8} {live:>12.1f} {as_of:>15.1f} {count:>13}")
+
+def run(options):
+    from accounts.roles import ADVOCATES
+    from appeals.timeline import build_timeline
+    from tests.factories import UserFactory
+
+    switch_off_autovacuum()
+    advocate = UserFactory(username="bench-advocate", role=ADVOCATES, is_staff=False)
+    client = verified_client(advocate)
+    other_history(options.history_rows, advocate)
+    cases = {size: build_case(size, [advocate]) for size in SIZES}
+    as_of = f"?as_of={timezone.localdate().isoformat()}"
+
+    figures = {}
+    for size, case in cases.items():
+        url = f"/cases/{case.pk}/"
+        figures[size] = {
+            "events": len(build_timeline(case).events),
+            "queries": query_count(client, url),
+            "queries as of": query_count(client, url + as_of),
+            "live": timings_ms(client, url, options.runs),
+            "as of, no statistics": timings_ms(client, url + as_of, options.runs),
+        }
+    analyse()
+    for size, case in cases.items():
+        figures[size]["as of, analysed"] = timings_ms(client, f"/cases/{case.pk}/{as_of}", options.runs)
+
+    columns = ["live", "as of, no statistics", "as of, analysed"]
+    print(
+        f"Timeline page ({connection.vendor}), median and fastest of {options.runs} runs in ms; "
+        f"{options.history_rows} other status-change history rows; × is the median's ratio to the 10-event one."
+    )
+    print(f"{'events':>7} {'queries':>8} " + " ".join(f"{name:>22} {'×':>5}" for name in columns))
+    for size in SIZES:
+        row = figures[size]
+        cells = " ".join(
+            f"{row[name][0]:>13.1f} ({row[name][1]:>6.1f}) {row[name][0] / figures[SIZES[0]][name][0]:>5.1f}"
+            for name in columns
+        )
+        print(f"{row['events']:>7} {row['queries']:>3} / {row['queries as of']:<3} {cells}")
 
 
 if __name__ == "__main__":

@@ -172,9 +172,11 @@ def case_timeline(request, case_id):
             "case": case,
             "form": form,
             "timeline": timeline,
-            "export_form": ExportForm(
-                case=case, user=request.user, timeline=None if (kinds or person_id or as_of) else timeline
-            ),
+            # An export is of the record as it is now: a page of the record as it stood on a past day leads to
+            # the form rather than showing it, which would also mean building the whole of today's timeline.
+            "export_form": None
+            if as_of
+            else ExportForm(case=case, user=request.user, timeline=None if (kinds or person_id) else timeline),
         },
         status=status,
     )

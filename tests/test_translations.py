@@ -124,7 +124,8 @@ def _text(node) -> str | None:
 
 
 def _words(text: str) -> list[str]:
-    text = re.sub(r"%\(\w+\)[sdi]|\{\w*\}|https?://\S+", " ", text)
+    # Markup written in Python (the case page's events) is read like a template's: only the text between tags.
+    text = re.sub(r"%\(\w+\)[sdi]|\{\w*\}|https?://\S+|<[^<>]*>", " ", text)
     return re.findall(r"[A-Za-z]{2,}", text)
 
 

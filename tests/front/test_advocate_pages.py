@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.enums import StepType
@@ -124,6 +125,24 @@ def test_timeline_shows_disagreeing_accounts_side_by_side(advocate_client, case)
     assert page.index("16–28 Mar 2017") < page.index("15–28 Mar 2017")
 
 
+def test_timeline_shows_markup_typed_into_records_as_text(advocate_client, case):
+    markup = '<img src=x onerror="alert(1)">'
+    first = StatusChangeFactory(case=case, place=markup, description=markup, internal_notes=markup)
+    StatusChangeFactory(case=case, person=first.person, when="5 Feb 2021", description=markup, differs_from=first)
+    appeal = AppealFactory(case=case, title=markup)
+    add_appeal_step(by=None, reason="t", appeal=appeal, step_type=StepType.LODGED, when="2021", description=markup)
+    DeadlineFactory(appeal=appeal, description=markup, note=markup)
+    OfficialResponseFactory(case=case, appeal=appeal, official=markup, summary=markup, quote=markup)
+
+    page = advocate_client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "<img" not in page
+    # The first report's place, description and internal note (3), the other account's description (1), the
+    # appeal's title on its step, deadline and answer (3), the step's description (1), the deadline's
+    # description and note (2), the answer's official, summary and quote (3).
+    assert page.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 13
+
+
 def test_timeline_filters_by_kind_and_person(advocate_client, case):
     first = StatusChangeFactory(case=case)
     StatusChangeFactory(case=case, status=Status.RELEASED)
@@ -168,6 +187,17 @@ def test_timeline_as_known_on_reads_the_record_as_it_stood(advocate_client, alic
     assert [e.title for e in before.context["timeline"].events] == ["Detained (acknowledged)"]
     assert "As known on" in before.content.decode()
     assert sorted(e.title for e in now.context["timeline"].events) == ["Released", "Relocated abroad"]
+
+
+def test_timeline_as_known_on_leads_to_the_export_of_the_record_as_it_is_now(advocate_client, case):
+    StatusChangeFactory(case=case)
+
+    page = advocate_client.get(f"/cases/{case.pk}/?as_of={timezone.localdate()}").content.decode()
+
+    assert reverse("exports:case_export", args=[case.pk]) not in page
+    assert "What each level leaves out" not in page
+    assert "A summary is exported from the record as it is now, not as it stood on a past day." in page
+    assert f'<a href="/cases/{case.pk}/#export-title">Export from the record as it is now</a>' in page
 
 
 def test_timeline_of_another_teams_case_is_404_like_a_missing_one(client, charlie, case):
@@ -258,7 +288,7 @@ PAGE_QUERIES = {
     # page: (as an advocate on the team, as an administrator)
     "/cases/": (17, 15),
     "/cases/{case}/": (31, 29),
-    "/cases/{case}/?as_of={today}": (49, 47),
+    "/cases/{case}/?as_of={today}": (33, 31),
     "/people/{person}/": (23, 20),
     "/deadlines/": (18, 15),
 }
