@@ -78,7 +78,9 @@ def project_english() -> set[str]:
         for width in ("wide", "abbreviated")
         for name in get_month_names(width, "format", "en").values()
     }
-    return (english | months) - kept
+    # Key names, which Django's own Russian keeps as they are printed on the keys ("Удерживайте “Control“").
+    keys = {"control", "command"}
+    return (english | months) - kept - keys
 
 
 def record_texts() -> set[str]:
