@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +163,10 @@ class PersonQuerySet(models.QuerySet):
             return self
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        return self.filter(pk__in=visible_person_ids(user))
+        # A correlated EXISTS rather than IN: SQLite then walks a list in its order and stops at the page's
+        # last row, where an IN list made it fetch every visible person and sort them (PostgreSQL plans both
+        # as the same semi-join).
+        return self.filter(Exists(VisiblePerson.objects.filter(user=user, person=OuterRef("pk"))))
 
     def with_status_seen_by(self, user):
         """Each person's current status and since when, from the cases this user may see only.
@@ -185,8 +188,12 @@ class PersonQuerySet(models.QuerySet):
         # best-established and then the latest in the person's one order of reports (cases.chronology).
         latest = "latest_status_change__"
         per_case = (
+            # From the person's own memberships, each checked against the user's teams: a probe of one index
+            # per membership, where "case in the user's cases" walked every case of a large team per person.
             CaseMembership.objects.filter(
-                person=OuterRef("pk"), case__in=visible_case_ids(user), latest_status_change__isnull=False
+                Exists(Case.team.through.objects.filter(case_id=OuterRef("case_id"), user=user)),
+                person=OuterRef("pk"),
+                latest_status_change__isnull=False,
             )
             .annotate(
                 weight=models.Case(

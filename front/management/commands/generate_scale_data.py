@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from appeals.enums import FORUM_KINDS, DeadlineRule, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
-from cases import keystore
+from cases import keystore, visibility
 from cases.chronology import ESTABLISHED
 from cases.enums import Role, Script, Status, Verification
 from cases.models import (
@@ -255,3 +255,5 @@ class Command(BaseCommand):
         self._derive_status(CaseMembership, person=OuterRef("person"), case=OuterRef("case"))
         last_step = AppealStep.objects.filter(appeal=OuterRef("pk")).order_by("-date_start", "-created_at")
         Appeal.objects.update(current_stage=Subquery(last_step.values("step_type")[:1]))
+        # Written in bulk, without the signals that keep who may see whom in step one change at a time.
+        visibility.rebuild()
