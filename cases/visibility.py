@@ -101,19 +101,10 @@ def _membership_changed(sender, instance, **_kwargs):
 
 
 def _team_changed(sender, instance, action, reverse, pk_set, **_kwargs):
-    # Forward, ``instance`` is a case and ``pk_set`` users; reverse (``user.case_teams``), the other way round.
-    if action == "pre_clear" and reverse:
-        instance._cases_before_clear = list(
-            Case.team.through.objects.filter(user=instance).values_list("case_id", flat=True)
-        )
-    elif action in {"post_add", "post_remove", "post_clear"}:
-        if not reverse:
-            cases = [instance.pk]
-        elif action == "post_clear":
-            cases = instance.__dict__.pop("_cases_before_clear", [])
-        else:
-            cases = list(pk_set)
-        refresh(_people_of_cases(cases))
+    # Teams change from the case's side only (``case.team``, the admin's form): django-simple-history, which
+    # keeps the team's history on the case, cannot record a change made from the user's side and refuses it.
+    if action in {"post_add", "post_remove", "post_clear"} and not reverse:
+        refresh(_people_of_cases([instance.pk]))
 
 
 def connect() -> None:
