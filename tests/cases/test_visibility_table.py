@@ -5,9 +5,11 @@ notice — a person in the admin list, a person page — and then checks the who
 """
 
 import importlib
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 
 from cases.models import Case, Person, VisiblePerson
@@ -143,3 +145,13 @@ def test_the_migration_fills_the_table_for_an_existing_register(alice, bob, char
 
     assert set(VisiblePerson.objects.values_list("user_id", "person_id")) == expected
     assert len(expected) == 3  # alice and bob see the person in their case; charlie the one in no case
+
+
+def test_the_command_rebuilds_a_table_that_bulk_writes_left_behind(client, alice, case, person_in_case):
+    VisiblePerson.objects.all().delete()
+    assert not sees(client, alice, person_in_case)
+
+    call_command("rebuild_visibility", stdout=io.StringIO())
+
+    assert sees(client, alice, person_in_case)
+    assert_table_follows_the_rule()
