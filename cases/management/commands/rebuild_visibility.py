@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from cases import visibility
 from cases.models import VisiblePerson
@@ -12,4 +13,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         visibility.rebuild()
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt who may see whom: {VisiblePerson.objects.count()} pairs."))
+        count = VisiblePerson.objects.count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Rebuilt who may see whom: %(count)d pair of a user and a person.",
+                    "Rebuilt who may see whom: %(count)d pairs of a user and a person.",
+                    count,
+                )
+                % {"count": count}
+            )
+        )
