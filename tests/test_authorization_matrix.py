@@ -51,9 +51,10 @@ NO_CASE_DATA = {
     "health",
     "two_factor_verify",
     "two_factor_setup",
+    "set_language",
 }
-# Reachable without logging in.
-PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}
+# Reachable without logging in. The language switcher is on the sign-in pages too (POST only: a GET is refused).
+PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout", "set_language"}
 # Pages that list or search cases: an outsider gets the page, without the secret case.
 LISTS = {"front:case_list", "front:deadlines", "admin:autocomplete"}
 # Pages about one record of a case (or one user's export job).
