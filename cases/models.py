@@ -348,7 +348,7 @@ class VisiblePerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
 
     def __str__(self):
-        return f"person {self.person_id} visible to user {self.user_id}"
+        return _("person %(person)s seen by user %(user)s") % {"person": self.person_id, "user": self.user_id}
 
 
 # Code that acts for no user — commands, the benchmarks, checks of the data itself — and may read names.

@@ -164,7 +164,8 @@ class Command(BaseCommand):
             account = User.objects.filter(username=username).first()
             if account is None or not count.isdigit() or int(count) > len(cases):
                 raise CommandError(
-                    f"--on-team takes an existing USERNAME=CASES, at most {len(cases)} cases; not {assignment!r}."
+                    gettext("--on-team takes an existing USERNAME=CASES, at most %(count)d cases; not “%(given)s”.")
+                    % {"count": len(cases), "given": assignment}
                 )
             links.extend(Case.team.through(case=case, user=account) for case in rng.sample(cases, int(count)))
         Case.team.through.objects.bulk_create(links, batch_size=BATCH)

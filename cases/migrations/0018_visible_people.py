@@ -27,7 +27,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0016_access_actions"),
+        ("cases", "0017_translated_relation_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
