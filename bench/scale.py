@@ -1,7 +1,9 @@
-"""Speed at register scale, each figure beside a baseline measured in the same run.
+"""Speed at register scale for every role, each figure beside a baseline measured in the same run.
 
-Builds a throw-away test database of whatever DATABASE_URL names (SQLite by
-default), fills it with generate_scale_data, and prints medians. Asserts nothing.
+Builds a throw-away test database of whatever DATABASE_URL names (SQLite by default), fills it with
+generate_scale_data, and prints medians. Each page is measured for a superuser, for two staff editors
+whose teams hold a small and a large share of the register, and for an advocate on the large team,
+round by round so that a busy machine slows them alike. Asserts nothing.
 
     .venv/bin/python bench/scale.py --people 100000 --status-changes 1000000 --appeals 50000
 """
@@ -11,6 +13,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -28,15 +31,33 @@ from django.urls import get_resolver  # noqa: E402
 
 from bench.support import throwaway_database, verified_client  # noqa: E402
 
+# A page slower than this is measured fewer times (at least MIN_RUNS): a 10-second page 15 times per role
+# would take the run's whole hour.
+BUDGET_SECONDS = 20
+MIN_RUNS = 3
 
-def median_ms(action, runs) -> float:
-    action()  # warm up caches and connections
-    timings = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - began) * 1000)
-    return statistics.median(timings)
+
+@dataclass
+class Row:
+    label: str
+    baseline_label: str
+    medians: dict = field(default_factory=dict)
+
+
+def median_ms(actions: dict, runs: int) -> dict:
+    """Median milliseconds of each action, measured in turns: one run of each, then the next round."""
+    for action in actions.values():
+        action()  # warm up caches and connections
+    timings = {key: [] for key in actions}
+    began = time.perf_counter()
+    for round_number in range(runs):
+        for key, action in actions.items():
+            start = time.perf_counter()
+            action()
+            timings[key].append((time.perf_counter() - start) * 1000)
+        if round_number + 1 >= MIN_RUNS and time.perf_counter() - began > BUDGET_SECONDS:
+            break
+    return {key: statistics.median(values) for key, values in timings.items()}
 
 
 def page(client, url):
@@ -52,7 +73,16 @@ def main():
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--status-changes", type=int, default=200000)
     parser.add_argument("--appeals", type=int, default=10000)
+    parser.add_argument("--small-team", type=int, default=2000, help="cases on the first editor's team")
+    parser.add_argument("--large-team", type=int, default=20000, help="cases on the other editor's and advocate's")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="leave out the measures whose label holds TEXT (repeatable), e.g. --skip 'case page' on a busy machine",
+    )
     options = parser.parse_args()
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -64,6 +94,7 @@ def main():
 
 
 def run(options):
+    from accounts.roles import ADVOCATES, STAFF_EDITORS
     from appeals.enums import StepType
     from appeals.services import add_appeal_step, file_appeal
     from cases.enums import Status
@@ -72,20 +103,34 @@ def run(options):
     from exports.services import export_case
     from tests.factories import UserFactory
 
+    # generate_scale_data makes about 1.6 people per case: a team of half as many cases as people always fits.
+    small = min(options.small_team, options.people // 2)
+    large = min(options.large_team, options.people // 2)
+    admin_user = UserFactory(username="bench-admin", is_superuser=True)
+    roles = {"superuser": admin_user}
+    for key, role, is_staff in [
+        (f"editor {small:,}", STAFF_EDITORS, True),
+        (f"editor {large:,}", STAFF_EDITORS, True),
+        (f"advocate {large:,}", ADVOCATES, False),
+    ]:
+        username = f"bench-{key.replace(' ', '-').replace(',', '')}"
+        roles[key] = UserFactory(username=username, role=role, is_staff=is_staff)
+    sizes = [small, large, large]
+
     began = time.perf_counter()
     call_command(
         "generate_scale_data",
         people=options.people,
         status_changes=options.status_changes,
         appeals=options.appeals,
+        on_team=[f"{user.username}={size}" for user, size in zip(list(roles.values())[1:], sizes, strict=True)],
         verbosity=0,
     )
     generated_in = time.perf_counter() - began
-    admin_user = UserFactory(username="bench-admin", is_superuser=True)
-    client = verified_client(admin_user)
 
-    # A case of 1,000 events for the timeline, built through the services like real edits.
+    # A case of 1,000 events, built through the services like real edits, on every team measured.
     case = Case.objects.order_by("created_at").first()
+    case.team.add(*roles.values())
     person = case.people.first()
     for day in range(600):
         record_status_change(
@@ -102,68 +147,57 @@ def run(options):
         add_appeal_step(by=admin_user, reason="bench", appeal=appeal, step_type=StepType.COMMUNICATION_SENT, when=when)
     variant = NameVariant.objects.filter(script="latin").first().name.split()[-1]
 
+    clients = {key: verified_client(user) for key, user in roles.items()}
+    staff = [key for key, user in roles.items() if user.is_staff]
+
     rows = []
 
-    def measure(label, ours, baseline, baseline_label):
-        ours_ms = median_ms(ours, options.runs)
-        base_ms = median_ms(baseline, options.runs)
-        rows.append((label, ours_ms, base_ms, baseline_label))
+    def skipped(label):
+        return any(text in label for text in options.skip)
 
-    health = page(client, "/healthz")
-    measure(
-        "admin person list",
-        page(client, "/admin/cases/person/"),
-        page(client, "/plain-admin/cases/person/"),
-        "plain admin person list",
-    )
-    measure(
-        "admin case list",
-        page(client, "/admin/cases/case/"),
-        page(client, "/plain-admin/cases/case/"),
-        "plain admin case list",
-    )
+    def add_row(label, baseline_label, actions, runs=options.runs):
+        if not skipped(label):
+            rows.append(Row(label, baseline_label, median_ms(actions, runs)))
+
+    def measure(label, path, baseline, baseline_label, who=None):
+        actions = {"baseline": page(clients["superuser"], baseline) if isinstance(baseline, str) else baseline}
+        for key in who or roles:
+            actions[key] = page(clients[key], path) if isinstance(path, str) else path
+        add_row(label, baseline_label, actions)
+
+    health = "/healthz"
+    measure("admin person list", "/admin/cases/person/", "/plain-admin/cases/person/", "plain admin", staff)
+    measure("admin case list", "/admin/cases/case/", "/plain-admin/cases/case/", "plain admin", staff)
     # Plain admin cannot search encrypted names at all; its fair baseline lists the same rows the search finds.
     found_people = ",".join(str(pk) for pk in Person.objects.matching(variant, SYSTEM).values_list("pk", flat=True))
     found_cases = ",".join(str(pk) for pk in Case.objects.matching(variant, SYSTEM).values_list("pk", flat=True))
     measure(
         f"admin person search by name ({variant})",
-        page(client, f"/admin/cases/person/?q={variant}"),
-        page(client, f"/plain-admin/cases/person/?id__in={found_people}"),
+        f"/admin/cases/person/?q={variant}",
+        f"/plain-admin/cases/person/?id__in={found_people}",
         "plain admin, same people",
+        staff,
     )
     measure(
         "admin person search by codename",
-        page(client, f"/admin/cases/person/?q={person.codename}"),
-        page(client, f"/plain-admin/cases/person/?q={person.codename}"),
+        f"/admin/cases/person/?q={person.codename}",
+        f"/plain-admin/cases/person/?q={person.codename}",
         "plain admin codename search",
+        staff,
     )
     measure(
         "admin case search by name",
-        page(client, f"/admin/cases/case/?q={variant}"),
-        page(client, f"/plain-admin/cases/case/?id__in={found_cases}"),
+        f"/admin/cases/case/?q={variant}",
+        f"/plain-admin/cases/case/?id__in={found_cases}",
         "plain admin, same cases",
+        staff,
     )
-    measure("case timeline, 1,000 events", page(client, f"/cases/{case.pk}/"), health, "health check (floor)")
-    # The staff's own page of that case: its latest events inline, whatever the case's size (bench/case_page.py).
-    measure(
-        "admin case page, 1,000 events",
-        page(client, f"/admin/cases/case/{case.pk}/change/"),
-        health,
-        "health check (floor)",
-    )
-    measure(
-        "admin case history, 1,000 events",
-        page(client, f"/admin/cases/case/{case.pk}/history/"),
-        health,
-        "health check (floor)",
-    )
-    measure("deadlines dashboard", page(client, "/deadlines/"), health, "health check (floor)")
-    measure(
-        "case list (advocate page)",
-        page(client, "/cases/"),
-        page(client, "/plain-admin/cases/case/"),
-        "plain admin case list",
-    )
+    measure("admin case page, 1,000 events", f"/admin/cases/case/{case.pk}/change/", health, "health check", staff)
+    measure("admin case history, 1,000 events", f"/admin/cases/case/{case.pk}/history/", health, "health check", staff)
+    measure("case timeline, 1,000 events", f"/cases/{case.pk}/", health, "health check")
+    measure("person page, 600 reports", f"/people/{person.pk}/", health, "health check")
+    measure("deadlines dashboard", "/deadlines/", health, "health check")
+    measure("case list (advocate page)", "/cases/", "/plain-admin/cases/case/", "plain admin case list")
 
     change = StatusChange.objects.filter(person=person).first()
 
@@ -180,7 +214,13 @@ def run(options):
         finally:
             del change.skip_history_when_saving
 
-    measure("save a status change with history", save_with_history, save_without_history, "same save, history off")
+    rows.append(
+        Row(
+            "save a status change with history",
+            "same save, history off",
+            median_ms({"baseline": save_without_history, "superuser": save_with_history}, options.runs),
+        )
+    )
 
     typical = Case.objects.exclude(pk=case.pk).order_by("created_at").first()
     events = StatusChange.objects.filter(case=typical).count()
@@ -188,21 +228,39 @@ def run(options):
     def export_pdf():
         export_case(case_id=typical.pk, user=admin_user, level="internal", fmt="pdf", purpose="bench")
 
-    measure(
+    add_row(
         f"export one case summary as PDF ({events} status changes)",
-        export_pdf,
-        page(client, f"/cases/{typical.pk}/"),
         "the same case's timeline page",
+        {"baseline": page(clients["superuser"], f"/cases/{typical.pk}/"), "superuser": export_pdf},
+        runs=7,
     )
 
     print(
-        f"\nScale benchmark ({connection.vendor}): {Person.objects.count()} people, "
-        f"{StatusChange.objects.count()} status changes, {Case.objects.count()} cases; "
-        f"generated in {generated_in:.0f} s. Medians of {options.runs} runs."
+        f"\nScale benchmark ({connection.vendor}): {Person.objects.count():,} people, "
+        f"{StatusChange.objects.count():,} status changes, {Case.objects.count():,} cases; "
+        f"generated in {generated_in:.0f} s. Medians of up to {options.runs} runs (at least {MIN_RUNS} "
+        f"within {BUDGET_SECONDS} s), ms; × is the ratio to the superuser's figure."
     )
-    print(f"{'measure':<52} {'ms':>8} {'baseline ms':>12} {'ratio':>6}  baseline")
-    for label, ours_ms, base_ms, baseline_label in rows:
-        print(f"{label:<52} {ours_ms:>8.1f} {base_ms:>12.1f} {ours_ms / base_ms:>6.2f}  {baseline_label}")
+    print(table(rows, list(roles)))
+
+
+def table(rows, roles) -> str:
+    header = ["measure", "baseline", *roles, "baseline is"]
+    lines = [header]
+    for row in rows:
+        superuser = row.medians.get("superuser")
+        cells = [row.label, f"{row.medians['baseline']:.1f}"]
+        for key in roles:
+            value = row.medians.get(key)
+            if value is None:
+                cells.append("—")
+            elif key == "superuser":
+                cells.append(f"{value:.1f}")
+            else:
+                cells.append(f"{value:.1f} ({value / superuser:.2f}×)")
+        cells.append(row.baseline_label)
+        lines.append(cells)
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in [lines[0], ["---"] * len(header), *lines[1:]])
 
 
 if __name__ == "__main__":

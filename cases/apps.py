@@ -7,7 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case records")
 
     def ready(self):
-        from cases import crypto, services
+        from cases import crypto, services, visibility
 
         services.register_hooks()
+        visibility.connect()
         crypto.ENCRYPTED_FILE_STORES.append(services.reencrypt_source_files)

@@ -20,6 +20,7 @@ COUNTED_FOR_ADMINISTRATORS_ONLY = {
 NOT_UUID_MODELS = {
     "cases.PersonIdentity": "its key is the person's UUID",
     "cases.NameKey": "derived search keys, never in an address",
+    "cases.VisiblePerson": "derived: who may see whom, keyed by user and person, never in an address",
     "cases.AccessRecord": "the access log, read by administrators only",
     "cases.IdentityErasure": "erasure records, read by administrators only",
     "accounts.AuthenticatorApp": "a second-factor device: django-otp keeps it in the session by a whole-number id",

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import iuliia
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext
@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from appeals.enums import FORUM_KINDS, DeadlineRule, Forum, StepType
 from appeals.models import Appeal, AppealStep, Deadline
-from cases import keystore
+from cases import keystore, visibility
 from cases.chronology import ESTABLISHED
 from cases.enums import Role, Script, Status, Verification
 from cases.models import (
@@ -57,14 +57,22 @@ class Command(BaseCommand):
         parser.add_argument("--status-changes", type=int, default=10000)
         parser.add_argument("--appeals", type=int, default=500)
         parser.add_argument("--seed", type=int, default=2017)
+        parser.add_argument(
+            "--on-team",
+            action="append",
+            default=[],
+            metavar="USERNAME=CASES",
+            help="also put this existing account on the team of that many of the new cases (repeatable)",
+        )
 
-    def handle(self, *args, people, status_changes, appeals, seed, **options):
+    def handle(self, *args, people, status_changes, appeals, seed, on_team, **options):
         # Seeded for repeatable synthetic data; nothing here is a secret.
         rng = random.Random(seed)  # noqa: S311  # nosec B311
         user, _created = get_user_model().objects.get_or_create(username="scale-data", defaults={"is_active": False})
         started = time.perf_counter()
         with transaction.atomic():
             cases, persons = self._people_and_cases(rng, people, user)
+            self._teams(rng, cases, on_team)
             self._status_changes(rng, status_changes, cases, persons, user)
             self._appeals(rng, appeals, cases, user)
             self._derive()
@@ -138,6 +146,29 @@ class Command(BaseCommand):
         for membership in memberships:
             self.case_people.setdefault(membership.case_id, []).append(membership.person_id)
         return cases, persons
+
+    def _teams(self, rng, cases, on_team):
+        # Every case has a team, as in real use: one of a pool of staff accounts, about 200 cases each. They are
+        # inactive, with no usable password: nobody can sign in as them, they only fill the team table.
+        User = get_user_model()
+        names = [f"scale-staff-{n}" for n in range(max(1, len(cases) // 200))]
+        existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        missing = [User(username=name, is_active=False) for name in names if name not in existing]
+        for account in missing:
+            account.set_unusable_password()
+        User.objects.bulk_create(missing, batch_size=BATCH)
+        staff = list(User.objects.filter(username__in=names).order_by("username"))
+        links = [Case.team.through(case=case, user=rng.choice(staff)) for case in cases]
+        for assignment in on_team:
+            username, _sep, count = assignment.partition("=")
+            account = User.objects.filter(username=username).first()
+            if account is None or not count.isdigit() or int(count) > len(cases):
+                raise CommandError(
+                    gettext("--on-team takes an existing USERNAME=CASES, at most %(count)d cases; not “%(given)s”.")
+                    % {"count": len(cases), "given": assignment}
+                )
+            links.extend(Case.team.through(case=case, user=account) for case in rng.sample(cases, int(count)))
+        Case.team.through.objects.bulk_create(links, batch_size=BATCH)
 
     def _status_changes(self, rng, count, cases, persons, user):
         changes = []
@@ -235,3 +266,5 @@ class Command(BaseCommand):
         self._derive_status(CaseMembership, person=OuterRef("person"), case=OuterRef("case"))
         last_step = AppealStep.objects.filter(appeal=OuterRef("pk")).order_by("-date_start", "-created_at")
         Appeal.objects.update(current_stage=Subquery(last_step.values("step_type")[:1]))
+        # Written in bulk, without the signals that keep who may see whom in step one change at a time.
+        visibility.rebuild()
