@@ -13,39 +13,142 @@ in one box and read it back in the same words; whatever is shown parses back to 
     before Aug 2017 · until Aug 2017 ·             open at one end: the other end is not a made-up
     after 2019 · since Feb 2022                    day but unknown (stored as no date)
 
+The box reads the same forms in Russian whatever the interface's language ("8 февраля 2021",
+"08.02.2021", "фев. 2023", "16–28 марта 2017", "ок. 17 авг. 2017", "начало 2022", "до авг. 2017",
+"с 2019", "с 16 по 28 марта 2017", with or without "г."), and dates are shown in the active language,
+Russian ones in the grammatical case their phrase needs ("8 февраля 2021", "февраль 2023", "до августа
+2017"). Month names come from CLDR (babel).
+
 Lists sort by the earliest possible day, an open start counting as earliest of all.
 """
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from babel.dates import get_month_names
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import DatePrecision
 
-MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
-}
-MONTHS["sept"] = 9
-MONTH_ABBR = [calendar.month_abbr[n] for n in range(13)]
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 # Thirds of a year, for "early/mid/late 2022".
 YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
-_APPROXIMATE = re.compile(r"^(?:c\.|ca\.|c |ca |circa|about|around|approx\.?|~)\s*(?P<rest>.+)$")
-# Words opening a date known at one end only, and which end they fix.
+_APPROXIMATE = re.compile(
+    r"^(?:c\.|ca\.|c |ca |circa|about|around|approx\.?|~|около|ок\.|ок |примерно|приблизительно)\s*(?P<rest>.+)$"
+)
+# Words opening a date known at one end only, and which end they fix. Russian "до" is "before" (the
+# month named is excluded), "по" is "until" (included), "с"/"со" is "since".
 OPEN_WORDS = {
     "before": DatePrecision.BEFORE,
     "until": DatePrecision.UNTIL,
     "till": DatePrecision.UNTIL,
     "after": DatePrecision.AFTER,
     "since": DatePrecision.SINCE,
+    "до": DatePrecision.BEFORE,
+    "по": DatePrecision.UNTIL,
+    "после": DatePrecision.AFTER,
+    "с": DatePrecision.SINCE,
+    "со": DatePrecision.SINCE,
 }
+_RUSSIAN_YEAR_PARTS = {
+    "начало": "early",
+    "начале": "early",
+    "середина": "mid",
+    "середине": "mid",
+    "конец": "late",
+    "конце": "late",
+}
+# "2017 г.", "2017 года", "в 2016–2018 гг.": the year word Russian writing adds after a year.
+_RUSSIAN_YEAR_WORD = re.compile(r"(?<=\d)\s*(?:гг|г|года|год)\.?(?=\s|$|[–—-])")
+# "с 16 по 28 марта 2017": a range in Russian words.
+_RUSSIAN_RANGE = re.compile(r"^(?:с|со)\s+(?P<start>.+?)\s+по\s+(?P<end>.+)$")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How one language writes a date: month names for a day ("8 Feb 2021", "8 февраля 2021"), for a month
+    alone ("Feb 2023", "февраль 2023"), and after a preposition that governs the genitive ("до августа")."""
+
+    day_month: tuple[str, ...]
+    month: tuple[str, ...]
+    governed_month: tuple[str, ...]
+    approximately: str
+    year_parts: dict[str, str]
+    open_words: dict[str, str]
+
+
+def _months(width: str, context: str, locale: str) -> tuple[str, ...]:
+    names = get_month_names(width, context, locale)
+    return ("", *(names[n] for n in range(1, 13)))
+
+
+@functools.cache
+def _words(language: str) -> _Words:
+    if language == "ru":
+        return _Words(
+            day_month=_months("wide", "format", "ru"),
+            month=_months("wide", "stand-alone", "ru"),
+            governed_month=_months("wide", "format", "ru"),
+            approximately="около",
+            year_parts={"early": "начало", "mid": "середина", "late": "конец"},
+            open_words={
+                DatePrecision.BEFORE: "до",
+                DatePrecision.UNTIL: "по",
+                DatePrecision.AFTER: "после",
+                DatePrecision.SINCE: "с",
+            },
+        )
+    abbreviated = _months("abbreviated", "format", "en")
+    return _Words(
+        day_month=abbreviated,
+        month=abbreviated,
+        governed_month=abbreviated,
+        approximately="c.",
+        year_parts={part: part for part in YEAR_PARTS},
+        open_words={
+            DatePrecision.BEFORE: "before",
+            DatePrecision.UNTIL: "until",
+            DatePrecision.AFTER: "after",
+            DatePrecision.SINCE: "since",
+        },
+    )
+
+
+def _shown_in() -> _Words:
+    return _words("ru" if (get_language() or "").startswith("ru") else "en")
+
+
+@functools.cache
+def _month_names() -> dict[str, int]:
+    """Every way of naming a month the box reads, in both languages, lower case without dots."""
+    names = {"sept": 9}
+    for locale in ("en", "ru"):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    names[name.lower().rstrip(".")] = number
+    return names
+
+
+def _month_number(word: str) -> int | None:
+    """A month named in English or Russian; Russian also by any start of three letters or more ("фев",
+    "сент"), as people abbreviate: the first three letters already tell the months apart."""
+    names = _month_names()
+    if word in names:
+        return names[word]
+    if len(word) >= 3 and re.fullmatch(r"[а-яё]+", word):
+        found = {number for name, number in names.items() if name.startswith(word)}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
 HINT = _(
     "As precisely as known: 8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · Aug – Dec 2017 · c. 2017 · "
     "early 2022 · before Aug 2017 · since Feb 2022."
@@ -64,19 +167,23 @@ class FuzzyDate:
 
     @classmethod
     def parse(cls, text: str) -> "FuzzyDate":
-        raw = " ".join(text.strip().lower().replace(",", " ").split())
+        raw = " ".join(text.strip().lower().replace(",", " ").replace("ё", "е").split())
+        raw = _RUSSIAN_YEAR_WORD.sub("", raw).strip()
         if not raw:
             raise ValidationError(_("Enter a date."), code="required")
+        russian_range = _RUSSIAN_RANGE.match(raw)
+        if russian_range:
+            raw = f"{russian_range['start']} – {russian_range['end']}"
         first, _space, rest = raw.partition(" ")
         if first in OPEN_WORDS and rest:
             return _open(OPEN_WORDS[first], _span(rest, text))
         approximate = _APPROXIMATE.match(raw)
         if approximate:
             return _approximate(approximate["rest"], text)
-        part = re.fullmatch(r"(early|mid|late)[\s-](\d{4})", raw)
+        part = re.fullmatch(r"(early|mid|late|начало|начале|середина|середине|конец|конце)[\s-](\d{4})", raw)
         if part:
             year = _year(part[2], text)
-            first_month, last_month = YEAR_PARTS[part[1]]
+            first_month, last_month = YEAR_PARTS[_RUSSIAN_YEAR_PARTS.get(part[1], part[1])]
             return cls(date(year, first_month, 1), _month_end(year, last_month), DatePrecision.APPROXIMATE)
         start, end = _span(raw, text)
         if _is_range(raw):
@@ -117,7 +224,7 @@ class FuzzyDate:
         if precision == DatePrecision.DAY:
             return format_day(start)
         if precision == DatePrecision.MONTH:
-            return f"{MONTH_ABBR[start.month]} {start.year}"
+            return _show_month(start)
         if precision == DatePrecision.YEAR:
             return str(start.year)
         if precision == DatePrecision.RANGE:
@@ -128,8 +235,13 @@ class FuzzyDate:
 
 
 def format_day(value: date) -> str:
-    """The one way a single day is written, on every page, form, history row and export."""
-    return f"{value.day} {MONTH_ABBR[value.month]} {value.year}"
+    """The one way a single day is written, on every page, form, history row and export, in the active language."""
+    return f"{value.day} {_shown_in().day_month[value.month]} {value.year}"
+
+
+def _show_month(value: date, *, governed: bool = False) -> str:
+    words = _shown_in()
+    return f"{(words.governed_month if governed else words.month)[value.month]} {value.year}"
 
 
 def format_moment(moment: datetime) -> str:
@@ -250,18 +362,20 @@ def _point(token: str, text: str, borrow: date | None = None) -> tuple[date, dat
             # The left end of a range without its year (or month): it shares the right end's.
             words = [*words, str(borrow.year)]
             if len(words) == 2 and words[0].isdigit():
-                words = [words[0], MONTH_ABBR[borrow.month].lower(), words[1]]
-        if len(words) == 3 and words[0] in MONTHS:  # "Feb 8 2021"
+                words = [words[0], str(borrow.month), words[1]]
+        if len(words) == 3 and _month_number(words[0]):  # "Feb 8 2021"
             words = [words[1], words[0], words[2]]
         if len(words) == 1:
             year = _year(words[0], text)
             return date(year, 1, 1), date(year, 12, 31)
-        if len(words) == 2 and words[0] in MONTHS:
-            year, month = _year(words[1], text), MONTHS[words[0]]
+        if len(words) == 2 and _month_number(words[0]):
+            year, month = _year(words[1], text), _month_number(words[0])
             return date(year, month, 1), _month_end(year, month)
-        if len(words) == 3 and words[1] in MONTHS and re.fullmatch(r"\d{1,2}", words[0]):
-            point = date(_year(words[2], text), MONTHS[words[1]], int(words[0]))
-            return point, point
+        if len(words) == 3 and re.fullmatch(r"\d{1,2}", words[0]):
+            month = int(words[1]) if words[1].isdigit() else _month_number(words[1])
+            if month:
+                point = date(_year(words[2], text), month, int(words[0]))
+                return point, point
     except ValueError as exc:  # 31 Feb, month 13
         raise _invalid(text) from exc
     raise _invalid(text)
@@ -294,53 +408,57 @@ def _month_aligned(start: date, end: date) -> bool:
 
 
 def _show_range(start: date, end: date) -> str:
+    months = _shown_in().day_month
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {MONTH_ABBR[end.month]} {end.year}"
+        return f"{start.day}–{end.day} {months[end.month]} {end.year}"
     if start.year == end.year:
         if _month_aligned(start, end):
-            return f"{MONTH_ABBR[start.month]} – {MONTH_ABBR[end.month]} {end.year}"
-        return f"{start.day} {MONTH_ABBR[start.month]} – {format_day(end)}"
+            return f"{_shown_in().month[start.month]} – {_show_month(end)}"
+        return f"{start.day} {months[start.month]} – {format_day(end)}"
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         return f"{start.year} – {end.year}"
     if _month_aligned(start, end):
-        return f"{MONTH_ABBR[start.month]} {start.year} – {MONTH_ABBR[end.month]} {end.year}"
+        return f"{_show_month(start)} – {_show_month(end)}"
     return f"{format_day(start)} – {format_day(end)}"
 
 
 def _show_approximate(start: date, end: date) -> str:
+    words = _shown_in()
     if start == end:
-        return f"c. {format_day(start)}"
+        return f"{words.approximately} {format_day(start)}"
     if start.year == end.year and _month_aligned(start, end):
-        for word, (first, last) in YEAR_PARTS.items():
+        for part, (first, last) in YEAR_PARTS.items():
             if (start.month, end.month) == (first, last):
-                return f"{word} {start.year}"
+                return f"{words.year_parts[part]} {start.year}"
         if (start.month, end.month) == (1, 12):
-            return f"c. {start.year}"
+            return f"{words.approximately} {start.year}"
         if start.month == end.month:
-            return f"c. {MONTH_ABBR[start.month]} {start.year}"
-    return f"c. {_show_range(start, end)}"
+            return f"{words.approximately} {_show_month(start, governed=True)}"
+    return f"{words.approximately} {_show_range(start, end)}"
 
 
-def _show_bound(day: date, *, last: bool) -> str:
+def _show_bound(day: date, *, last: bool, governed: bool) -> str:
     """A day as the largest unit it bounds: the last day of a year is "2017" when ``last`` is asked for."""
     if last:
         if (day.month, day.day) == (12, 31):
             return str(day.year)
         if day == _month_end(day.year, day.month):
-            return f"{MONTH_ABBR[day.month]} {day.year}"
+            return _show_month(day, governed=governed)
     else:
         if (day.month, day.day) == (1, 1):
             return str(day.year)
         if day.day == 1:
-            return f"{MONTH_ABBR[day.month]} {day.year}"
+            return _show_month(day, governed=governed)
     return format_day(day)
 
 
 def _show_open(precision: str, start: date | None, end: date | None) -> str:
+    word = _shown_in().open_words[precision]
     if precision == DatePrecision.BEFORE:
-        return f"before {_show_bound(end + timedelta(days=1), last=False)}"
+        return f"{word} {_show_bound(end + timedelta(days=1), last=False, governed=True)}"
     if precision == DatePrecision.UNTIL:
-        return f"until {_show_bound(end, last=True)}"
+        # Russian "по" takes the accusative, which for months is the nominative: "по август 2017".
+        return f"{word} {_show_bound(end, last=True, governed=False)}"
     if precision == DatePrecision.AFTER:
-        return f"after {_show_bound(start - timedelta(days=1), last=True)}"
-    return f"since {_show_bound(start, last=False)}"
+        return f"{word} {_show_bound(start - timedelta(days=1), last=True, governed=True)}"
+    return f"{word} {_show_bound(start, last=False, governed=True)}"

@@ -14,8 +14,8 @@ from exports.services import start_bulk_export
 
 @admin.register(ExportRecord)
 class ExportRecordAdmin(ReadOnlyForAdministrators):
-    list_display = ["at", "username", "references", "level", "format", "purpose", "sha256"]
-    list_filter = ["level", "format", "username"]
+    list_display = ["at", "username", "references", "level", "format", "language", "purpose", "sha256"]
+    list_filter = ["level", "format", "language", "username"]
     search_fields = ["username", "purpose", "sha256", "filename"]
     date_hierarchy = "at"
 
@@ -35,6 +35,7 @@ def export_selected(modeladmin, request, queryset):
                 level=form.cleaned_data["level"],
                 fmt=form.cleaned_data["format"],
                 purpose=form.cleaned_data["purpose"],
+                language=form.cleaned_data["language"],
             )
         except ExportRefused as refusal:
             modeladmin.message_user(request, str(refusal), messages.ERROR)

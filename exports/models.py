@@ -26,6 +26,8 @@ class ExportRecord(AppendOnly):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     purpose = models.CharField(_("purpose or recipient"), max_length=300)
+    # The language of the document's headings, dates and vocabularies, chosen for its recipient.
+    language = models.CharField(_("language"), max_length=8, default="en")
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))
     filename = models.CharField(_("file name"), max_length=200)
@@ -49,6 +51,7 @@ class ExportJob(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices)
     format = models.CharField(max_length=8, choices=Format.choices)
     purpose = models.CharField(max_length=300)
+    language = models.CharField(max_length=8, default="en")
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.access_log import record_access
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
@@ -43,7 +43,18 @@ def _purpose(purpose: str) -> str:
     return purpose[:300]
 
 
-def _record(*, export_id, user, cases, level, fmt, purpose, content, filename) -> ExportRecord:
+def document_language(language: str | None) -> str:
+    """The language a document is written in: the one asked for, else the interface's."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language.split("-")[0]
+    if language not in dict(settings.LANGUAGES):
+        raise ExportRefused(
+            f"No documents in “{language}”; choose one of: {', '.join(code for code, _name in settings.LANGUAGES)}."
+        )
+    return language
+
+
+def _record(*, export_id, user, cases, level, fmt, purpose, language, content, filename) -> ExportRecord:
     # The record carries the id printed in the document's footer, so a copy found later leads back to it.
     return ExportRecord.objects.create(
         id=uuid.UUID(export_id),
@@ -54,24 +65,32 @@ def _record(*, export_id, user, cases, level, fmt, purpose, content, filename) -
         level=level,
         format=fmt,
         purpose=purpose,
+        language=language,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         filename=filename,
     )
 
 
-def _render(case, *, user, level, fmt, export_id) -> tuple[bytes, str, str]:
-    document = build_document(case, user=user, level=level, export_id=export_id)
-    render, content_type = RENDERERS[fmt]
-    return render(document), f"{case.reference}-{level}-{export_id[:8]}.{fmt}", content_type
+def _render(case, *, user, level, fmt, export_id, language) -> tuple[bytes, str, str]:
+    # Headings, vocabularies and dates in the recipient's language; what staff wrote stays as written.
+    with translation.override(language):
+        document = build_document(case, user=user, level=level, export_id=export_id)
+        render, content_type = RENDERERS[fmt]
+        content = render(document)
+    return content, f"{case.reference}-{level}-{export_id[:8]}.{fmt}", content_type
 
 
-def export_case(*, case_id, user, level: str, fmt: str, purpose: str, request=None) -> ExportResult:
-    """Export one case the user may see, for one audience, in one format."""
-    level, fmt, purpose = Level(level), Format(fmt), _purpose(purpose)
+def export_case(
+    *, case_id, user, level: str, fmt: str, purpose: str, language: str | None = None, request=None
+) -> ExportResult:
+    """Export one case the user may see, for one audience, in one format and language."""
+    level, fmt, purpose, language = Level(level), Format(fmt), _purpose(purpose), document_language(language)
     case = Case.objects.visible_to(user).get(pk=case_id)
     export_id = uuid.uuid4().hex
-    content, filename, content_type = _render(case, user=user, level=level, fmt=fmt, export_id=export_id)
+    content, filename, content_type = _render(
+        case, user=user, level=level, fmt=fmt, export_id=export_id, language=language
+    )
     with transaction.atomic():
         record = _record(
             export_id=export_id,
@@ -80,6 +99,7 @@ def export_case(*, case_id, user, level: str, fmt: str, purpose: str, request=No
             level=level,
             fmt=fmt,
             purpose=purpose,
+            language=language,
             content=content,
             filename=filename,
         )
@@ -103,8 +123,8 @@ def _log_export(request, user, case, record):
         )
 
 
-def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str) -> ExportJob:
-    level, fmt, purpose = Level(level), Format(fmt), _purpose(purpose)
+def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str, language: str | None = None) -> ExportJob:
+    level, fmt, purpose, language = Level(level), Format(fmt), _purpose(purpose), document_language(language)
     visible = list(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     # Queued in the same transaction as the job (django-tasks-db keeps its queue in this database): there is never
     # a job without its task, waiting for ever.
@@ -115,6 +135,7 @@ def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str) -> 
             level=level,
             format=fmt,
             purpose=purpose,
+            language=language,
             total=len(visible),
         )
         run_bulk_export.enqueue(str(job.pk))
@@ -123,7 +144,14 @@ def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str) -> 
 
 def retry_bulk_export(job: ExportJob) -> ExportJob:
     """A failed bulk export asked for again, as a new job: what the user may see is checked anew."""
-    return start_bulk_export(case_ids=job.case_ids, user=job.user, level=job.level, fmt=job.format, purpose=job.purpose)
+    return start_bulk_export(
+        case_ids=job.case_ids,
+        user=job.user,
+        level=job.level,
+        fmt=job.format,
+        purpose=job.purpose,
+        language=job.language,
+    )
 
 
 def delete_expired_downloads() -> int:
@@ -212,7 +240,12 @@ def _export_job(job: ExportJob) -> None:
         for done, case in enumerate(cases, start=1):
             try:
                 content, filename, _type = _render(
-                    case, user=job.user, level=job.level, fmt=job.format, export_id=job.pk.hex
+                    case,
+                    user=job.user,
+                    level=job.level,
+                    fmt=job.format,
+                    export_id=job.pk.hex,
+                    language=job.language,
                 )
             except ExportRefused as refusal:
                 refused.append(f"{case.reference}: {refusal}")
@@ -235,6 +268,7 @@ def _export_job(job: ExportJob) -> None:
             level=job.level,
             fmt=job.format,
             purpose=job.purpose,
+            language=job.language,
             content=content,
             filename=filename,
         )

@@ -37,6 +37,7 @@ def case_export(request, case_id):
             level=form.cleaned_data["level"],
             fmt=form.cleaned_data["format"],
             purpose=form.cleaned_data["purpose"],
+            language=form.cleaned_data["language"],
             request=request,
         )
     except ExportRefused as refusal:

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,6 +51,58 @@ def test_fuzzy_date_reads_and_shows_what_staff_type(typed, start, end, precision
 
     assert (value.start, value.end, value.precision) == (start, end, precision)
     assert str(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "end", "precision", "shown"),
+    [
+        ("8 февраля 2021", date(2021, 2, 8), date(2021, 2, 8), DatePrecision.DAY, "8 февраля 2021"),
+        ("8 фев 2021", date(2021, 2, 8), date(2021, 2, 8), DatePrecision.DAY, "8 февраля 2021"),
+        ("8 февр. 2021 г.", date(2021, 2, 8), date(2021, 2, 8), DatePrecision.DAY, "8 февраля 2021"),
+        ("08.02.2021", date(2021, 2, 8), date(2021, 2, 8), DatePrecision.DAY, "8 февраля 2021"),
+        ("февраль 2023", date(2023, 2, 1), date(2023, 2, 28), DatePrecision.MONTH, "февраль 2023"),
+        ("фев. 2023", date(2023, 2, 1), date(2023, 2, 28), DatePrecision.MONTH, "февраль 2023"),
+        ("2017", date(2017, 1, 1), date(2017, 12, 31), DatePrecision.YEAR, "2017"),
+        ("2017 года", date(2017, 1, 1), date(2017, 12, 31), DatePrecision.YEAR, "2017"),
+        ("16–28 марта 2017", date(2017, 3, 16), date(2017, 3, 28), DatePrecision.RANGE, "16–28 марта 2017"),
+        ("с 16 по 28 марта 2017 г.", date(2017, 3, 16), date(2017, 3, 28), DatePrecision.RANGE, "16–28 марта 2017"),
+        (
+            "28 января – 3 февраля 2022",
+            date(2022, 1, 28),
+            date(2022, 2, 3),
+            DatePrecision.RANGE,
+            "28 января – 3 февраля 2022",
+        ),
+        ("август – декабрь 2017", date(2017, 8, 1), date(2017, 12, 31), DatePrecision.RANGE, "август – декабрь 2017"),
+        ("2016–2018 гг.", date(2016, 1, 1), date(2018, 12, 31), DatePrecision.RANGE, "2016 – 2018"),
+        ("около 2017", date(2017, 1, 1), date(2017, 12, 31), DatePrecision.APPROXIMATE, "около 2017"),
+        ("ок. 17 авг. 2017", date(2017, 8, 17), date(2017, 8, 17), DatePrecision.APPROXIMATE, "около 17 августа 2017"),
+        ("примерно март 2023", date(2023, 3, 1), date(2023, 3, 31), DatePrecision.APPROXIMATE, "около марта 2023"),
+        ("начало 2022", date(2022, 1, 1), date(2022, 4, 30), DatePrecision.APPROXIMATE, "начало 2022"),
+        ("середина 2022", date(2022, 5, 1), date(2022, 8, 31), DatePrecision.APPROXIMATE, "середина 2022"),
+        ("конец 2022", date(2022, 9, 1), date(2022, 12, 31), DatePrecision.APPROXIMATE, "конец 2022"),
+        ("до авг. 2017", None, date(2017, 7, 31), DatePrecision.BEFORE, "до августа 2017"),
+        ("по август 2017", None, date(2017, 8, 31), DatePrecision.UNTIL, "по август 2017"),
+        ("после 2019", date(2020, 1, 1), None, DatePrecision.AFTER, "после 2019"),
+        ("с 2019", date(2019, 1, 1), None, DatePrecision.SINCE, "с 2019"),
+        ("с февраля 2022", date(2022, 2, 1), None, DatePrecision.SINCE, "с февраля 2022"),
+        ("со 2 мая 2022", date(2022, 5, 2), None, DatePrecision.SINCE, "с 2 мая 2022"),
+    ],
+)
+def test_the_box_reads_russian_and_shows_it_in_russian(typed, start, end, precision, shown):
+    value = FuzzyDate.parse(typed)
+
+    with translation.override("ru"):
+        assert (value.start, value.end, value.precision, str(value)) == (start, end, precision, shown)
+
+
+def test_an_approximate_day_typed_in_russian_reads_as_approximate_in_both_languages():
+    value = FuzzyDate.parse("ок. 17 августа 2017")
+
+    assert value.precision == DatePrecision.APPROXIMATE
+    assert str(value) == "c. 17 Aug 2017"
+    with translation.override("ru"):
+        assert str(value) == "около 17 августа 2017"
 
 
 @pytest.mark.parametrize(
@@ -145,14 +198,18 @@ def fuzzy_dates(draw):
     return FuzzyDate(bound, None, precision)
 
 
-@given(fuzzy_dates())
-def test_every_date_shown_parses_back_to_the_same_value(value):
-    assert FuzzyDate.parse(str(value)) == value
+@given(fuzzy_dates(), st.sampled_from(["en", "ru"]))
+def test_every_date_shown_parses_back_to_the_same_value(value, language):
+    with translation.override(language):
+        shown = str(value)
+
+    assert FuzzyDate.parse(shown) == value
 
 
-@given(fuzzy_dates(), fuzzy_dates())
-def test_every_period_shown_names_both_reported_dates(start, end):
-    shown = format_period(start, end)
+@given(fuzzy_dates(), fuzzy_dates(), st.sampled_from(["en", "ru"]))
+def test_every_period_shown_names_both_reported_dates(start, end, language):
+    with translation.override(language):
+        shown = format_period(start, end)
 
-    assert shown.endswith(str(end))
-    assert shown.startswith(str(start).removesuffix(f" {start.anchor.year}"))
+        assert shown.endswith(str(end))
+        assert shown.startswith(str(start).removesuffix(f" {start.anchor.year}"))

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,9 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--level", choices=Level.values, required=True)
         parser.add_argument("--purpose", required=True, help="Recipient or purpose, kept with the record.")
         parser.add_argument("--output", required=True)
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the document's headings, dates and vocabularies (default: %(default)s).",
+        )
         parser.add_argument("--user", required=True, help="Username the export is made as and recorded under.")
 
-    def handle(self, *args, case, format, level, purpose, output, user, **options):
+    def handle(self, *args, case, format, level, purpose, output, user, language, **options):
         account = get_user_model().objects.filter(username=user, is_active=True).first()
         if account is None:
             raise CommandError(f"No active user {user!r}.")
@@ -38,7 +45,9 @@ class Command(BaseCommand):
         if target.exists():
             raise CommandError(f"{target} exists; choose a new file name.")
         try:
-            result = export_case(case_id=found.pk, user=account, level=level, fmt=format, purpose=purpose)
+            result = export_case(
+                case_id=found.pk, user=account, level=level, fmt=format, purpose=purpose, language=language
+            )
         except ExportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         try:

@@ -15,7 +15,7 @@ def failures_apart_from_messages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exports', '0002_expired_downloads'),
+        ('exports', '0003_export_language'),
     ]
 
     operations = [
