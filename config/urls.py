@@ -3,7 +3,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import twofactor
-from accounts.health import health
+from config.health import health
+
+handler500 = "config.errors.server_error_or_unavailable"
 
 admin.site.site_header = _("Case tracker")
 admin.site.site_title = _("Case tracker")

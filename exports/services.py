@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.tasks import task
 from django.utils import timezone, translation
 
@@ -227,8 +227,10 @@ def run_bulk_export(context, job_id: str) -> None:
         _export_job(job)
     except Superseded:
         return
+    except (OperationalError, InterfaceError):
+        # The database went away: the job stays running, and the worker queues the task again once it is back.
+        raise
     except Exception as error:
-        # If the database is gone this fails too, and the worker puts the task back in the queue once it is back.
         _this_attempt(job).update(status=JobStatus.FAILED, failure=type(error).__name__)
         raise
 

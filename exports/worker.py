@@ -85,6 +85,17 @@ class ResilientWorker(Worker):
                 forget(self.worker_id)
 
     def run_task(self, db_task_result):
+        # The library records any error as the task's failure. One from a database that went away is not the
+        # task's fault: it is not recorded (it could not be, mostly), and the task runs again once the database is
+        # back.
+        record_failure = db_task_result.set_failed
+
+        def set_failed(error):
+            if isinstance(error, DATABASE_GONE):
+                raise error
+            record_failure(error)
+
+        db_task_result.set_failed = set_failed
         try:
             super().run_task(db_task_result)
         except DATABASE_GONE:
