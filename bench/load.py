@@ -8,8 +8,8 @@ Faults (``--fault``), each started a third of the way into the run:
 - ``worker``: `kill -9` of a web worker every two seconds, requests in flight and all; gunicorn starts another.
 - ``database``: PostgreSQL restarted (``--outage-seconds 0``), or stopped for that many seconds; a bulk export
   runs meanwhile on a background worker, which must ride it out without being restarted.
-- ``job-worker``: `kill -9` of the background worker a quarter of the way through a bulk export; a new worker
-  is started a second later, as the supervisor (systemd) does, and must finish the export.
+- ``job-worker``: `kill -9` of the background worker part-way through a bulk export; a new worker is started a
+  second later, as the supervisor (systemd) does, and must finish the export.
 
 A simulated user whose form got no clear answer (the connection broke, or 503) sends the same form again,
 with the same one-time submission key, until it is acknowledged: as a person would, after a reload.
@@ -158,7 +158,7 @@ def staff_loop(session, run, case, person, deadline, results, sent):
                 # The first answer goes to the list; one to the record itself says it was saved the first time.
                 sent[marker] = (session.username, attempts, "/change/" in (location or ""))
                 break
-            sent.setdefault(marker, (session.username, attempts, None))
+            sent[marker] = (session.username, attempts, None)
             if status not in {CONNECTION_ERROR, 502, 503}:
                 break  # refused for its content: sending it again would not help
             time.sleep(0.2)
@@ -295,12 +295,11 @@ def job_state(job):
 
 
 def kill_job_worker(job, worker, session, log):
-    """kill -9 of the worker a quarter of the way through the job; what its page said just after."""
-    while (state := job_state(job)) is None or state[1] < job.total // 4:
-        time.sleep(0.05)
+    """kill -9 of the worker part-way through the job; what its page said just after."""
     victim = worker.current
     victim.kill()
     victim.wait()
+    job_state(job)
     log.append(f"kill -9 background worker {victim.pid} at {job.done} of {job.total} cases")
     time.sleep(0.3)
     page = session.request(f"/exports/jobs/{job.pk}/")[1]
@@ -350,6 +349,9 @@ def main():
         worker = SupervisedWorker()
         job = bulk_export(staff[0], run)
         worker.start()
+        # The timed run starts once the worker is under way (it takes a few seconds to start on a busy machine).
+        while (state := job_state(job)) is None or state[1] < 1:
+            time.sleep(0.05)
 
     results, sent, health = defaultdict(list), {}, []
     deadline = time.monotonic() + options.seconds
@@ -368,6 +370,8 @@ def main():
     if options.fault == "worker":
         kill_web_workers(options.gunicorn_pid, deadline, fault_log)
     elif options.fault == "database":
+        job_state(job)
+        fault_log.append(f"bulk export at {job.done} of {job.total} cases when the database went")
         database_outage(options.outage_seconds, fault_log)
     elif options.fault == "job-worker":
         kill_job_worker(job, worker, sessions[0], fault_log)
