@@ -78,6 +78,8 @@ def requeue_abandoned_tasks(*, unfinished=()) -> int:
             if again.update(status=TaskResultStatus.READY):
                 requeued += 1
                 logger.warning("Task %s was left running by worker %s; it is queued again", task_id, worker_ids[-1:])
+    # Workers past their lease are known to have stopped (and their tasks are queued again): their rows go.
+    Worker.objects.exclude(pk__in=Worker.objects.alive().values("pk")).delete()
     return requeued
 
 

@@ -70,6 +70,8 @@ def test_the_page_of_a_job_whose_worker_died_says_so_and_the_next_worker_finishe
     job.refresh_from_db()
     assert (job.status, job.done, job.attempts) == (JobStatus.DONE, 2, 2)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    # Its worker's row went once it was known to have stopped; the worker under test said goodbye itself.
+    assert not Worker.objects.exists()
     page = alice_client.get(f"/exports/jobs/{job.pk}/").content.decode()
     assert "Download the ZIP" in page
     assert "refreshes itself" not in page
