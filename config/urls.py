@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import twofactor
 from config.health import health
 
+handler400 = "config.errors.bad_request_or_unavailable"
 handler500 = "config.errors.server_error_or_unavailable"
 
 admin.site.site_header = _("Case tracker")

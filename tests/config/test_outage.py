@@ -5,6 +5,8 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -52,6 +54,22 @@ def test_a_page_read_while_the_connection_breaks_answers_503(alice_client, case,
     monkeypatch.setattr(Case.objects, "visible_to", broken)
 
     response = alice_client.get("/cases/")
+
+    assert (response.status_code, response["Retry-After"]) == (503, "10")
+
+
+def test_a_session_that_cannot_be_saved_for_the_outage_is_a_503_not_a_bad_request(alice_client, case):
+    alice_client.raise_request_exception = False
+
+    def save_without_database(self, must_create=False):
+        # What the database session store does when its UPDATE fails: it takes the failure for a deleted session.
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise UpdateError from None
+
+    with mock.patch.object(SessionStore, "save", save_without_database):
+        response = alice_client.get("/cases/")
 
     assert (response.status_code, response["Retry-After"]) == (503, "10")
 
