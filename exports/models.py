@@ -102,4 +102,4 @@ class Worker(models.Model):
         verbose_name_plural = _("background workers")
 
     def __str__(self):
-        return f"worker {self.pid} on {self.host}"
+        return _("worker %(pid)s on %(host)s") % {"pid": self.pid, "host": self.host}

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.management import get_commands
 from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -175,3 +176,7 @@ def test_the_worker_waits_for_the_database_with_growing_pauses(monkeypatch):
     _worker()._wait_for_database()
 
     assert pauses == [0.5, 1.0, 2.0, 4.0]
+
+
+def test_manage_py_db_worker_is_the_worker_that_outlasts_faults():
+    assert get_commands()["db_worker"] == "exports"

@@ -9,20 +9,19 @@ import os
 
 from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django.utils.translation import gettext as _
 from django_tasks_db.management.commands import db_worker
 
 from exports.worker import ResilientWorker
 
 
 class Command(db_worker.Command):
-    help = "Run the background worker (bulk exports); it outlasts database outages"
-
     def handle(self, *, verbosity, queue_name, exclude_queues, reload, batch, **options):
         self.configure_logging(verbosity)
         queue_names = queue_name.split(",")
         excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
         if excluded_queue_names and "*" not in queue_names:
-            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+            raise CommandError(_("--exclude-queues can only be used with --queue-name=*"))
         worker = ResilientWorker(
             queue_names=queue_names,
             excluded_queue_names=excluded_queue_names,
