@@ -66,6 +66,8 @@ class ExportJob(models.Model):
     worker_id = models.CharField(max_length=64, blank=True)
     # How far the last interrupted attempt got, for the page to say.
     stopped_at = models.PositiveIntegerField(null=True, blank=True)
+    # The new job a failed one was tried again as: "Try again" sent twice starts one.
+    retried_as = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("bulk export")

@@ -145,15 +145,22 @@ def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str, lan
 
 
 def retry_bulk_export(job: ExportJob) -> ExportJob:
-    """A failed bulk export asked for again, as a new job: what the user may see is checked anew."""
-    return start_bulk_export(
-        case_ids=job.case_ids,
-        user=job.user,
-        level=job.level,
-        fmt=job.format,
-        purpose=job.purpose,
-        language=job.language,
-    )
+    """A failed bulk export asked for again, as a new job: what the user may see is checked anew. Asked twice
+    (the button pressed twice, or the answer lost), it is the same new job."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("retried_as").get(pk=job.pk)
+        if job.retried_as is not None:
+            return job.retried_as
+        job.retried_as = start_bulk_export(
+            case_ids=job.case_ids,
+            user=job.user,
+            level=job.level,
+            fmt=job.format,
+            purpose=job.purpose,
+            language=job.language,
+        )
+        job.save(update_fields=["retried_as"])
+    return job.retried_as
 
 
 def delete_expired_downloads() -> int:

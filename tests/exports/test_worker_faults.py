@@ -113,9 +113,13 @@ def test_an_export_interrupted_too_often_fails_saying_so_and_can_be_tried_again(
     assert "refreshes itself" not in page
 
     response = alice_client.post(f"/exports/jobs/{job.pk}/retry/")
+    pressed_twice = alice_client.post(f"/exports/jobs/{job.pk}/retry/")
 
     again = ExportJob.objects.exclude(pk=job.pk).get()
-    assert response.url == f"/exports/jobs/{again.pk}/"
+    assert response.url == pressed_twice.url == f"/exports/jobs/{again.pk}/"
+    page = alice_client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    assert "It was tried again: see the new export." in page
+    assert "Try again" not in page
     assert (again.status, again.case_ids, again.purpose) == (JobStatus.QUEUED, job.case_ids, "UN")
     _worker().run()
     again.refresh_from_db()
