@@ -766,7 +766,7 @@ class SubmissionKey(models.Model):
     """A create form's one-time key, kept once the record it created is saved (cases.submissions): the same form
     sent again (the answer to the first was lost, or the user pressed Save twice) finds it and creates nothing."""
 
-    key = models.UUIDField(primary_key=True)
+    key = models.UUIDField(primary_key=True, default=uuid.uuid4)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=40)

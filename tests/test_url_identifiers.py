@@ -25,6 +25,7 @@ NOT_UUID_MODELS = {
     "accounts.AuthenticatorApp": "a second-factor device: django-otp keeps it in the session by a whole-number id",
     "accounts.RecoveryCodes": "a second-factor device: django-otp keeps it in the session by a whole-number id",
     "accounts.RecoveryCode": "a digest inside a set of recovery codes, never in an address",
+    "exports.Worker": "a background worker, by the id django-tasks-db gives it; never in an address",
 }
 
 

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import uuid
 from django.conf import settings
 from django.db import migrations, models
 
@@ -18,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SubmissionKey',
             fields=[
-                ('key', models.UUIDField(primary_key=True, serialize=False)),
+                ('key', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
                 ('object_id', models.CharField(max_length=40)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
