@@ -148,7 +148,7 @@ def retry_bulk_export(job: ExportJob) -> ExportJob:
     """A failed bulk export asked for again, as a new job: what the user may see is checked anew. Asked twice
     (the button pressed twice, or the answer lost), it is the same new job."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("retried_as").get(pk=job.pk)
+        job = ExportJob.objects.select_for_update(of=("self",)).select_related("retried_as").get(pk=job.pk)
         if job.retried_as is not None:
             return job.retried_as
         job.retried_as = start_bulk_export(
