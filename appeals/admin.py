@@ -20,8 +20,8 @@ from appeals.models import (
 )
 from appeals.services import settle_occurrence
 from appeals.states import state_choices
-from cases.admin import CaseAdmin, SourceInline
-from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, search_user
+from cases.admin import LATEST_FIRST, SHOWN_ON_CASE_PAGE, CaseAdmin, CaseFilter, SourceInline
+from cases.admin_base import AuditedAdmin, AuditedInline, AuditedStackedInline, InlineRowsFormSet, search_user
 from cases.datefields import FuzzyDateField
 from cases.forms import FuzzyDateForm, ReasonForm, VersionedForm
 from cases.fuzzydate import format_day
@@ -58,6 +58,8 @@ class AppealOfCaseInline(AuditedInline):
     fields = ["forum", "kind", "reference", "title", "filed", "current_stage", "interim_measures"]
     readonly_fields = ["current_stage", "interim_measures"]
     verbose_name_plural = _("appeals (open one to add its steps and deadlines)")
+    shown_at_most = SHOWN_ON_CASE_PAGE
+    latest_first = [*Appeal._meta.ordering, "-pk"]
 
 
 class StepsOfParentMixin:
@@ -70,6 +72,11 @@ class StepsOfParentMixin:
             steps = AppealStep.objects.visible_to(request.user).select_related("appeal")
             field.queryset = steps.filter(**{self.steps_of: obj}) if obj is not None else steps.none()
             field.label_from_instance = step_choice_label
+            # Read once for the page, not once for each answer's list of choices; the choices stay plain
+            # values, which each form copies cheaply. The queryset still checks what is posted.
+            steps = list(field.queryset)
+            field.choices = [("", field.empty_label), *step_choices(steps)]
+            formset.appeal_of_step = {str(step.pk): step.appeal_id for step in steps}
         return formset
 
 
@@ -77,9 +84,44 @@ def step_choice_label(step) -> str:
     return f"{step.appeal}: {step.get_step_type_display()} ({step.when})"
 
 
+def step_choices(steps) -> list[tuple[str, str]]:
+    """(key, step_choice_label) of each step, each appeal and kind of step named once: naming costs a
+    translation lookup, and a long case has hundreds of steps in a few dozen appeals."""
+    appeal_names = {}
+    kind_names = {value: str(label) for value, label in AppealStep._meta.get_field("step_type").flatchoices}
+    choices = []
+    for step in steps:
+        if step.appeal_id not in appeal_names:
+            appeal_names[step.appeal_id] = str(step.appeal)
+        kind = kind_names.get(step.step_type, step.step_type)
+        choices.append((str(step.pk), f"{appeal_names[step.appeal_id]}: {kind} ({step.when})"))
+    return choices
+
+
+class AnswersOfCaseFormSet(InlineRowsFormSet):
+    """An answer shown with its appeal is offered the steps of that appeal, the only ones it may answer, rather
+    than every step of a case that may have hundreds; a new answer, or one of no appeal, is offered them all."""
+
+    appeal_of_step: dict = {}
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        answer = form.instance
+        # A submission shown again keeps every choice: what was posted may be a step of another appeal.
+        if not self.is_bound and answer.appeal_id:
+            field = form.fields["answers_step"]
+            field.choices = [
+                (value, label)
+                for value, label in field.choices
+                if not value or self.appeal_of_step[value] == answer.appeal_id or value == str(answer.answers_step_id)
+            ]
+        return form
+
+
 class ResponseOfCaseInline(StepsOfParentMixin, AuditedStackedInline):
     model = OfficialResponse
     form = FuzzyDateForm
+    formset = AnswersOfCaseFormSet
     fields = [
         ("when", "response_type", "verification"),
         ("state", "body", "official"),
@@ -90,6 +132,8 @@ class ResponseOfCaseInline(StepsOfParentMixin, AuditedStackedInline):
     ]
     autocomplete_fields = ["appeal", "sources"]
     steps_of = "appeal__case"
+    shown_at_most = SHOWN_ON_CASE_PAGE
+    latest_first = LATEST_FIRST
 
 
 class AppealChoiceFilter(admin.SimpleListFilter):
@@ -324,7 +368,15 @@ class AppealAdmin(AuditedAdmin):
         "filed_display",
         "open_deadlines",
     ]
-    list_filter = ["forum", "current_stage", "interim_measures", AppealOverdueFilter, "is_closed", "rule41_priority"]
+    list_filter = [
+        CaseFilter,
+        "forum",
+        "current_stage",
+        "interim_measures",
+        AppealOverdueFilter,
+        "is_closed",
+        "rule41_priority",
+    ]
     list_select_related = ["case"]
     autocomplete_fields = ["case", "people"]
     search_fields = ["reference", "title", "case__reference"]
@@ -490,7 +542,7 @@ class StateFactAdmin(AuditedAdmin):
 class OfficialResponseAdmin(AuditedAdmin):
     form = ResponseAdminForm
     list_display = ["__str__", "case", "appeal", "verification"]
-    list_filter = ["response_type", "verification"]
+    list_filter = [CaseFilter, "response_type", "verification"]
     list_select_related = ["case", "appeal"]
     autocomplete_fields = ["case", "appeal", "answers_step", "sources"]
     search_fields = ["state", "body", "official", "case__reference", "appeal__reference"]

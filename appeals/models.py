@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from appeals.enums import (
     BEFORE_FILING_STEPS,
+    DECIDED_STEPS,
     FILING_STEPS,
     FORUM_KINDS,
     FORUM_STEPS,
@@ -543,6 +544,17 @@ def article_label(article: str, paragraph: str = "") -> str:
     else:
         label = _("Art. %(number)s") % {"number": article}
     return f"{label} § {paragraph}" if paragraph else label
+
+
+def appeals_waiting_for_an_answer(user):
+    """Appeals filed and not yet decided that have had no official response at all, longest waiting first."""
+    return (
+        Appeal.objects.visible_to(user)
+        .filter(is_closed=False, filed_start__isnull=False)
+        .exclude(current_stage__in=DECIDED_STEPS)
+        .exclude(models.Exists(OfficialResponse.objects.filter(appeal=models.OuterRef("pk"))))
+        .order_by("filed_start")
+    )
 
 
 def cases_with_appeal_reference(query: str):

@@ -144,6 +144,19 @@ def run(options):
         "plain admin, same cases",
     )
     measure("case timeline, 1,000 events", page(client, f"/cases/{case.pk}/"), health, "health check (floor)")
+    # The staff's own page of that case: its latest events inline, whatever the case's size (bench/case_page.py).
+    measure(
+        "admin case page, 1,000 events",
+        page(client, f"/admin/cases/case/{case.pk}/change/"),
+        health,
+        "health check (floor)",
+    )
+    measure(
+        "admin case history, 1,000 events",
+        page(client, f"/admin/cases/case/{case.pk}/history/"),
+        health,
+        "health check (floor)",
+    )
     measure("deadlines dashboard", page(client, "/deadlines/"), health, "health check (floor)")
     measure(
         "case list (advocate page)",

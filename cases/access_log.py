@@ -4,8 +4,11 @@ from cases.enums import AccessAction
 from cases.models import AccessRecord
 
 
-def record_access(request, action: AccessAction, *, case=None, person=None, obj=None, detail: str = "") -> None:
-    user = request.user
+def record_access(
+    request, action: AccessAction, *, case=None, person=None, obj=None, detail: str = "", user=None
+) -> None:
+    """``user``, for a read that a secret key authorises rather than a session (a calendar feed)."""
+    user = user or request.user
     AccessRecord.objects.create(
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "",

@@ -5,14 +5,17 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
-from django.contrib.admin.views.main import IS_FACETS_VAR, SEARCH_VAR
+from django.contrib.admin.views.main import IS_FACETS_VAR, PAGE_VAR, SEARCH_VAR
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +25,7 @@ from cases.crypto import EncryptedLookup, EncryptedTextField
 from cases.datefields import DayField, DayInput
 from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
-from cases.history import history_entries
+from cases.history import history_page, select_required_relations
 from cases.models import Case, Person, searches_by_name
 from cases.restore import deleted_rows, restore
 from cases.search import recall_search, remember_search
@@ -150,8 +153,119 @@ class ScopedFormfieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class NamedChoicesMixin:
+    """An autocomplete box whose chosen records its formset named beforehand, for all its rows in one query;
+    Django's own box looks them up with a query for each row."""
+
+    # {str(pk): label, or None for one not among the choices}, set by InlineRowsFormSet on a page it shows.
+    names = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.names is None or not chosen <= self.names.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for pk, label in self.names.items():
+            if pk in chosen and label is not None:
+                options.append(self.create_option(name, pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class NamedAutocompleteSelect(NamedChoicesMixin, AutocompleteSelect):
+    pass
+
+
+class NamedAutocompleteSelectMultiple(NamedChoicesMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def _inner_widget(widget):
+    return getattr(widget, "widget", widget)  # the admin wraps a relation's box with its add and change links
+
+
+class InlineRowsFormSet(BaseInlineFormSet):
+    """The rows of an inline, read in the same number of queries however many there are.
+
+    With ``shown_at_most``, a long list shows only its latest rows (by ``latest_first``) and says how many more
+    are in the list of those records (``all_rows_url``): no one edits a thousand forms. A submission is matched
+    with the rows it was shown, whichever are the latest by then.
+    """
+
+    shown_at_most = None
+    latest_first = ()
+    all_rows_url = ""
+    records_name = ""
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = super().get_queryset()
+            self._all_rows = rows
+            if self.is_bound:
+                rows = rows.filter(pk__in=self._posted_pks())
+            elif self.shown_at_most is not None:
+                rows = rows.filter(pk__in=rows.order_by(*self.latest_first).values("pk")[: self.shown_at_most])
+            # What each row's title (its str()) reads, and the links its boxes show, come with the rows.
+            links = [f.name for f in self.model._meta.many_to_many if f.name in self.form.base_fields]
+            self._queryset = select_required_relations(rows, but=self.fk.name).prefetch_related(*links)
+        return self._queryset
+
+    def _posted_pks(self) -> list:
+        pk = self.model._meta.pk
+        to_python = self._get_to_python(pk)
+        posted = []
+        for index in range(min(self.initial_form_count(), self.total_form_count())):
+            try:
+                posted.append(to_python(self.data.get(f"{self.add_prefix(index)}-{pk.name}")))
+            except ValidationError:
+                continue  # a tampered key matches no row, as in Django's own formset
+        return posted
+
+    @cached_property
+    def rows_total(self) -> int:
+        self.get_queryset()
+        return self._all_rows.count()
+
+    @property
+    def rows_not_shown(self) -> int:
+        if self.is_bound or self.shown_at_most is None:
+            return 0
+        return self.rows_total - len(self.get_queryset())
+
+    @cached_property
+    def _chosen_names(self) -> dict:
+        """For each autocomplete field, the names of the records its rows have chosen: one query a field."""
+        rows = self.get_queryset()
+        names = {}
+        for name, field in self.form.base_fields.items():
+            if not isinstance(_inner_widget(field.widget), NamedChoicesMixin):
+                continue
+            model_field = self.model._meta.get_field(name)
+            if model_field.many_to_many:
+                chosen = {str(linked.pk) for row in rows for linked in getattr(row, name).all()}
+            else:
+                chosen = {str(pk) for row in rows if (pk := getattr(row, model_field.attname)) is not None}
+            found = select_required_relations(field.queryset.filter(pk__in=chosen))
+            names[name] = {str(record.pk): field.label_from_instance(record) for record in found}
+            names[name].update(dict.fromkeys(chosen - names[name].keys()))
+        return names
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A submission shown again with its errors names what was posted, which the rows do not hold.
+        if not self.is_bound:
+            for name, names in self._chosen_names.items():
+                _inner_widget(form.fields[name].widget).names = names
+        return form
+
+
 class VersionedInlineMixin(ScopedFormfieldsMixin):
     form = VersionedForm
+    formset = InlineRowsFormSet
+    # A long list shows its latest rows only, and links to all of them (InlineRowsFormSet).
+    shown_at_most = None
+    latest_first = ()
 
     def get_queryset(self, request):
         return _scoped(self.model, request.user)
@@ -159,6 +273,26 @@ class VersionedInlineMixin(ScopedFormfieldsMixin):
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != VERSION_FIELD]
         return [*fields, VERSION_FIELD]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = NamedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = NamedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.shown_at_most, formset.latest_first = self.shown_at_most, self.latest_first
+        formset.records_name = self.model._meta.verbose_name_plural
+        if obj is not None and self.shown_at_most is not None:
+            opts = self.model._meta
+            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            formset.all_rows_url = f"{changelist}?{urlencode({formset.fk.name: obj.pk})}"
+        return formset
 
 
 class AuditedInline(VersionedInlineMixin, admin.TabularInline):
@@ -169,6 +303,7 @@ class AuditedInline(VersionedInlineMixin, admin.TabularInline):
 
 class AuditedStackedInline(VersionedInlineMixin, admin.StackedInline):
     extra = 0
+    template = "admin/audited/stacked.html"
 
 
 def delete_selected_with_reason(modeladmin, request, queryset):
@@ -319,13 +454,18 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
+        # Newest first, a page at a time: a long case's history is thousands of entries.
+        page = history_page(self.history_querysets(request, obj), request.GET.get(PAGE_VAR))
         context = {
             **self.admin_site.each_context(request),
             "title": _("History of %(record)s") % {"record": obj},
             "subtitle": None,
             "object": obj,
             "opts": self.model._meta,
-            "entries": history_entries(self.history_querysets(request, obj)),
+            "entries": page.object_list,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "page_var": PAGE_VAR,
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name

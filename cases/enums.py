@@ -119,6 +119,7 @@ class AccessAction(models.TextChoices):
     VIEW_ORIGINAL = "view_original", _("Downloaded an original as uploaded")
     EXPORT = "export", _("Exported")
     SEARCH_BY_NAME = "search_by_name", _("Searched by name")
+    CALENDAR_FEED = "calendar_feed", _("Fetched their deadlines calendar")
 
 
 class StatusFamily(models.TextChoices):

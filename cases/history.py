@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,11 +122,11 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(model_field, value, names: dict) -> str:
+def _display(model_field, value, name_of) -> str:
     if value is None or value == "":
         return "—"
     if model_field.is_relation:
-        return names.get(str(value), _("(deleted record)"))
+        return name_of(value) or _("(deleted record)")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -149,74 +150,67 @@ def _m2m_targets(model, field_name: str, rows) -> set[str]:
     return {str(row[target]) for row in rows or []}
 
 
-def _names_for(model, historical_rows) -> dict[str, str]:
-    """str() of every record the rows point to, fetched in one query per related model."""
-    wanted = defaultdict(set)
-    for row in historical_rows:
-        for f in model._meta.concrete_fields:
-            if f.is_relation and getattr(row, f.attname, None) is not None:
-                wanted[f.related_model].add(getattr(row, f.attname))
-        for m2m in model._meta.many_to_many:
-            for through_row in getattr(row, "_m2m_cache", {}).get(m2m.name, []):
-                wanted[m2m.related_model].add(through_row[m2m.m2m_reverse_field_name() + "_id"])
-    names = {}
-    for related, pks in wanted.items():
-        manager = related._base_manager
-        for obj in manager.filter(pk__in=pks):
-            names[str(obj.pk)] = str(obj)
-    return names
+@dataclass
+class _Version:
+    """One historical row worth showing, beside the row of the same record before it."""
+
+    model: type
+    row: object
+    previous: object | None
+    # (kind, field, old, new): "field" a column, "date" a reported date, "m2m" the keys of the links.
+    changed: list
 
 
-def history_entries(querysets) -> list[HistoryEntry]:
-    """Entries, newest first, for every historical row in ``querysets`` (one per tracked model)."""
-    entries = []
+def _links_by_row(queryset, m2m_fields) -> dict:
+    """The links each row had, one query per many-to-many field however many rows there are."""
+    links = {}
+    for m2m in m2m_fields:
+        link_model = getattr(queryset.model, m2m.name).model
+        by_row = defaultdict(list)
+        for link in link_model.objects.filter(history__in=queryset.values("history_id")).values():
+            by_row[link["history_id"]].append(link)
+        links[m2m.name] = by_row
+    return links
+
+
+def _versions(querysets) -> list[_Version]:
+    """Every row of ``querysets`` (one per tracked model) that changed something, newest first.
+
+    Reads all the rows, compares each with the one before it and names nothing yet: naming is left to the
+    rows shown (``_entries``), so a long history costs the same number of queries as a short one.
+    """
+    versions = []
     for queryset in querysets:
         historical_model = queryset.model
         model = historical_model.instance_type
-        rows = list(queryset.select_related("history_user").order_by("history_date", "history_id"))
         m2m_fields = (
             [f for f in model._meta.many_to_many if f.name in {m.name for m in historical_model._history_m2m_fields}]
             if hasattr(historical_model, "_history_m2m_fields")
             else []
         )
+        rows = list(queryset.select_related("history_user").order_by("history_date", "history_id"))
+        links = _links_by_row(queryset, m2m_fields)
         for row in rows:
-            row._m2m_cache = {f.name: list(getattr(row, f.name).values()) for f in m2m_fields}
-        names = _names_for(model, rows)
+            row._m2m_cache = {f.name: links[f.name].get(row.history_id, []) for f in m2m_fields}
         pk_name = model._meta.pk.attname
         previous_by_id = {}
         for row in rows:
             key = getattr(row, pk_name)
             previous = previous_by_id.get(key)
             previous_by_id[key] = row
-            changes = _changes(model, m2m_fields, previous, row, names)
-            if row.history_type == "~" and not changes:
+            changed = _changed(model, m2m_fields, previous, row)
+            if row.history_type == "~" and not changed:
                 continue
-            entries.append(
-                HistoryEntry(
-                    when=row.history_date,
-                    user=str(row.history_user) if row.history_user else _("system"),
-                    record_kind=str(model._meta.verbose_name).capitalize(),
-                    record=row.history_object.__str__() if row.history_type != "-" else _str_or_id(row),
-                    action=str(ACTIONS[row.history_type]),
-                    reason=row.history_change_reason or "",
-                    changes=changes,
-                )
-            )
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+            versions.append(_Version(model, row, previous, changed))
+    # Stable: rows of the same moment keep the order of their querysets.
+    versions.sort(key=lambda v: v.row.history_date, reverse=True)
+    return versions
 
 
-def _str_or_id(row) -> str:
-    try:
-        return str(row.instance)
-    except Exception:  # a deleted record whose relations are gone too
-        return str(row.pk)
-
-
-def _changes(model, m2m_fields, previous, row, names) -> list[FieldChange]:
+def _changed(model, m2m_fields, previous, row) -> list:
     if row.history_type == "-":
         return []
-    changes = []
+    changed = []
     tracked = [
         f for f in model._meta.concrete_fields if f.editable and f.name not in _SILENT_FIELDS and not f.primary_key
     ]
@@ -227,15 +221,107 @@ def _changes(model, m2m_fields, previous, row, names) -> list[FieldChange]:
             continue
         if previous is not None and old == new:
             continue
-        changes.append(FieldChange(str(f.verbose_name), _display(f, old, names), _display(f, new, names)))
+        changed.append(("field", f, old, new))
     for reported in fuzzy_date_properties(model).values():
         new, old = _reported_date(row, reported), _reported_date(previous, reported) if previous else None
         if new != old and (previous is not None or new is not None):
-            changes.append(FieldChange(str(reported.verbose_name), str(old or "—"), str(new or "—")))
+            changed.append(("date", reported, old, new))
     for f in m2m_fields:
         new = _m2m_targets(model, f.name, row._m2m_cache[f.name])
         old = _m2m_targets(model, f.name, previous._m2m_cache[f.name]) if previous else set()
         if new != old:
-            show = lambda pks: ", ".join(sorted(names.get(pk, _("(deleted record)")) for pk in pks)) or "—"  # noqa: E731
-            changes.append(FieldChange(str(f.verbose_name), show(old), show(new)))
-    return changes
+            changed.append(("m2m", f, old, new))
+    return changed
+
+
+def _related_records(versions) -> dict:
+    """Every record the versions point to, by (model, str(pk)), in one query per related model."""
+    wanted = defaultdict(set)
+    for version in versions:
+        model = version.model
+        for row in filter(None, (version.row, version.previous)):
+            for f in model._meta.concrete_fields:
+                if f.is_relation and getattr(row, f.attname, None) is not None:
+                    wanted[f.related_model].add(getattr(row, f.attname))
+        for kind, f, old, new in version.changed:
+            if kind == "m2m":
+                wanted[f.related_model].update(old | new)
+    return {
+        (related, str(obj.pk)): obj
+        for related, pks in wanted.items()
+        for obj in select_required_relations(related._base_manager.filter(pk__in=pks))
+    }
+
+
+def select_required_relations(queryset, *, but: str = ""):
+    """``queryset`` with its records' required foreign keys (``but`` one), the relations a ``str()`` reads
+    (a status change names its person): naming each record then costs no query of its own."""
+    model = queryset.model
+    required = [f.name for f in model._meta.concrete_fields if f.is_relation and not f.null and f.name != but]
+    return queryset.select_related(*required) if required else queryset
+
+
+def _record_label(version, records) -> str:
+    """str() of the record as this row has it, its relations taken from ``records`` rather than queried."""
+    instance = version.row.history_object
+    for f in version.model._meta.concrete_fields:
+        related = records.get((f.related_model, str(getattr(instance, f.attname, None)))) if f.is_relation else None
+        # One that is gone is left to be looked up, and found missing, only if str() reads it.
+        if related is not None:
+            f.set_cached_value(instance, related)
+    try:
+        return str(instance)
+    except Exception:  # a record whose relations are gone too
+        return _("(deleted record)")
+
+
+def _entries(versions, records) -> list[HistoryEntry]:
+    names = {key: str(obj) for key, obj in records.items()}
+    return [
+        HistoryEntry(
+            when=version.row.history_date,
+            user=str(version.row.history_user) if version.row.history_user else _("system"),
+            record_kind=str(version.model._meta.verbose_name).capitalize(),
+            record=_record_label(version, records),
+            action=str(ACTIONS[version.row.history_type]),
+            reason=version.row.history_change_reason or "",
+            changes=[_described(change, names) for change in version.changed],
+        )
+        for version in versions
+    ]
+
+
+def _described(change, names) -> FieldChange:
+    kind, f, old, new = change
+    if kind == "field":
+        related = (lambda value: names.get((f.related_model, str(value)))) if f.is_relation else None
+        return FieldChange(str(f.verbose_name), _display(f, old, related), _display(f, new, related))
+    if kind == "date":
+        return FieldChange(str(f.verbose_name), str(old or "—"), str(new or "—"))
+
+    def show(pks):
+        return ", ".join(sorted(names.get((f.related_model, pk), _("(deleted record)")) for pk in pks)) or "—"
+
+    return FieldChange(str(f.verbose_name), show(old), show(new))
+
+
+def history_entries(querysets) -> list[HistoryEntry]:
+    """Entries, newest first, for every historical row in ``querysets`` (one per tracked model)."""
+    versions = _versions(querysets)
+    return _entries(versions, _related_records(versions))
+
+
+HISTORY_PER_PAGE = 100
+
+
+def history_page(querysets, number, per_page: int = HISTORY_PER_PAGE) -> Page:
+    """One page of ``history_entries``, ``number`` counted from the newest.
+
+    Every row is read and compared with the one before it, to know which pages hold what; only this page's
+    are described. The records they point to are read for the whole history, one query per kind of record,
+    so that every page of every history costs the same queries whichever kinds its rows happen to name.
+    """
+    versions = _versions(querysets)
+    page = Paginator(versions, per_page).get_page(number)
+    page.object_list = _entries(page.object_list, _related_records(versions))
+    return page

@@ -257,10 +257,22 @@ class Person(Record):
         _("current status"), max_length=32, choices=Status.choices, blank=True, editable=False, db_index=True
     )
     latest_status_change = models.ForeignKey(
-        "StatusChange", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        "StatusChange",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("latest status change"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     history = AuditedHistory(excluded_fields=["current_status", "latest_status_change"])
@@ -335,7 +347,9 @@ def person_label(person: "Person", level: str | None = None, user=None) -> str:
 class PersonIdentity(models.Model):
     """Who the person is. Kept apart from case facts so it can be protected and erased on its own."""
 
-    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="identity")
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="identity", verbose_name=_("person")
+    )
     legal_name = EncryptedTextField(_("legal name (Latin script)"), max_length=200, blank=True, single_line=True)
     name_original_script = EncryptedTextField(
         _("name in original script"), max_length=200, blank=True, single_line=True
@@ -370,7 +384,7 @@ class PersonIdentity(models.Model):
 
 
 class NameVariant(Record):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_variants")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_variants", verbose_name=_("person"))
     name = EncryptedTextField(_("name"), max_length=200, single_line=True)
     script = models.CharField(_("script"), max_length=12, choices=Script.choices)
     scheme = models.CharField(
@@ -466,7 +480,9 @@ class Case(Record):
         verbose_name=_("case team"),
         help_text=_("Who may see this case. Administrators see every case."),
     )
-    people = models.ManyToManyField(Person, through="CaseMembership", related_name="cases", blank=True)
+    people = models.ManyToManyField(
+        Person, through="CaseMembership", related_name="cases", blank=True, verbose_name=_("people")
+    )
 
     history = AuditedHistory(m2m_fields=[team])
     objects = CaseQuerySet.as_manager()
@@ -502,8 +518,8 @@ def team_candidates_for(user):
 
 
 class CaseMembership(Record):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("case"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     # The person's status as this case records it, kept by cases.services: a case page shows what its
@@ -512,7 +528,13 @@ class CaseMembership(Record):
         _("current status"), max_length=32, choices=Status.choices, blank=True, editable=False, db_index=True
     )
     latest_status_change = models.ForeignKey(
-        "StatusChange", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        "StatusChange",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("latest status change"),
     )
 
     history = AuditedHistory(excluded_fields=["current_status", "latest_status_change"])
@@ -538,7 +560,7 @@ def _source_upload_path(instance, filename):
 
 
 class Source(Record):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources", verbose_name=_("case"))
     source_type = models.CharField(_("type"), max_length=24, choices=SourceType.choices)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
@@ -582,8 +604,10 @@ class Source(Record):
 
 
 class StatusChange(Record, FuzzyDated):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("person")
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("case"))
     status = models.CharField(_("status"), max_length=32, choices=Status.choices)
     place = models.CharField(
         _("where"),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cases",
     "appeals",
     "exports",
+    "reminders",
     "front",
     # After exports, whose `db_worker` (exports/worker.py) takes the place of this library's own.
     "django_tasks_db",
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "reminders.context_processors.deadlines_due",
             ],
         },
     },
@@ -262,6 +264,41 @@ WORKER_LEASE_SECONDS = env_float("WORKER_LEASE_SECONDS", 30, minimum=3 * WORKER_
 # A bulk export interrupted this many times (its worker stopped, or the database went away) fails, saying so,
 # with a button to try again: a job that kills its worker every time must not do so for ever.
 EXPORT_ATTEMPTS = env_int("EXPORT_ATTEMPTS", 3, minimum=1)
+# Mail: email digests of deadlines (reminders/digest.py, `manage.py send_digests`), through Django's mailers.
+# Development without an EMAIL_HOST prints mail to the console; otherwise SMTP, encrypted unless the server is
+# on this machine (reminders/checks.py refuses the rest at `check --deploy`).
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_MAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    _SMTP if PRODUCTION or "EMAIL_HOST" in os.environ else "django.core.mail.backends.console.EmailBackend",
+)
+_SMTP_OPTIONS = {
+    "host": env_str("EMAIL_HOST", "localhost"),
+    "port": env_int("EMAIL_PORT", 25, minimum=1),
+    "username": env_str("EMAIL_HOST_USER", ""),
+    "password": env_str("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False),
+    "use_ssl": env_bool("EMAIL_USE_SSL", False),
+    "timeout": env_int("EMAIL_TIMEOUT", 30, minimum=1),
+}
+if _SMTP_OPTIONS["use_tls"] and _SMTP_OPTIONS["use_ssl"]:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (TLS from the start), not both.")
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _SMTP_OPTIONS if _MAIL_BACKEND == _SMTP else {}}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "case-tracker@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open, for links in digests and the calendar address.
+SITE_URL = env_str(
+    "SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000"
+).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https://, not {SITE_URL!r}")
+# A run of send_digests before this hour (TIME_ZONE) sends nothing, so an hourly cron line mails in the morning
+# and retries failures later in the day; `send_digests --now` does not wait.
+DIGEST_SEND_HOUR = env_int("DIGEST_SEND_HOUR", 7, minimum=0)
+if DIGEST_SEND_HOUR > 23:
+    raise ImproperlyConfigured(f"DIGEST_SEND_HOUR must be an hour from 0 to 23, not {DIGEST_SEND_HOUR}")
+# A digest the mail server refused is tried again by the next runs of the same period, this many times in all.
+DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5, minimum=1)
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

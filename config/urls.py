@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("exports/", include("exports.urls")),
+    path("", include("reminders.urls")),
     path("", include("front.urls")),
 ]

@@ -27,7 +27,7 @@ class ExportRecord(AppendOnly):
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     purpose = models.CharField(_("purpose or recipient"), max_length=300)
     # The language of the document's headings, dates and vocabularies, chosen for its recipient.
-    language = models.CharField(_("language"), max_length=8, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))
     filename = models.CharField(_("file name"), max_length=200)

@@ -35,6 +35,8 @@ from cases.enums import (
 from cases.fuzzydate import format_day
 from cases.models import Case
 from cases.services import add_person, add_source, add_to_case, open_case, record_status_change, save_record
+from reminders.enums import DigestFrequency
+from reminders.models import ReminderSettings
 
 REASON = "Demo data"
 PUBLIC_CONSENT = {
@@ -103,7 +105,12 @@ def _users():
     for username, password, role, is_staff, _refs in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, is_staff=is_staff, is_superuser=role == ADMINISTRATORS)
+            user = User(
+                username=username,
+                email=f"{username}@example.org",
+                is_staff=is_staff,
+                is_superuser=role == ADMINISTRATORS,
+            )
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=role))
@@ -111,6 +118,8 @@ def _users():
         if username in DEMO_LANGUAGES:
             LanguagePreference.objects.get_or_create(user=user, defaults={"language": DEMO_LANGUAGES[username]})
         users[username] = user
+    # The advocate reads a daily digest of their cases' deadlines (`manage.py send_digests --now`).
+    ReminderSettings.objects.get_or_create(user=users["advocate"], defaults={"frequency": DigestFrequency.DAILY})
     return users
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appeals.enums import DECIDED_STEPS
-from appeals.models import Appeal, Deadline, OfficialResponse
+from appeals.models import Appeal, Deadline, OfficialResponse, appeals_waiting_for_an_answer
 from appeals.timeline import build_timeline, deadline_state
 from cases.access_log import record_access
 from cases.enums import AccessAction
@@ -240,14 +239,7 @@ def deadlines(request):
             for state, label in [deadline_state(d, today)]
         ]
 
-    waiting = (
-        Appeal.objects.visible_to(request.user)
-        .filter(is_closed=False, filed_start__isnull=False)
-        .exclude(current_stage__in=DECIDED_STEPS)
-        .exclude(Exists(OfficialResponse.objects.filter(appeal=OuterRef("pk"))))
-        .select_related("case")
-        .order_by("filed_start")[:20]
-    )
+    waiting = appeals_waiting_for_an_answer(request.user).select_related("case")[:20]
     return render(
         request,
         "front/deadlines.html",

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import AuthenticatorApp
@@ -21,6 +22,16 @@ def _test_settings(settings, tmp_path):
     settings.KEY_STORE_PATH = tmp_path / "keys.sqlite3"
     # Hashing strength is not under test here; a fast hasher keeps user fixtures cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_code():
+    """Each test starts in the language of the code. A request's language stays active in its thread after the
+    response (LocaleMiddleware sets it per request and leaves it), so a test that asked for a Russian page would
+    otherwise hand Russian messages to the next test's direct calls."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 class VerifiedClient(Client):

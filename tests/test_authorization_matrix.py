@@ -51,9 +51,14 @@ NO_CASE_DATA = {
     "health",
     "two_factor_verify",
     "two_factor_setup",
+    "set_language",
+    "reminders:settings",
 }
-# Reachable without logging in.
-PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout"}
+# Opened by a secret key in the address, never by a session: without the key it is a 404 for everyone, signed
+# in or not (tests/reminders/test_calendar_feed.py opens it with a key).
+KEY_ONLY = {"reminders:calendar_feed"}
+# Reachable without logging in. The language switcher is on the sign-in pages too (POST only: a GET is refused).
+PUBLIC = {"login", "admin:login", "health", "logout", "admin:logout", "set_language"}
 # Pages that list or search cases: an outsider gets the page, without the secret case.
 LISTS = {"front:case_list", "front:deadlines", "admin:autocomplete"}
 # Pages about one record of a case (or one user's export job).
@@ -88,7 +93,8 @@ def test_every_url_has_an_access_rule():
     unruled = [
         name
         for name in _url_names()
-        if name not in NO_CASE_DATA | LISTS | set(RECORD_PAGES) | set(POST_ONLY) and not ADMIN_MODEL_URL.match(name)
+        if name not in NO_CASE_DATA | KEY_ONLY | LISTS | set(RECORD_PAGES) | set(POST_ONLY)
+        and not ADMIN_MODEL_URL.match(name)
     ]
 
     assert unruled == [], "Add an access rule for these URLs in tests/test_authorization_matrix.py"
@@ -152,7 +158,7 @@ def _urls(world):
         elif name in LISTS:
             query = "?app_label=cases&model_name=statuschange&field_name=person&term=" if "autocomplete" in name else ""
             urls.append((name, reverse(name) + query))
-        elif name in NO_CASE_DATA:
+        elif name in NO_CASE_DATA | KEY_ONLY:
             with contextlib.suppress(NoReverseMatch):  # those that need arguments hold no case data either
                 urls.append((name, reverse(name)))
         elif match and match["model"] in records:
@@ -199,6 +205,9 @@ def test_case_data_reaches_only_the_team_and_administrators(client, world, role)
     for name, url in _urls(world):
         status, body, location = _get(client, user, url, second_factor=role != "password only")
         assert status != 500, f"{role} {url}"
+        if name in KEY_ONLY and role != "password only":
+            assert (status, [s for s in world["secrets"] if s in body]) == (404, []), f"{role} {url}: {status}"
+            continue
         if role == "password only":
             assert [s for s in world["secrets"] if s in body] == [], url
             if name not in PUBLIC | {"two_factor_verify", "two_factor_setup"}:

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cases.models import AccessRecord, Case
 from cases.services import delete_record
 
-OUR_APPS = {"accounts", "cases", "appeals", "exports", "front"}
+OUR_APPS = {"accounts", "cases", "appeals", "exports", "reminders", "front"}
 # Administrators' pages and never-shown derived rows, with why a number is harmless there.
 COUNTED_FOR_ADMINISTRATORS_ONLY = {
     "deleted/<int:history_id>/restore/",  # a deleted record's history row, restored by administrators
@@ -26,6 +26,9 @@ NOT_UUID_MODELS = {
     "accounts.RecoveryCodes": "a second-factor device: django-otp keeps it in the session by a whole-number id",
     "accounts.RecoveryCode": "a digest inside a set of recovery codes, never in an address",
     "exports.Worker": "a background worker, by the id django-tasks-db gives it; never in an address",
+    "accounts.LanguagePreference": "its key is the user's; a person's language choice is never in an address",
+    "reminders.ReminderSettings": "a user's own settings, found by their session or their calendar key, never by id",
+    "reminders.DigestDelivery": "a record that a digest went out, never in an address",
 }
 
 

@@ -143,3 +143,26 @@ def test_history_writes_dates_the_one_way(alice_client, report):
 
     assert "When : Aug – Dec 2017 → 14 Jun 2017" in page
     assert not re.search(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\. \d", page)
+
+
+def test_an_approximate_day_typed_in_russian_saves_as_approximate_and_reads_so_in_both_languages(
+    alice_client, report, case
+):
+    url = f"/admin/cases/statuschange/{report.pk}/change/"
+
+    response = _save_as_shown(alice_client, url, when="ок. 17 августа 2017")
+
+    assert response.status_code == 302
+    saved = StatusChange.objects.get(pk=report.pk)
+    assert (saved.date_start, saved.date_end, saved.date_precision) == (
+        date(2017, 8, 17),
+        date(2017, 8, 17),
+        DatePrecision.APPROXIMATE,
+    )
+    shown = {
+        language: form_as_shown(alice_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())["when"]
+        for language in ("en", "ru")
+    }
+    assert shown == {"en": "c. 17 Aug 2017", "ru": "около 17 августа 2017"}
+    timeline = alice_client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "около 17 августа 2017" in timeline

@@ -1,6 +1,7 @@
 """A document in its recipient's language, whatever the interface's: a Russian-speaking lawyer sends an English
 PDF to a UN body and a Russian one to a Russian court. What staff wrote stays as written."""
 
+import re
 import shutil
 import subprocess
 
@@ -34,18 +35,36 @@ def export_from_russian_interface(client, case, language):
     )
 
 
-@pytest.mark.parametrize(
-    "language, day, not_day", [("en", "8 Feb 2021", "8 февраля 2021"), ("ru", "8 февраля 2021", "8 Feb 2021")]
-)
+HEADINGS = {
+    "en": ["People", "Timeline", "Appeals", "Sources"],
+    "ru": ["Лица", "Хронология", "Обращения", "Источники"],
+}
+DAYS = {"en": "8 Feb 2021", "ru": "8 февраля 2021"}
+
+
+@pytest.mark.parametrize("language, other", [("en", "ru"), ("ru", "en")])
 def test_a_pdf_is_written_in_the_language_chosen_for_its_recipient(
-    alice_client, case, detained, tmp_path, language, day, not_day
+    alice_client, case, detained, tmp_path, language, other
 ):
     response = export_from_russian_interface(alice_client, case, language)
 
     text = pdf_words(response.content, tmp_path)
-    assert day in text and not_day not in text
+    assert [heading in text for heading in HEADINGS[language]] == [True] * 4
+    assert [heading in text for heading in HEADINGS[other]] == [False] * 4
+    assert DAYS[language] in text and DAYS[other] not in text
     assert "Задержан у дома" in text
     assert ExportRecord.objects.get().language == language
+
+
+def test_the_export_log_shows_the_language_of_each_document(client, alice_client, administrator, case, detained):
+    for language in ("en", "ru"):
+        export_from_russian_interface(alice_client, case, language)
+    client.force_login(administrator)
+
+    page = client.get("/admin/exports/exportrecord/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    cells = re.findall(r'<td class="field-language">(.*?)</td>', page)
+    assert sorted(cells) == ["Английский", "Русский"]
 
 
 def test_the_form_offers_the_interface_language_first(alice_client, case):

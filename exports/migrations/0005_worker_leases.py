@@ -16,7 +16,7 @@ def failures_apart_from_messages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exports', '0003_export_language'),
+        ('exports', '0004_export_record_language_names'),
     ]
 
     operations = [
