@@ -8,7 +8,7 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.views.main import IS_FACETS_VAR, PAGE_VAR, SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DataError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -30,11 +30,15 @@ from cases.models import Case, Person, searches_by_name
 from cases.restore import deleted_rows, restore
 from cases.search import recall_search, remember_search
 from cases.services import delete_record, save_record
+from cases.submissions import earlier_submission, remember_submission
 
 REASON_FIELD = "change_reason"
 # The address parameter that carries a search's opaque id (cases.search.remember_search), never the term.
 SEARCH_ID = "sq"
 VERSION_FIELD = "seen_version"
+SUBMISSION_FIELD = "submission_key"
+# Fields of the "Why" section, which every form of a record ends with.
+WHY_FIELDS = {REASON_FIELD, VERSION_FIELD, SUBMISSION_FIELD}
 
 
 def search_user(request):
@@ -342,12 +346,14 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in {REASON_FIELD, VERSION_FIELD}]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in WHY_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        editable = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
-        if editable:
+        if obj is not None and self.has_change_permission(request, obj):
             fieldsets.append((_("Why"), {"fields": [REASON_FIELD, VERSION_FIELD], "classes": ["change-reason"]}))
+        elif obj is None and self.has_add_permission(request):
+            why = [REASON_FIELD, VERSION_FIELD, SUBMISSION_FIELD]
+            fieldsets.append((_("Why"), {"fields": why, "classes": ["change-reason"]}))
         return fieldsets
 
     def _reason(self, request, form=None) -> str:
@@ -356,8 +362,16 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
         return request.POST.get(REASON_FIELD, "")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        adding = object_id is None and request.method == "POST"
+        if adding and (earlier := earlier_submission(request.POST.get(SUBMISSION_FIELD), request.user)):
+            return self._already_saved(request, earlier)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # The same form sent twice at once: the first saved its record and key; this one's were rolled back.
+            if adding and (earlier := earlier_submission(request.POST.get(SUBMISSION_FIELD), request.user)):
+                return self._already_saved(request, earlier)
+            raise
         except ValidationError as refusal:
             # The services refused after the forms passed (another editor saved first, or a rule that
             # spans the record and its inlines). The admin's transaction is rolled back, so nothing of
@@ -367,6 +381,22 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_record(obj, by=request.user, reason=self._reason(request, form), validate=False)
+        if not change:
+            remember_submission(form.cleaned_data.get(SUBMISSION_FIELD), request.user, obj)
+
+    def _already_saved(self, request, earlier):
+        """The answer to a create form sent again: what the first one created, not a second copy."""
+        record = self.get_queryset(request).filter(pk=earlier.object_id).first()
+        self.message_user(
+            request,
+            _("This was already saved when you first sent it; it was not saved a second time."),
+            messages.WARNING,
+        )
+        if record is None:  # deleted since, or no longer visible to this user
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk])
+        )
 
     def save_related(self, request, form, formsets, change):
         form.save_m2m()

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -32,13 +34,23 @@ class VersionedForm(FuzzyDatesForm):
 
 
 class ReasonForm(VersionedForm):
-    """Every change in the admin states why; the reason is kept with the history rows it creates."""
+    """Every change in the admin states why; the reason is kept with the history rows it creates.
+
+    A form that creates a record also carries a one-time key (cases.submissions): sent twice, it creates one.
+    """
 
     change_reason = forms.CharField(
         label=_("Reason for this change"),
         max_length=300,
         help_text=_("Kept in the history with your name, e.g. “New report from the lawyer”."),
     )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            # A new key each time the empty form is shown; the same one when it comes back with errors.
+            self.initial.setdefault("submission_key", uuid.uuid4())
 
 
 class FuzzyDateForm(VersionedForm):

@@ -820,3 +820,21 @@ class IdentityErasure(AppendOnly):
 
     def __str__(self):
         return f"{self.person_codename} {format_day(self.at.date())}"
+
+
+class SubmissionKey(models.Model):
+    """A create form's one-time key, kept once the record it created is saved (cases.submissions): the same form
+    sent again (the answer to the first was lost, or the user pressed Save twice) finds it and creates nothing."""
+
+    key = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission key")
+        verbose_name_plural = _("submission keys")
+
+    def __str__(self):
+        return str(self.key)

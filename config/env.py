@@ -6,6 +6,7 @@ A ``NAME_FILE`` variable, when set, is read instead of ``NAME`` so secrets can
 come from files mounted by the orchestrator rather than from the environment.
 """
 
+import math
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,21 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name} must be a finite number, not {value!r}")
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
     return number

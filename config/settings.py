@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,13 +56,14 @@ INSTALLED_APPS = [
     # django-otp's own devices keep seeds and recovery codes in plain text: ours are in accounts.models.
     "django_otp",
     "axes",
-    "django_tasks_db",
     "accounts",
     "cases",
     "appeals",
     "exports",
     "reminders",
     "front",
+    # After exports, whose `db_worker` (exports/worker.py) takes the place of this library's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -133,8 +134,17 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{_DEFAULT_SQLITE}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is checked before each request reuses it: after the database restarted, the first
+        # request on each web worker reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer at all (its network gone, not only its server) is a quick "briefly
+    # unavailable" page, not a request that hangs until the web server's timeout kills the worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's, with the database file and its journal readable by the server's account only.
     DATABASES["default"]["ENGINE"] = "config.private_sqlite"
@@ -244,6 +254,16 @@ TASKS = {
     }
 }
 
+# `db_worker` (exports/worker.py) says it is alive every WORKER_BEAT_SECONDS. A worker not heard from for
+# WORKER_LEASE_SECONDS has stopped (killed, or its machine is gone): the tasks it was running go back to the queue
+# for the next worker, and the health check says no worker is running. A worker on the same machine whose process
+# is gone is known to have stopped at once. The lease must outlast a few missed beats, or a busy worker would be
+# taken for stopped.
+WORKER_BEAT_SECONDS = env_float("WORKER_BEAT_SECONDS", 5, minimum=0.05)
+WORKER_LEASE_SECONDS = env_float("WORKER_LEASE_SECONDS", 30, minimum=3 * WORKER_BEAT_SECONDS)
+# A bulk export interrupted this many times (its worker stopped, or the database went away) fails, saying so,
+# with a button to try again: a job that kills its worker every time must not do so for ever.
+EXPORT_ATTEMPTS = env_int("EXPORT_ATTEMPTS", 3, minimum=1)
 # Mail: email digests of deadlines (reminders/digest.py, `manage.py send_digests`), through Django's mailers.
 # Development without an EMAIL_HOST prints mail to the console; otherwise SMTP, encrypted unless the server is
 # on this machine (reminders/checks.py refuses the rest at `check --deploy`).

@@ -3,7 +3,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import twofactor
-from accounts.health import health
+from config.health import health
+
+handler400 = "config.errors.bad_request_or_unavailable"
+handler500 = "config.errors.server_error_or_unavailable"
 
 admin.site.site_header = _("Case tracker")
 admin.site.site_title = _("Case tracker")

@@ -57,7 +57,17 @@ class ExportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
     record = models.ForeignKey(ExportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The cases left out, each with why (consent), listed on the page and in the ZIP.
     message = models.TextField(blank=True)
+    # The kind of error that failed the export; empty if it failed for being interrupted too often.
+    failure = models.CharField(max_length=100, blank=True)
+    # Each run of the task is an attempt; one whose worker stopped is started again, up to EXPORT_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker_id = models.CharField(max_length=64, blank=True)
+    # How far the last interrupted attempt got, for the page to say.
+    stopped_at = models.PositiveIntegerField(null=True, blank=True)
+    # The new job a failed one was tried again as: "Try again" sent twice starts one.
+    retried_as = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("bulk export")
@@ -69,3 +79,29 @@ class ExportJob(models.Model):
     @property
     def expires_at(self):
         return self.created_at + timedelta(hours=settings.EXPORT_DOWNLOAD_HOURS)
+
+
+class WorkerQuerySet(models.QuerySet):
+    def alive(self):
+        """Workers heard from within the lease (exports/worker.py beats; config/settings.py sets the lease)."""
+        return self.filter(beat_at__gte=timezone.now() - timedelta(seconds=settings.WORKER_LEASE_SECONDS))
+
+
+class Worker(models.Model):
+    """A running `db_worker`, as it last said it was alive: how tasks it left behind are found, and what the
+    health check reports."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = WorkerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self):
+        return _("worker %(pid)s on %(host)s") % {"pid": self.pid, "host": self.host}

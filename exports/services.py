@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -128,17 +128,39 @@ def _log_export(request, user, case, record):
 def start_bulk_export(*, case_ids, user, level: str, fmt: str, purpose: str, language: str | None = None) -> ExportJob:
     level, fmt, purpose, language = Level(level), Format(fmt), _purpose(purpose), document_language(language)
     visible = list(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-    job = ExportJob.objects.create(
-        user=user,
-        case_ids=[str(pk) for pk in visible],
-        level=level,
-        format=fmt,
-        purpose=purpose,
-        language=language,
-        total=len(visible),
-    )
-    transaction.on_commit(lambda: run_bulk_export.enqueue(str(job.pk)))
+    # Queued in the same transaction as the job (django-tasks-db keeps its queue in this database): there is never
+    # a job without its task, waiting for ever.
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            user=user,
+            case_ids=[str(pk) for pk in visible],
+            level=level,
+            format=fmt,
+            purpose=purpose,
+            language=language,
+            total=len(visible),
+        )
+        run_bulk_export.enqueue(str(job.pk))
     return job
+
+
+def retry_bulk_export(job: ExportJob) -> ExportJob:
+    """A failed bulk export asked for again, as a new job: what the user may see is checked anew. Asked twice
+    (the button pressed twice, or the answer lost), it is the same new job."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update(of=("self",)).select_related("retried_as").get(pk=job.pk)
+        if job.retried_as is not None:
+            return job.retried_as
+        job.retried_as = start_bulk_export(
+            case_ids=job.case_ids,
+            user=job.user,
+            level=job.level,
+            fmt=job.format,
+            purpose=job.purpose,
+            language=job.language,
+        )
+        job.save(update_fields=["retried_as"])
+    return job.retried_as
 
 
 def delete_expired_downloads() -> int:
@@ -171,40 +193,85 @@ def reencrypt_downloads() -> int:
     return len(jobs)
 
 
-@task()
-def run_bulk_export(job_id: str) -> None:
-    """One ZIP of every case of the job; cases refused for consent are listed, not exported."""
+def _start_attempt(job_id: str, worker_id: str) -> ExportJob | None:
+    """Claim the job for this run of its task, or None if an earlier run finished it, or it has been interrupted
+    too often (then it fails, saying so)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update(of=("self",)).select_related("user").get(pk=job_id)
+        if job.status not in {JobStatus.QUEUED, JobStatus.RUNNING}:
+            return None
+        if job.status == JobStatus.RUNNING:
+            # An earlier run stopped part-way: its worker was killed, or the database went away under it.
+            job.stopped_at = job.done
+        if job.attempts >= settings.EXPORT_ATTEMPTS:
+            job.status = JobStatus.FAILED  # the page says it was interrupted too often, and offers to try again
+            job.save(update_fields=["status", "stopped_at"])
+            return None
+        job.attempts += 1
+        job.status, job.done, job.worker_id = JobStatus.RUNNING, 0, worker_id
+        job.save(update_fields=["attempts", "status", "done", "worker_id", "stopped_at"])
+    return job
+
+
+class Superseded(Exception):
+    """A later run of the same job has started (this one's worker was taken for stopped): this run gives way."""
+
+
+def _this_attempt(job: ExportJob):
+    return ExportJob.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
+
+
+@task(takes_context=True)
+def run_bulk_export(context, job_id: str) -> None:
+    """One ZIP of every case of the job; cases refused for consent are listed, not exported.
+
+    A run may be interrupted (its worker killed, the database gone) and the task run again from the start
+    (exports/jobs.py): each run is an attempt, and only the latest may record progress or finish.
+    """
     delete_expired_downloads()
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
-    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    job = _start_attempt(job_id, worker_id=context.task_result.worker_ids[-1])
+    if job is None:
+        return
+    try:
+        _export_job(job)
+    except Superseded:
+        return
+    except (OperationalError, InterfaceError):
+        # The database went away: the job stays running, and the worker queues the task again once it is back.
+        raise
+    except Exception as error:
+        _this_attempt(job).update(status=JobStatus.FAILED, failure=type(error).__name__)
+        raise
+
+
+def _export_job(job: ExportJob) -> None:
     cases = Case.objects.visible_to(job.user).filter(pk__in=job.case_ids).order_by("reference")
     buffer, exported, refused = io.BytesIO(), [], []
-    try:
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for done, case in enumerate(cases, start=1):
-                try:
-                    content, filename, _type = _render(
-                        case,
-                        user=job.user,
-                        level=job.level,
-                        fmt=job.format,
-                        export_id=job.pk.hex,
-                        language=job.language,
-                    )
-                except ExportRefused as refusal:
-                    refused.append(f"{case.reference}: {refusal}")
-                else:
-                    archive.writestr(filename, content)
-                    exported.append(case)
-                ExportJob.objects.filter(pk=job.pk).update(done=done)
-            if refused:
-                archive.writestr("not-exported.txt", "\n".join(refused) + "\n")
-    except Exception as error:
-        ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message=type(error).__name__)
-        raise
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, case in enumerate(cases, start=1):
+            try:
+                content, filename, _type = _render(
+                    case,
+                    user=job.user,
+                    level=job.level,
+                    fmt=job.format,
+                    export_id=job.pk.hex,
+                    language=job.language,
+                )
+            except ExportRefused as refusal:
+                refused.append(f"{case.reference}: {refusal}")
+            else:
+                archive.writestr(filename, content)
+                exported.append(case)
+            if not _this_attempt(job).update(done=done):
+                raise Superseded
+        if refused:
+            archive.writestr("not-exported.txt", "\n".join(refused) + "\n")
     content = buffer.getvalue()
     filename = f"cases-{job.level}-{job.pk.hex[:8]}-{timezone.now():%Y%m%d}.zip"
     with transaction.atomic():
+        if not _this_attempt(job).select_for_update().exists():
+            raise Superseded
         record = _record(
             export_id=job.pk.hex,
             user=job.user,

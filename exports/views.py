@@ -2,6 +2,7 @@
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,8 +17,9 @@ from cases.enums import AccessAction, Level
 from cases.models import Case, may_see_identities
 from exports.document import ExportRefused
 from exports.forms import ExportForm
+from exports.jobs import progress_of
 from exports.models import ExportJob, JobStatus
-from exports.services import delete_expired_downloads, export_case
+from exports.services import delete_expired_downloads, export_case, retry_bulk_export
 
 
 @never_cache
@@ -70,8 +72,21 @@ def job_status(request, job_id):
     delete_expired_downloads()
     job = _own_job(request, job_id)
     return render(
-        request, "exports/job.html", {"job": job, "running": job.status in {JobStatus.QUEUED, JobStatus.RUNNING}}
+        request,
+        "exports/job.html",
+        {"progress": progress_of(job), "job": job, "attempts_allowed": settings.EXPORT_ATTEMPTS},
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def job_retry(request, job_id):
+    """A failed bulk export, asked for again: a new job, for the cases the user may still see."""
+    job = _own_job(request, job_id)
+    if job.status != JobStatus.FAILED:
+        return redirect("exports:job_status", job.pk)
+    return redirect("exports:job_status", retry_bulk_export(job).pk)
 
 
 def _may_still_see(user, job) -> bool:

@@ -79,7 +79,7 @@ RECORD_PAGES = {
 # allowed identities and administrators get them; an advocate of the team is refused.
 IDENTITY_PAGES = {"front:source_original"}
 # State changes: a GET is refused outright (tests/exports checks the POST).
-POST_ONLY = {"exports:case_export": "case", "front:figures_export": None}
+POST_ONLY = {"exports:case_export": "case", "exports:job_retry": "job", "front:figures_export": None}
 
 
 def _url_names():

@@ -26,6 +26,7 @@ NOT_UUID_MODELS = {
     "accounts.AuthenticatorApp": "a second-factor device: django-otp keeps it in the session by a whole-number id",
     "accounts.RecoveryCodes": "a second-factor device: django-otp keeps it in the session by a whole-number id",
     "accounts.RecoveryCode": "a digest inside a set of recovery codes, never in an address",
+    "exports.Worker": "a background worker, by the id django-tasks-db gives it; never in an address",
     "accounts.LanguagePreference": "its key is the user's; a person's language choice is never in an address",
     "reminders.ReminderSettings": "a user's own settings, found by their session or their calendar key, never by id",
     "reminders.DigestDelivery": "a record that a digest went out, never in an address",

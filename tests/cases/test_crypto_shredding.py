@@ -15,7 +15,7 @@ from cases.models import SYSTEM, Case, NameKey, NameVariant, Person, PersonIdent
 from cases.services import erase_identity, mentions_of, save_record
 from exports.enums import JobStatus
 from exports.models import ExportJob
-from exports.services import export_case, run_bulk_export, start_bulk_export
+from exports.services import export_case, start_bulk_export
 from tests.factories import (
     CaseFactory,
     MembershipFactory,
@@ -100,9 +100,6 @@ def test_erasure_deletes_bulk_exports_holding_the_person_s_cases(alice, administ
     other = CaseFactory(title="Unrelated", team=[alice])
     holding = start_bulk_export(case_ids=[case.pk], user=alice, level=Level.INTERNAL, fmt="pdf", purpose="Lawyer")
     unrelated = start_bulk_export(case_ids=[other.pk], user=alice, level=Level.INTERNAL, fmt="pdf", purpose="Lawyer")
-    for job in (holding, unrelated):
-        run_bulk_export.call(str(job.pk))
-
     erase_identity(erased, by=administrator, reason="Asked to be forgotten")
 
     holding, unrelated = ExportJob.objects.get(pk=holding.pk), ExportJob.objects.get(pk=unrelated.pk)
