@@ -11,7 +11,6 @@ Rows are read one at a time (imports/reading.py): memory holds the ids of the fi
 and appeals (which other rows refer to), never its rows.
 """
 
-import contextlib
 import re
 import uuid
 from collections import Counter
@@ -32,7 +31,15 @@ from cases.enums import NameScheme, Script
 from cases.fuzzydate import FuzzyDate, format_day, parse_day
 from cases.history import attributed
 from cases.models import Case, CaseMembership, NameVariant, Person, PersonIdentity, Source, StatusChange
-from cases.services import add_person, add_source, add_to_case, open_case, record_status_change, save_record
+from cases.services import (
+    add_person,
+    add_source,
+    add_to_case,
+    open_case,
+    record_status_change,
+    refreshing_status_once,
+    save_record,
+)
 from imports import layout
 from imports.enums import Outcome
 from imports.models import ExternalId
@@ -160,8 +167,9 @@ class Importer:
         committed = False
         try:
             with attributed(self.user, self.reason), transaction.atomic():
-                for plan in self.plans:
-                    self._import_sheet(plan)
+                with refreshing_status_once():
+                    for plan in self.plans:
+                        self._import_sheet(plan)
                 if not write or self.report.error_total:
                     raise _Rollback
                 if before_commit is not None:
@@ -343,11 +351,10 @@ class Importer:
     def _existing(self, kind: str, external: str):
         """The record an id names among those the user may see: by an earlier import's id, or its own id (an
         exported sheet carries the tracker's ids)."""
-        mapped = ExternalId.objects.filter(kind=kind, external_id=external).values("object_id")
-        found = list(self._visible(kind).filter(pk__in=mapped)[:2])
-        if not found:
-            with contextlib.suppress(ValueError):
-                found = list(self._visible(kind).filter(pk=uuid.UUID(external))[:1])
+        mapped = list(ExternalId.objects.filter(kind=kind, external_id=external).values_list("object_id", flat=True))
+        found = list(self._visible(kind).filter(pk__in=mapped)[:2]) if mapped else []
+        if not found and _is_uuid(external):
+            found = list(self._visible(kind).filter(pk=uuid.UUID(external))[:1])
         if len(found) > 1:
             raise CellError(
                 self._current.id_column,
@@ -739,6 +746,14 @@ class Importer:
             outcome = Outcome.CREATE
         self._remember("responses", external, record, known=outcome != Outcome.CREATE)
         return outcome, record.pk, ""
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _date_cell(cell: DateCell) -> FuzzyDate:
