@@ -92,9 +92,7 @@ def run_one(people: int, changes: int) -> None:
             inspected = time.perf_counter() - started
             timings = {}
             for write in (False, True):
-                ImportJob.objects.filter(pk=job.pk).update(
-                    status=JobStatus.IMPORTING if write else JobStatus.CHECKING
-                )
+                ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.IMPORTING if write else JobStatus.CHECKING)
                 job.refresh_from_db()
                 started = time.perf_counter()
                 report = execute(job, book=book, write=write)

@@ -122,6 +122,10 @@ class Report:
         }
 
 
+class Blocked(CellError):
+    """A row that names a row refused above it: not a mistake of its own, so not counted as one."""
+
+
 class _Rollback(Exception):
     """Leaves the import's transaction without writing anything."""
 
@@ -194,6 +198,10 @@ class Importer:
             try:
                 with transaction.atomic():
                     outcome, record_id, detail = handler(plan, number, values)
+            except Blocked as blocked:
+                self._mark_failed(plan, values)
+                self.report.count(plan.record_type.key, Outcome.BLOCKED)
+                self._show(plan, number, values, Outcome.BLOCKED, blocked.message)
             except CellError as error:
                 self._refused(plan, number, values, error.column, error.message)
             except ValidationError as error:
@@ -209,14 +217,18 @@ class Importer:
 
     def _refused(self, plan, number, values, column, message) -> None:
         key = plan.record_type.key
-        external = values.get(plan.record_type.id_column) if plan.record_type.id_column else None
-        if isinstance(external, str) and external and key in self.failed:
-            self.failed[key].add(external)
+        self._mark_failed(plan, values)
         if self._last_refused != (plan.sheet, number):
             self._last_refused = (plan.sheet, number)
             self.report.count(key, Outcome.ERROR)
             self._show(plan, number, values, Outcome.ERROR, message)
         self.report.error(plan.sheet, number, column, message)
+
+    def _mark_failed(self, plan, values) -> None:
+        """Rows naming this row's id are blocked by it rather than told the id does not exist."""
+        external = values.get(plan.record_type.id_column) if plan.record_type.id_column else None
+        if isinstance(external, str) and external:
+            self.failed[plan.record_type.key].add(external)
 
     def _show(self, plan, number, values, outcome, detail="") -> None:
         if len(self.report.rows) < KEPT_ROWS:
@@ -390,7 +402,7 @@ class Importer:
         if external in self.ids[kind]:
             return MODELS[kind]._base_manager.get(pk=self.ids[kind][external])
         if external in self.failed[kind]:
-            raise CellError(column, _("“%(id)s” is on a row that has an error.") % {"id": external})
+            raise Blocked(column, _("waits for “%(id)s”, whose row has an error.") % {"id": external})
         found = self._existing(kind, external)
         if found is None:
             raise CellError(

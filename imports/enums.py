@@ -20,3 +20,4 @@ class Outcome(models.TextChoices):
     UPDATE = "update", _("will update")
     UNCHANGED = "unchanged", _("unchanged")
     ERROR = "error", _("error")
+    BLOCKED = "blocked", _("waits for a row with an error")
