@@ -180,12 +180,13 @@ class CsvBook(Book):
                 for line, record in enumerate(reader, start=1):
                     yield line, record
             except UnicodeDecodeError as error:
+                # Text is decoded ahead of the rows read, so no line number would be right.
                 raise Refused(
                     _(
-                        "This file cannot be read as %(encoding)s (after line %(line)d): choose its encoding. "
-                        "Windows-1251 is usual for files saved by Excel in Russian."
+                        "This file cannot be read as %(encoding)s: choose its encoding. Windows-1251 is usual for "
+                        "files saved by Excel in Russian."
                     )
-                    % {"encoding": self.encoding, "line": line}
+                    % {"encoding": self.encoding}
                 ) from error
             except csv.Error as error:
                 raise Refused(
