@@ -102,8 +102,9 @@ def run_one(people: int, changes: int) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"{connection.vendor:10} {people:>7,} people {changes:>8,} status changes | workbook "
-            f"{len(content) / 1e6:5.1f} MB built in {built:5.1f} s | read {inspected:5.1f} s | check {timings[False]:6.1f} s"
-            f" | import {timings[True]:6.1f} s | {counts[0]:,} people, {counts[1]:,} changes in the database | "
+            f"{len(content) / 1e6:5.1f} MB built in {built:5.1f} s | read {inspected:5.1f} s"
+            f" | check {timings[False]:6.1f} s | import {timings[True]:6.1f} s"
+            f" | {counts[0]:,} people, {counts[1]:,} changes in the database | "
             f"peak memory {peak:6.0f} MB"
         )
 
