@@ -1,0 +1,99 @@
+"""An administrator merges two records of one person: everything moves, the history says so, and it can be undone."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from appeals.models import Appeal
+from cases.models import CaseMembership, NameVariant, Person, StatusChange
+from imports.merging import merge_people, undo_merge
+from tests.factories import (
+    AppealFactory,
+    CaseFactory,
+    MembershipFactory,
+    NameVariantFactory,
+    PersonIdentityFactory,
+    StatusChangeFactory,
+)
+
+
+@pytest.fixture
+def two_records(case, alice):
+    """Ismail Isaev entered twice: once in the case, once again in it and in another case, with an appeal."""
+    first = MembershipFactory(case=case).person
+    PersonIdentityFactory(person=first, legal_name="Ismail Isaev", birth_year=1986)
+    NameVariantFactory(person=first, name="Исмаил Исаев")
+    second = MembershipFactory(case=case).person
+    PersonIdentityFactory(person=second, legal_name="Ismail Isayev", birth_year=1986)
+    NameVariantFactory(person=second, name="Исмаил Исаев")
+    other_case = CaseFactory(team=[alice])
+    MembershipFactory(case=other_case, person=second, role="witness")
+    report = StatusChangeFactory(case=case, person=second, status="in_hiding", whereabouts="Tbilisi, a flat")
+    appeal = AppealFactory(case=case)
+    appeal.people.set([second])
+    return first, second, report, appeal, other_case
+
+
+def test_a_merge_moves_everything_and_the_history_says_so(administrator, two_records):
+    first, second, report, appeal, other_case = two_records
+    second_id = second.pk
+
+    merge = merge_people(survivor=first, absorbed=second, by=administrator, reason="Same man, two spellings")
+
+    assert not Person.objects.filter(pk=second_id).exists()
+    assert set(CaseMembership.objects.filter(person=first).values_list("case_id", "role")) == {
+        (report.case_id, "victim"),
+        (other_case.pk, "witness"),
+    }
+    moved = StatusChange.objects.get(pk=report.pk)
+    assert (moved.person_id, moved.whereabouts) == (first.pk, "Tbilisi, a flat")
+    assert list(Appeal.objects.get(pk=appeal.pk).people.all()) == [first]
+    assert sorted(v.name for v in NameVariant.objects.filter(person=first)) == ["Ismail Isayev", "Исмаил Исаев"]
+    assert list(Person.objects.matching("Isayev", administrator)) == [first]
+    reason = f"Merge of {second.codename} into {first.codename}: Same man, two spellings"
+    latest = StatusChange.history.filter(id=report.pk).latest("history_date")
+    assert (latest.history_user, latest.history_change_reason, latest.person_id) == (administrator, reason, first.pk)
+    deleted = Person.history.filter(id=second_id, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (administrator, reason)
+    assert (merge.survivor_codename, merge.absorbed_codename) == (first.codename, second.codename)
+
+
+def test_the_persons_history_page_shows_the_merge(client, administrator, two_records):
+    first, second, *_ = two_records
+    merge_people(survivor=first, absorbed=second, by=administrator, reason="Same man, two spellings")
+    client.force_login(administrator)
+
+    page = client.get(f"/admin/cases/person/{first.pk}/history/").content.decode()
+
+    assert f"Merge of {second.codename} into {first.codename}: Same man, two spellings" in page
+
+
+def test_a_merge_is_undone_exactly(administrator, two_records):
+    first, second, report, appeal, other_case = two_records
+    codename = second.codename
+    merge = merge_people(survivor=first, absorbed=second, by=administrator, reason="Same man, two spellings")
+
+    second = undo_merge(merge, by=administrator, reason="They are brothers")
+
+    assert (second.pk, second.codename) == (merge.absorbed_id, codename)
+    assert Person.objects.get(pk=second.pk).identity.legal_name == "Ismail Isayev"
+    assert [v.name for v in NameVariant.objects.filter(person=second)] == ["Исмаил Исаев"]
+    assert [v.name for v in NameVariant.objects.filter(person=first)] == ["Исмаил Исаев"]
+    assert set(CaseMembership.objects.filter(person=second).values_list("case_id", "role")) == {
+        (report.case_id, "victim"),
+        (other_case.pk, "witness"),
+    }
+    assert list(CaseMembership.objects.filter(person=first).values_list("case_id", flat=True)) == [report.case_id]
+    assert StatusChange.objects.get(pk=report.pk).person_id == second.pk
+    assert list(Appeal.objects.get(pk=appeal.pk).people.all()) == [second]
+    merge.refresh_from_db()
+    assert (merge.undone_by, merge.undo_reason) == (administrator, "They are brothers")
+    with pytest.raises(Exception, match="undone already"):
+        undo_merge(merge, by=administrator, reason="Again")
+
+
+def test_only_an_administrator_merges(alice, two_records):
+    first, second, *_ = two_records
+
+    with pytest.raises(PermissionDenied):
+        merge_people(survivor=first, absorbed=second, by=alice, reason="Same man")
+    assert Person.objects.filter(pk=second.pk).exists()
