@@ -213,6 +213,10 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
 
     read_access = AccessAction.VIEW_IDENTITY
 
+    def has_merge_permission(self, request):
+        """Asked by the merge of two people (imports/admin.py): administrators only."""
+        return is_administrator(request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         names_changed = any(

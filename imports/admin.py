@@ -8,19 +8,24 @@ import io
 
 import openpyxl
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_administrator
+from cases.admin import PersonAdmin
 from cases.models import may_see_identities
 from imports import layout, services
 from imports.engine import error_text
 from imports.enums import JobStatus, Outcome
-from imports.forms import ConfirmForm, MappingForm, UploadForm
-from imports.models import ImportJob
+from imports.forms import ConfirmForm, MappingForm, MergeForm, UndoMergeForm, UploadForm
+from imports.merging import differing_fields, merge_people, undo_merge
+from imports.models import ImportJob, PersonMerge
 from imports.reading import Refused
 
 
@@ -175,3 +180,91 @@ class ImportJobAdmin(admin.ModelAdmin):
             may_confirm=job.status == JobStatus.CHECKED and not report.get("error_total"),
         )
         return TemplateResponse(request, "admin/imports/job.html", context)
+
+
+@admin.action(description=gettext_lazy("Merge the two selected people"), permissions=["merge"])
+def merge_two_people(modeladmin, request, queryset):
+    people = list(queryset[:3])
+    if len(people) != 2:
+        modeladmin.message_user(request, _("Select exactly two people to merge."), messages.ERROR)
+        return None
+    form = MergeForm(request.POST if "apply" in request.POST else None, people=people)
+    if form.is_valid():
+        survivor = next(p for p in people if str(p.pk) == form.cleaned_data["survivor"])
+        absorbed = next(p for p in people if p.pk != survivor.pk)
+        absorbed_codename = absorbed.codename
+        try:
+            merge_people(survivor=survivor, absorbed=absorbed, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as refusal:
+            modeladmin.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request,
+            _("%(absorbed)s was merged into %(survivor)s. The merge can be undone from the list of merges.")
+            % {"absorbed": absorbed_codename, "survivor": survivor.codename},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:cases_person_change", args=[survivor.pk]))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Merge two people"),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "people": people,
+        "differences": differing_fields(*people),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/imports/merge.html", context)
+
+
+PersonAdmin.actions = [*(PersonAdmin.actions or []), merge_two_people]
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(admin.ModelAdmin):
+    list_display = ["at", "absorbed_codename", "survivor_codename", "by", "reason", "undone_at"]
+    actions = None
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("<uuid:merge_id>/undo/", self.admin_site.admin_view(self.undo_view), name="imports_personmerge_undo"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:imports_personmerge_undo", args=[object_id]))
+
+    def undo_view(self, request, merge_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        merge = get_object_or_404(PersonMerge, pk=merge_id)
+        form = UndoMergeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and merge.undone_at is None:
+            try:
+                person = undo_merge(merge, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(
+                request,
+                _("The merge was undone: %(absorbed)s is a person of their own again.") % {"absorbed": person.codename},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:cases_person_change", args=[person.pk]))
+        context = {**self.admin_site.each_context(request), "title": str(merge), "opts": self.model._meta}
+        return TemplateResponse(request, "admin/imports/undo_merge.html", {**context, "merge": merge, "form": form})

@@ -74,3 +74,20 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have read the check above; import these records under my name."), required=True
     )
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ChoiceField(label=_("Keep the record (and codename) of"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Why these are one person"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Written in the history of every record that moves."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [(str(p.pk), p.codename) for p in people]
+
+
+class UndoMergeForm(forms.Form):
+    reason = forms.CharField(label=_("Why the merge is undone"), widget=forms.Textarea(attrs={"rows": 2}))

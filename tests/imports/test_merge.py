@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from appeals.models import Appeal
 from cases.models import CaseMembership, NameVariant, Person, StatusChange
 from imports.merging import merge_people, undo_merge
+from imports.models import PersonMerge
 from tests.factories import (
     AppealFactory,
     CaseFactory,
@@ -97,3 +98,36 @@ def test_only_an_administrator_merges(alice, two_records):
     with pytest.raises(PermissionDenied):
         merge_people(survivor=first, absorbed=second, by=alice, reason="Same man")
     assert Person.objects.filter(pk=second.pk).exists()
+
+
+def test_the_admin_shows_both_side_by_side_then_merges_and_undoes(client, administrator, two_records):
+    first, second, report, *_ = two_records
+    second_id, second_codename = second.pk, second.codename
+    client.force_login(administrator)
+    chosen = {"action": "merge_two_people", "_selected_action": [str(first.pk), str(second.pk)]}
+
+    page = client.post("/admin/cases/person/", chosen).content.decode()
+    assert "<th>legal name (Latin script)</th><td>Ismail Isaev</td><td>Ismail Isayev</td>" in page
+    response = client.post(
+        "/admin/cases/person/", {**chosen, "apply": "1", "survivor": str(first.pk), "reason": "Same man"}
+    )
+
+    assert response.url == f"/admin/cases/person/{first.pk}/change/"
+    assert StatusChange.objects.get(pk=report.pk).person_id == first.pk
+    merge = PersonMerge.objects.get()
+    undo_url = f"/admin/imports/personmerge/{merge.pk}/undo/"
+    assert second_codename in client.get("/admin/imports/personmerge/").content.decode()
+    response = client.post(undo_url, {"reason": "Two brothers"})
+
+    assert response.url == f"/admin/cases/person/{second_id}/change/"
+    assert StatusChange.objects.get(pk=report.pk).person_id == second_id
+
+
+def test_the_merge_is_not_offered_to_editors(alice_client, two_records):
+    first, second, *_ = two_records
+    chosen = {"action": "merge_two_people", "_selected_action": [str(first.pk), str(second.pk)]}
+
+    alice_client.post("/admin/cases/person/", {**chosen, "apply": "1", "survivor": str(first.pk), "reason": "x"})
+
+    assert Person.objects.filter(pk=second.pk).exists()
+    assert alice_client.get("/admin/imports/personmerge/").status_code == 403
