@@ -13,7 +13,7 @@ and appeals (which other rows refer to), never its rows.
 
 import re
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +49,8 @@ from imports.reading import DateCell, ErrorValue, Formula
 KEPT_ERRORS = 1000
 KEPT_DUPLICATES = 1000
 KEPT_ROWS = 300
+# Records kept at hand for the rows that follow (the most recently used).
+RECENT_RECORDS = 2000
 # New people get their keys in batches of this many: one write to the key store each, not one per person.
 KEY_BATCH = 500
 _EXCEL_DAY = re.compile(r"^\d{5}(\.\d+)?$")
@@ -158,6 +160,9 @@ class Importer:
         self.new_people_rows: dict = {}
         self._key_pool: list[uuid.UUID] = []
         self._keys_made: list[uuid.UUID] = []
+        # The records rows refer to most (cases, appeals, the person of the rows just read), not read again for
+        # every row naming them; bounded, so that memory stays flat however long the file.
+        self._records = _Recent(RECENT_RECORDS)
         self._finder = None
         self._last_refused = None
         self._current = None
@@ -386,6 +391,7 @@ class Importer:
 
     def _remember(self, kind: str, external: str, record, *, known: bool) -> None:
         self.ids[kind][external] = record.pk
+        self._records[(kind, record.pk)] = record
         if not known:
             ExternalId.objects.update_or_create(
                 kind=kind, object_id=record.pk, defaults={"external_id": external, "job": self.job}
@@ -400,7 +406,11 @@ class Importer:
 
     def _resolve(self, kind: str, external: str, column: str):
         if external in self.ids[kind]:
-            return MODELS[kind]._base_manager.get(pk=self.ids[kind][external])
+            record_id = self.ids[kind][external]
+            record = self._records.get((kind, record_id))
+            if record is None:
+                record = self._records[(kind, record_id)] = MODELS[kind]._base_manager.get(pk=record_id)
+            return record
         if external in self.failed[kind]:
             raise Blocked(column, _("waits for “%(id)s”, whose row has an error.") % {"id": external})
         found = self._existing(kind, external)
@@ -410,6 +420,7 @@ class Importer:
                 _("no record with the id “%(id)s” in this file or among those you may see.") % {"id": external},
             )
         self.ids[kind][external] = found.pk
+        self._records[(kind, found.pk)] = found
         return found
 
     # --- updates ------------------------------------------------------------------------------
@@ -758,6 +769,26 @@ class Importer:
             outcome = Outcome.CREATE
         self._remember("responses", external, record, known=outcome != Outcome.CREATE)
         return outcome, record.pk, ""
+
+
+class _Recent(OrderedDict):
+    """A dictionary that forgets its least recently used entries beyond ``size``."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
 
 
 def _is_uuid(text: str) -> bool:
