@@ -18,15 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_administrator
-from cases.admin import PersonAdmin
+from cases.admin import CaseAdmin, PersonAdmin
 from cases.models import may_see_identities
 from imports import layout, services
 from imports.engine import error_text
 from imports.enums import JobStatus, Outcome
-from imports.forms import ConfirmForm, MappingForm, MergeForm, UndoMergeForm, UploadForm
+from imports.forms import ConfirmForm, MappingForm, MergeForm, RoundTripForm, UndoMergeForm, UploadForm
 from imports.merging import differing_fields, merge_people, undo_merge
 from imports.models import ImportJob, PersonMerge
 from imports.reading import Refused
+from imports.roundtrip import export_records
 
 
 def may_import(user) -> bool:
@@ -268,3 +269,34 @@ class PersonMergeAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:cases_person_change", args=[person.pk]))
         context = {**self.admin_site.each_context(request), "title": str(merge), "opts": self.model._meta}
         return TemplateResponse(request, "admin/imports/undo_merge.html", {**context, "merge": merge, "form": form})
+
+
+@admin.action(description=gettext_lazy("Export selected cases in the import layout (XLSX, internal)"))
+def export_in_import_layout(modeladmin, request, queryset):
+    form = RoundTripForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        try:
+            result = export_records(
+                user=request.user,
+                case_ids=list(queryset.values_list("pk", flat=True)),
+                purpose=form.cleaned_data["purpose"],
+                request=request,
+            )
+        except PermissionDenied as refusal:
+            modeladmin.message_user(request, str(refusal), messages.ERROR)
+            return None
+        return FileResponse(
+            io.BytesIO(result.content), as_attachment=True, filename=result.filename, content_type=result.content_type
+        )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Export %(count)d cases in the import layout") % {"count": queryset.count()},
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "queryset": queryset,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/imports/export_layout.html", context)
+
+
+CaseAdmin.extend(actions=[export_in_import_layout])

@@ -91,3 +91,11 @@ class MergeForm(forms.Form):
 
 class UndoMergeForm(forms.Form):
     reason = forms.CharField(label=_("Why the merge is undone"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoundTripForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Recipient or purpose"),
+        max_length=300,
+        help_text=_("Kept with the export record. The file holds identities: for the team only."),
+    )

@@ -61,3 +61,17 @@ def test_only_the_users_cases_are_taken_out(alice, charlie, check, confirm):
 def test_an_advocate_may_not_take_identities_out(advocate):
     with pytest.raises(PermissionDenied):
         export_records(user=advocate, case_ids=[], purpose="Press")
+
+
+def test_the_case_list_offers_the_export_in_the_import_layout(alice_client, alice, check, confirm):
+    confirm(check(alice, build_workbook()))
+    chosen = {
+        "action": "export_in_import_layout",
+        "_selected_action": [str(pk) for pk in Case.objects.values_list("pk", flat=True)],
+    }
+
+    response = alice_client.post("/admin/cases/case/", {**chosen, "apply": "1", "purpose": "Backup for the board"})
+
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert len(list(workbook["Status changes"].iter_rows())) == 201
+    assert ExportRecord.objects.get().purpose == "Backup for the board"
