@@ -10,7 +10,7 @@ import openpyxl
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -63,7 +63,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("template/", self.admin_site.admin_view(self.template_view), name="imports_importjob_template"),
-            path("<uuid:job_id>/preview/", self.admin_site.admin_view(self.job_view), name="imports_importjob_job"),
+            path("<uuid:import_id>/preview/", self.admin_site.admin_view(self.job_view), name="imports_importjob_job"),
             *super().get_urls(),
         ]
 
@@ -108,10 +108,10 @@ class ImportJobAdmin(admin.ModelAdmin):
         buffer.seek(0)
         return FileResponse(buffer, as_attachment=True, filename="import-template.xlsx")
 
-    def job_view(self, request, job_id):
+    def job_view(self, request, import_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        job = get_object_or_404(self.get_queryset(request), pk=job_id)
+        job = get_object_or_404(self.get_queryset(request), pk=import_id)
         if request.method == "POST":
             return self._act(request, job)
         return self._render(request, job)
@@ -252,7 +252,8 @@ class PersonMergeAdmin(admin.ModelAdmin):
 
     def undo_view(self, request, merge_id):
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            # Like a merge that does not exist: a merge names two codenames.
+            raise Http404
         merge = get_object_or_404(PersonMerge, pk=merge_id)
         form = UndoMergeForm(request.POST or None)
         if request.method == "POST" and form.is_valid() and merge.undone_at is None:
