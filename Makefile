@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install test-tools lint deploy-check
+.PHONY: demo test install test-tools lint deploy-check messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required (see .python-version); got " + sys.version)'
@@ -18,11 +18,18 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 install: $(VENV)/.installed
 
 # Browser tests drive Debian's Chromium, never a browser downloaded by Playwright; exported PDFs are read
-# back with poppler's pdftotext, as a recipient's PDF reader would.
+# back with poppler's pdftotext, as a recipient's PDF reader would; the catalogue test extracts the marked
+# strings with GNU gettext's xgettext, as `make messages` does.
 test-tools:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
-	  [ "$$(id -u)" = 0 ] || { echo "Install Debian's packages: sudo apt-get install chromium poppler-utils" >&2; exit 1; }; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v xgettext >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] || { echo "Install Debian's packages: sudo apt-get install chromium poppler-utils gettext" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils gettext >/dev/null; }
+
+# The Russian catalogue (docs/translating.md): extract what the code marks (GNU gettext, from test-tools), then
+# translate the new entries in locale/ru/LC_MESSAGES/django.po and run this again to compile it (with babel).
+messages: install test-tools
+	$(BIN)/python manage.py makemessages --locale ru --no-obsolete --add-location file --ignore tests --ignore bench --ignore var
+	$(BIN)/pybabel compile --domain django --directory locale --locale ru --statistics
 
 demo: install
 	$(BIN)/python manage.py migrate --verbosity 0

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and sign-in")
 
     def ready(self):
-        from accounts import checks, lockout, middleware, roles  # noqa: F401 - registers checks and signal receivers
+        from accounts import checks, language, lockout, middleware, roles  # noqa: F401 - registers checks and signal receivers
 
         # After every app's migrate step: the permissions of the record apps exist only once theirs ran.
         post_migrate.connect(roles.ensure_roles, dispatch_uid="accounts.ensure_roles")

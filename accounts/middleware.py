@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpResponseBadRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 SESSION_STARTED = "auth_started_at"
@@ -49,11 +50,14 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request):
         if any("\x00" in text for text in _request_texts(request)):
-            # A fixed message: echoing the input back would hand an attacker a reflection point.
-            return HttpResponseBadRequest(
-                _("Bad request: the address or the form contains a character that is not allowed."),
-                content_type="text/plain; charset=utf-8",
-            )
+            # This runs before LocaleMiddleware, so the language the thread last served must not leak
+            # into the answer: the browser's own preference chooses it.
+            with translation.override(translation.get_language_from_request(request)):
+                # A fixed message: echoing the input back would hand an attacker a reflection point.
+                return HttpResponseBadRequest(
+                    _("Bad request: the address or the form contains a character that is not allowed."),
+                    content_type="text/plain; charset=utf-8",
+                )
         return self.get_response(request)
 
 

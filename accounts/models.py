@@ -16,6 +16,7 @@ from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 
@@ -42,11 +43,11 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
     """An authenticator app (TOTP). A code works once: one of the same time step or earlier is refused."""
 
     sealed_seed = models.TextField(default=new_sealed_seed, editable=False)
-    drift = models.SmallIntegerField(default=0, help_text="Time steps the phone's clock is known to be off.")
-    last_t = models.BigIntegerField(default=-1, help_text="The time step of the last code accepted.")
+    drift = models.SmallIntegerField(default=0, help_text=_("Time steps the phone's clock is known to be off."))
+    last_t = models.BigIntegerField(default=-1, help_text=_("The time step of the last code accepted."))
 
     class Meta(Device.Meta):
-        verbose_name = "authenticator app"
+        verbose_name = _("authenticator app")
 
     @property
     def seed(self) -> bytes:
@@ -114,8 +115,8 @@ class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):
     """Codes that each work once, instead of the app, for someone who lost their phone."""
 
     class Meta(Device.Meta):
-        verbose_name = "set of recovery codes"
-        verbose_name_plural = "sets of recovery codes"
+        verbose_name = _("set of recovery codes")
+        verbose_name_plural = _("sets of recovery codes")
 
     def digest(self, code: str) -> str:
         """The code's SHA-256, salted with this set's id so that one search answers for one set only. The
@@ -153,4 +154,25 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         # Never the digest: no one has a use for it.
-        return f"Recovery code of {self.device.user}"
+        return _("Recovery code of %(user)s") % {"user": self.device.user}
+
+
+class LanguagePreference(models.Model):
+    """The interface language a person chose; it applies from their next sign-in, on any device
+    (accounts/language.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("interface language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self):
+        return _("Language of %(user)s") % {"user": self.user}

@@ -31,8 +31,9 @@ from django_otp import login as otp_login
 from accounts.models import AuthenticatorApp, RecoveryCodes
 
 RECOVERY_CODES = 10
-# Paths a password-only session may still reach: the second-factor pages themselves and logging out.
-OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/static/")
+# Paths a password-only session may still reach: the second-factor pages themselves, logging out, and choosing
+# the language those pages are in.
+OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/accounts/language/", "/static/")
 # The session key naming the device whose secret this session's enrolment page shows.
 ENROLLING = "accounts_enrolling_device"
 REPLACED = gettext_lazy(

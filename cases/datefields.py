@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.enums import DatePrecision
 from cases.fuzzydate import DAY_HINT, HINT, FuzzyDate, format_day, parse_day
 
-PLACEHOLDER = "8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · c. 2017 · before Aug 2017"
+PLACEHOLDER = _("8 Feb 2021 · Feb 2023 · 2017 · 16–28 Mar 2017 · c. 2017 · before Aug 2017")
 
 
 def fuzzy_date_columns(verbose_name, *, db_index: bool = False):
@@ -137,7 +137,7 @@ class DayInput(forms.TextInput):
     """A plain text box that shows a day the way every page does ("8 Feb 2021"), never ISO."""
 
     def __init__(self, attrs=None):
-        super().__init__({"placeholder": "8 Feb 2021", "size": 12, **(attrs or {})})
+        super().__init__({"placeholder": _("8 Feb 2021"), "size": 12, **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, date):

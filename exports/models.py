@@ -64,7 +64,7 @@ class ExportJob(models.Model):
         verbose_name_plural = _("bulk exports")
 
     def __str__(self):
-        return f"bulk export {self.pk}"
+        return _("bulk export %(id)s") % {"id": self.pk}
 
     @property
     def expires_at(self):

@@ -5,6 +5,7 @@ import io
 import json
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.shared import Pt
 from weasyprint import HTML
@@ -33,7 +34,10 @@ def render_docx(document: Document) -> bytes:
     word = WordDocument()
     properties = word.core_properties
     # Metadata names the export, never a person.
-    properties.title = f"Case summary {document.case['reference']} ({document.export_id})"
+    properties.title = _("Case summary %(reference)s (%(id)s)") % {
+        "reference": document.case["reference"],
+        "id": document.export_id,
+    }
     properties.author = properties.last_modified_by = ""
     properties.subject = properties.keywords = properties.comments = properties.category = ""
     word.styles["Normal"].font.name = "DejaVu Sans"
@@ -46,40 +50,51 @@ def render_docx(document: Document) -> bytes:
     if document.case.get("summary"):
         word.add_paragraph(document.case["summary"])
     if document.case.get("internal_notes"):
-        word.add_paragraph(f"Internal notes: {document.case['internal_notes']}")
+        word.add_paragraph(f"{_('Internal notes')}: {document.case['internal_notes']}")
 
-    word.add_heading("People", level=2)
-    _table(word, ["Person", "Role", "Current status"], [[p["label"], p["role"], p["status"]] for p in document.people])
+    word.add_heading(_("People"), level=2)
+    _table(
+        word,
+        [_("Person"), _("Role"), _("Current status")],
+        [[p["label"], p["role"], p["status"]] for p in document.people],
+    )
     for person in document.people:
-        details = [
-            f"{k}: {person[k]}" for k in ("name_original_script", "birth", "contacts", "whereabouts") if person.get(k)
-        ]
+        details = [f"{label}: {person[key]}" for key, label in _person_details() if person.get(key)]
         if details:
             word.add_paragraph(f"{person['label']} — " + "; ".join(details))
 
-    word.add_heading("Timeline", level=2)
+    word.add_heading(_("Timeline"), level=2)
     for event in document.events:
         _word_event(word, event)
         for account in event["other_accounts"]:
-            paragraph = word.add_paragraph("Another account (sources disagree): ")
+            paragraph = word.add_paragraph(f"{_('Another account (sources disagree)')}: ")
             paragraph.paragraph_format.left_indent = Pt(18)
             _word_event(word, account, indent=True)
 
-    word.add_heading("Appeals", level=2)
+    word.add_heading(_("Appeals"), level=2)
     _table(
         word,
-        ["Forum", "Reference", "Stage", "Interim measures", "Filed"],
+        [_("Forum"), _("Reference"), _("Stage"), _("Interim measures"), _("Filed")],
         [
             [a["forum"], a["reference"] or a["title"], a["stage"], a["interim_measures"], a["filed"]]
             for a in document.appeals
         ],
     )
-    word.add_heading("Sources", level=2)
+    word.add_heading(_("Sources"), level=2)
     for source in document.sources:
         word.add_paragraph(_source_line(source))
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _person_details():
+    return [
+        ("name_original_script", _("Name in original script")),
+        ("birth", _("Born")),
+        ("contacts", _("Contacts")),
+        ("whereabouts", _("Current whereabouts")),
+    ]
 
 
 def _word_event(word, event, indent=False):
@@ -97,10 +112,10 @@ def _word_event(word, event, indent=False):
         f"“{event['quote']}”" if event.get("quote") else "",
         event.get("verification"),
         "; ".join(event.get("findings", [])),
-        "Awarded: " + "; ".join(event["awards"]) if event.get("awards") else "",
+        f"{_('Awarded')}: " + "; ".join(event["awards"]) if event.get("awards") else "",
         event.get("compliance"),
-        "Sources: " + ", ".join(f"[{n}]" for n in event["sources"]) if event.get("sources") else "",
-        f"Internal note: {event['internal_notes']}" if event.get("internal_notes") else "",
+        f"{_('Sources')}: " + ", ".join(f"[{n}]" for n in event["sources"]) if event.get("sources") else "",
+        f"{_('Internal note')}: {event['internal_notes']}" if event.get("internal_notes") else "",
     ]
     text = " — ".join(filter(None, extra))
     if text:

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cases.access_log import record_access
 from cases.crypto import encrypt_bytes, reencrypt_bytes, rewrite_stored
@@ -40,7 +41,7 @@ class ExportResult:
 def _purpose(purpose: str) -> str:
     purpose = " ".join((purpose or "").split())
     if not purpose:
-        raise ExportRefused("Say who the export is for or why: it is kept with the export record.")
+        raise ExportRefused(_("Say who the export is for or why: it is kept with the export record."))
     return purpose[:300]
 
 
@@ -50,7 +51,8 @@ def document_language(language: str | None) -> str:
     language = language.split("-")[0]
     if language not in dict(settings.LANGUAGES):
         raise ExportRefused(
-            f"No documents in “{language}”; choose one of: {', '.join(code for code, _name in settings.LANGUAGES)}."
+            _("No documents in “%(language)s”; choose one of: %(languages)s.")
+            % {"language": language, "languages": ", ".join(code for code, _name in settings.LANGUAGES)}
         )
     return language
 

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AuthenticatorApp
+from accounts.models import AuthenticatorApp, LanguagePreference
 from accounts.roles import ADMINISTRATORS, ADVOCATES, STAFF_EDITORS
 from appeals.enums import AppealKind, Finding, Forum, Limb, RepeatUnit, ResponseType, StepType
 from appeals.models import ArticleFinding
@@ -60,7 +60,17 @@ DEMO_USERS = [
         False,
         ["C-DEMO01", "C-DEMO02", "C-DEMO03", "C-DEMO05", "C-DEMO06"],
     ),
+    (
+        "redaktor",
+        "demo-redaktor-password",
+        STAFF_EDITORS,
+        True,
+        ["C-DEMO01", "C-DEMO02", "C-DEMO03", "C-DEMO04", "C-DEMO05", "C-DEMO06", "C-DEMO07"],
+    ),
 ]
+# Accounts that chose their interface language: the Russian-speaking editor gets Russian pages from their
+# sign-in on, whatever the browser asks for.
+DEMO_LANGUAGES = {"redaktor": "ru"}
 
 
 def load(stdout=None) -> list[str]:
@@ -98,6 +108,8 @@ def _users():
             user.save()
         user.groups.add(Group.objects.get(name=role))
         AuthenticatorApp.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Demo authenticator"})
+        if username in DEMO_LANGUAGES:
+            LanguagePreference.objects.get_or_create(user=user, defaults={"language": DEMO_LANGUAGES[username]})
         users[username] = user
     return users
 

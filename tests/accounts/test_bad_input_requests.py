@@ -92,3 +92,11 @@ def test_enrolment_leads_to_the_start_page_when_next_is_not_a_path_here(client, 
     assert form.context["next"] == "/cases/"
     assert len(done.context["codes"]) == 10
     assert '<a href="/cases/">' in done.content.decode()
+
+
+def test_the_refusal_speaks_the_browsers_language_not_the_last_request_served(alice_client, case):
+    russian = alice_client.get("/cases/a%00b/", headers={"accept-language": "ru"})
+    after_it = alice_client.get("/cases/a%00b/", headers={"accept-language": "en"})
+
+    assert russian.content.decode() == "Неверный запрос: в адресе или в форме есть недопустимый символ."
+    assert after_it.content.decode() == REFUSAL

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 
 def pg_environment(settings_dict) -> dict:
@@ -22,7 +23,7 @@ def pg_environment(settings_dict) -> dict:
 def pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise CommandError(f"{name} is not installed (Debian package postgresql-client).")
+        raise CommandError(_("%(tool)s is not installed (Debian package postgresql-client).") % {"tool": name})
     return path
 
 
@@ -41,13 +42,13 @@ class Command(BaseCommand):
             # Created the server account's alone before a byte is written: the copy holds every identity.
             target.touch(mode=0o600, exist_ok=False)
         except FileExistsError:
-            raise CommandError(f"{target} exists; choose a new file name.") from None
+            raise CommandError(_("%(file)s exists; choose a new file name.") % {"file": target}) from None
         try:
             self._back_up_to(target)
         except BaseException:
             target.unlink()
             raise
-        self.stdout.write(self.style.SUCCESS(f"Backed up to {target}."))
+        self.stdout.write(self.style.SUCCESS(_("Backed up to %(file)s.") % {"file": target}))
 
     def _back_up_to(self, target: Path) -> None:
         connection.ensure_connection()
@@ -64,4 +65,4 @@ class Command(BaseCommand):
                 check=True,
             )
         else:
-            raise CommandError(f"No backup procedure for {connection.vendor}.")
+            raise CommandError(_("No backup procedure for %(database)s.") % {"database": connection.vendor})

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cases import keystore
 
@@ -18,6 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         destination = Path(output)
         if destination.exists():
-            raise CommandError(f"{destination} exists already; choose a new file.")
+            raise CommandError(_("%(file)s exists already; choose a new file.") % {"file": destination})
         keystore.backup(destination)
-        self.stdout.write(self.style.SUCCESS(f"Key store copied to {destination}."))
+        self.stdout.write(self.style.SUCCESS(_("Key store copied to %(file)s.") % {"file": destination}))

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from cases.models import Person
 from cases.services import refresh_name_keys
@@ -13,4 +14,12 @@ class Command(BaseCommand):
             person_ids = list(Person.objects.values_list("pk", flat=True))
             for person_id in person_ids:
                 refresh_name_keys(person_id)
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt the name index of {len(person_ids)} people."))
+        count = len(person_ids)
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Rebuilt the name index of %(count)d person.", "Rebuilt the name index of %(count)d people.", count
+                )
+                % {"count": count}
+            )
+        )

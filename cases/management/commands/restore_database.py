@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.management.commands.backup_database import pg_environment, pg_tool
 from cases.services import forget_erased
@@ -21,9 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, backup, yes, **options):
         source = Path(backup)
         if not source.is_file():
-            raise CommandError(f"{source} is not a file.")
+            raise CommandError(_("%(file)s is not a file.") % {"file": source})
         if not yes:
-            raise CommandError("This replaces every record with the backup's. Run again with --yes to confirm.")
+            raise CommandError(_("This replaces every record with the backup's. Run again with --yes to confirm."))
         connection.ensure_connection()
         if connection.vendor == "sqlite":
             with sqlite3.connect(source) as copy:
@@ -48,9 +50,16 @@ class Command(BaseCommand):
                 check=True,
             )
         else:
-            raise CommandError(f"No restore procedure for {connection.vendor}.")
+            raise CommandError(_("No restore procedure for %(database)s.") % {"database": connection.vendor})
         # The backup may predate erasures: the key store (not in the backup) says whom to forget again.
         forgotten = forget_erased()
         self.stdout.write(
-            self.style.SUCCESS(f"Restored from {source}; {forgotten} people erased since were forgotten again.")
+            self.style.SUCCESS(
+                ngettext(
+                    "Restored from %(file)s; %(count)d person erased since was forgotten again.",
+                    "Restored from %(file)s; %(count)d people erased since were forgotten again.",
+                    forgotten,
+                )
+                % {"file": source, "count": forgotten}
+            )
         )

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import reseal_seeds
 from cases import keystore
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             seeds = reseal_seeds()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Re-wrapped {wrapped} person keys, moved {rows} older values to their person's key and "
-                f"re-encrypted {files} files and {seeds} authenticator seeds with the current key."
+                _(
+                    "Re-wrapped person keys: %(wrapped)d. Older values moved to their person's key: %(rows)d. "
+                    "Re-encrypted with the current key: %(files)d files and %(seeds)d authenticator seeds."
+                )
+                % {"wrapped": wrapped, "rows": rows, "files": files, "seeds": seeds}
             )
         )

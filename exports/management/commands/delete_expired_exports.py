@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from exports.services import delete_expired_downloads
 
@@ -11,4 +12,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = delete_expired_downloads()
-        self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} expired bulk export files."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Deleted %(count)d expired bulk export file.",
+                    "Deleted %(count)d expired bulk export files.",
+                    deleted,
+                )
+                % {"count": deleted}
+            )
+        )

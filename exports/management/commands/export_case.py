@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cases.enums import Level
 from cases.models import Case
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, case, format, level, purpose, output, user, language, **options):
         account = get_user_model().objects.filter(username=user, is_active=True).first()
         if account is None:
-            raise CommandError(f"No active user {user!r}.")
+            raise CommandError(_("No active user “%(user)s”.") % {"user": user})
         found = Case.objects.visible_to(account).filter(reference=case).first()
         if found is None:
             try:
@@ -41,10 +42,10 @@ class Command(BaseCommand):
             except Exception:  # not a UUID either
                 found = None
         if found is None:
-            raise CommandError(f"{user} may see no case {case!r}.")
+            raise CommandError(_("%(user)s may see no case “%(case)s”.") % {"user": user, "case": case})
         target = Path(output)
         if target.exists():
-            raise CommandError(f"{target} exists; choose a new file name.")
+            raise CommandError(_("%(file)s exists; choose a new file name.") % {"file": target})
         try:
             result = export_case(
                 case_id=found.pk, user=account, level=level, fmt=format, purpose=purpose, language=language
@@ -56,5 +57,8 @@ class Command(BaseCommand):
             with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
                 file.write(result.content)
         except FileExistsError:
-            raise CommandError(f"{target} exists; choose a new file name.") from None
-        self.stdout.write(f"Wrote {target} ({len(result.content)} bytes), SHA-256 {result.record.sha256}")
+            raise CommandError(_("%(file)s exists; choose a new file name.") % {"file": target}) from None
+        self.stdout.write(
+            _("Wrote %(file)s (%(size)d bytes), SHA-256 %(sha256)s")
+            % {"file": target, "size": len(result.content), "sha256": result.record.sha256}
+        )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from front import demo
 
@@ -12,5 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         if settings.PRODUCTION:
-            raise CommandError("demo_code exists for the demo only and refuses to run in production.")
+            raise CommandError(_("demo_code exists for the demo only and refuses to run in production."))
         self.stdout.write(demo.current_code(username))

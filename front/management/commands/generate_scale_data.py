@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from appeals.enums import FORUM_KINDS, DeadlineRule, Forum, StepType
@@ -74,8 +75,17 @@ class Command(BaseCommand):
                 cursor.execute("VACUUM ANALYZE")
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            f"Generated {people} people, {len(cases)} cases, {status_changes} status changes and {appeals} appeals "
-            f"with their history in {elapsed:.1f} s."
+            gettext(
+                "Generated with their history in %(seconds).1f s: %(people)d people, %(cases)d cases, "
+                "%(status_changes)d status changes, %(appeals)d appeals."
+            )
+            % {
+                "seconds": elapsed,
+                "people": people,
+                "cases": len(cases),
+                "status_changes": status_changes,
+                "appeals": appeals,
+            }
         )
 
     def _bulk(self, model, objs, user):

@@ -3,6 +3,8 @@ import io
 import segno
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from front import demo
 
@@ -15,18 +17,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_qr, **options):
         if settings.PRODUCTION:
-            raise CommandError("Demo accounts have published passwords; load_demo refuses to run in production.")
+            raise CommandError(_("Demo accounts have published passwords; load_demo refuses to run in production."))
         created = demo.load()
         if created:
-            self.stdout.write(self.style.SUCCESS(f"Loaded demo cases: {', '.join(created)}"))
+            self.stdout.write(
+                self.style.SUCCESS(_("Loaded demo cases: %(references)s") % {"references": ", ".join(created)})
+            )
         else:
-            self.stdout.write("Demo data already present; nothing changed.")
+            self.stdout.write(_("Demo data already present; nothing changed."))
         self.stdout.write(
-            "Demo logins (development only). Every account needs a second factor: scan its QR code with an "
-            "authenticator app, or run `manage.py demo_code USER` for the current code."
+            _(
+                "Demo logins (development only). Every account needs a second factor: scan its QR code with an "
+                "authenticator app, or run `manage.py demo_code USER` for the current code."
+            )
         )
         for username, password, role, _staff, _refs in demo.DEMO_USERS:
-            self.stdout.write(f"\n  {username:<9} {password:<24} {role}")
+            line = f"\n  {username:<9} {password:<24} {role}"
+            if username in demo.DEMO_LANGUAGES:
+                language = get_language_info(demo.DEMO_LANGUAGES[username])["name_translated"]
+                line += " · " + _("interface in %(language)s") % {"language": language}
+            self.stdout.write(line)
             uri = demo.authenticator(username).config_url
             self.stdout.write(f"  {uri}")
             if not no_qr:
