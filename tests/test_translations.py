@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.template.base import Lexer, TokenType
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "cases", "appeals", "exports", "front", "config")
+APPS = ("accounts", "cases", "appeals", "exports", "imports", "front", "config")
 LOCALE = ROOT / "locale"
 PO = LOCALE / "ru" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
