@@ -72,7 +72,10 @@ class Command(BaseCommand):
             part = job.mapping.get(sheet["name"], {})
             kind = layout.BY_KEY.get(part.get("type"))
             label = kind.label if kind else _("not imported")
-            self.stdout.write(f"{sheet['name']}: {label}, {sheet['rows']} rows")
+            self.stdout.write(
+                _("%(sheet)s: %(label)s, %(rows)d rows")
+                % {"sheet": sheet["name"], "label": label, "rows": sheet["rows"]}
+            )
         for key, counts in report.counts.items():
             shown = ", ".join(f"{counts[outcome]} {outcome}" for outcome in sorted(counts))
             self.stdout.write(f"  {layout.BY_KEY[key].label}: {shown}")
