@@ -20,6 +20,7 @@ from cases.admin_base import (
     search_user,
 )
 from cases.datefields import FuzzyDateField
+from cases.duplicates import duplicates_of
 from cases.enums import AccessAction, Status
 from cases.forms import (
     ErasureForm,
@@ -247,6 +248,20 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         ]
 
     read_access = AccessAction.VIEW_IDENTITY
+
+    def has_merge_permission(self, request):
+        """Asked by the merge of two people (imports/admin.py): administrators only."""
+        return is_administrator(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        names_changed = any(
+            formset.has_changed() for formset in formsets if formset.model in (PersonIdentity, NameVariant)
+        )
+        if names_changed:
+            # Among the people this user may see only: a warning never hints at anyone outside their cases.
+            for duplicate in duplicates_of(form.instance, request.user):
+                self.message_user(request, str(duplicate), messages.WARNING)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "may_erase": is_administrator(request.user)}

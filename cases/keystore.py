@@ -155,3 +155,17 @@ def backup(destination: Path) -> None:
             connection.backup(target)
     finally:
         target.close()
+
+
+def discard(person_ids) -> None:
+    """Forget keys made for people who were never recorded (an import checked, or rolled back, after the keys
+    were made). Never call it for someone recorded: their identity would become unreadable without a tombstone."""
+    ids = [str(pid) for pid in person_ids]
+    with _connection() as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "DELETE FROM person_keys WHERE person_id = ? AND destroyed_at IS NULL", [(i,) for i in ids]
+        )
+        connection.execute("COMMIT")
+    for pid in ids:
+        _cache.pop((_path(), pid), None)

@@ -6,9 +6,11 @@ history rows to a user and a reason, and keeps derived data (current status,
 name search keys, appeal stage, proposed deadlines) in step with the change.
 """
 
+import contextvars
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -213,9 +215,32 @@ def _refresh_membership_status(membership: CaseMembership, **_ignored):
     refresh_current_status(membership.person_id)
 
 
+# People whose current status is to be refreshed once, at the end of a bulk load (refreshing_status_once).
+_deferred_status: contextvars.ContextVar[set | None] = contextvars.ContextVar("deferred_status", default=None)
+
+
+@contextmanager
+def refreshing_status_once():
+    """Within this block, each person's order of reports and current status is refreshed once, when the block
+    ends without error, rather than after every report saved: an import of many reports per person (the block
+    runs inside the import's transaction, so nothing reads the statuses before they are right)."""
+    people: set = set()
+    token = _deferred_status.set(people)
+    try:
+        yield
+    finally:
+        _deferred_status.reset(token)
+    for person_id in sorted(people, key=str):
+        refresh_current_status(person_id)
+
+
 def refresh_current_status(person_id) -> None:
     """A person's order of reports, and their current status overall (for administrators) and as each of
     their cases records it, all from the one order of cases.chronology."""
+    deferred = _deferred_status.get()
+    if deferred is not None:
+        deferred.add(person_id)
+        return
     ordered = order_reports(
         StatusChange.objects.filter(person_id=person_id).only(
             "id",

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "appeals",
     "exports",
     "reminders",
+    "imports",
     "front",
     # After exports, whose `db_worker` (exports/worker.py) takes the place of this library's own.
     "django_tasks_db",
@@ -201,6 +202,12 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Each person's key, wrapped by FIELD_ENCRYPTION_KEYS, apart from the database and its backups (cases/keystore.py).
 KEY_STORE_PATH = Path(env_str("KEY_STORE_PATH", str(BASE_DIR / "var" / "keys.sqlite3")))
+# Spreadsheet imports (imports/reading.py): the largest file accepted, the most rows in one sheet, and what an
+# XLSX workbook may unpack to in all and per byte packed (a "zip bomb" is refused before it is opened).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 500 * 1024 * 1024, minimum=1)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=10)
 # Uploaded evidence is never served from MEDIA_URL directly; see cases/views.py.
 MEDIA_URL = "/media-not-served/"
 SOURCE_FILE_MAX_BYTES = env_int("SOURCE_FILE_MAX_BYTES", 20 * 1024 * 1024)

@@ -12,7 +12,10 @@ from exports.enums import Format
 
 class ExportForm(forms.Form):
     level = forms.ChoiceField(label=_("For"), choices=Level.choices, initial=Level.PARTNER)
-    format = forms.ChoiceField(label=_("Format"), choices=Format.choices, initial=Format.PDF)
+    # The import layout is its own action (imports/roundtrip.py), not a rendering of the case document.
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[c for c in Format.choices if c[0] != Format.XLSX], initial=Format.PDF
+    )
     purpose = forms.CharField(
         label=_("Recipient or purpose"),
         max_length=300,

@@ -11,6 +11,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -106,6 +107,30 @@ def export_case(
             filename=filename,
         )
         _log_export(request, user, case, record)
+    return ExportResult(content, filename, content_type, record)
+
+
+def record_file_export(
+    *, user, cases, level: str, fmt: str, purpose: str, content: bytes, filename: str, content_type: str, request=None
+):
+    """Record a file made elsewhere (imports' workbook in the import layout) like every export: the export record
+    with its SHA-256, and an access record per case. Answers the ExportResult to hand out."""
+    purpose, export_id = _purpose(purpose), uuid.uuid4().hex
+    filename = f"{Path(filename).stem}-{level}-{export_id[:8]}{Path(filename).suffix}"
+    with transaction.atomic():
+        record = _record(
+            export_id=export_id,
+            user=user,
+            cases=cases,
+            level=level,
+            fmt=fmt,
+            purpose=purpose,
+            language="en",
+            content=content,
+            filename=filename,
+        )
+        for case in cases:
+            _log_export(request, user, case, record)
     return ExportResult(content, filename, content_type, record)
 
 

@@ -20,7 +20,7 @@ from django.template.base import Lexer, TokenType
 from django.utils.functional import Promise
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "cases", "appeals", "exports", "reminders", "front", "config")
+APPS = ("accounts", "cases", "appeals", "exports", "reminders", "imports", "front", "config")
 LOCALE = ROOT / "locale"
 PO = LOCALE / "ru" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
@@ -90,6 +90,11 @@ NOT_INTERFACE_TEXT = {
     ("cases/models.py", "name key of {}"): "name keys are shown on no page",
     ("appeals/enums.py", "UA RUS 4/2019"): "an example reference, written the same in every language",
     ("exports/render.py", "DejaVu Sans"): "a font's name",
+    ("imports/layout.py", "Case people"): "a sheet's name in the import layout, the same in every language",
+    ("imports/layout.py", "people in cases"): "a sheet's name in the import layout, the same in every language",
+    ("imports/layout.py", "Status changes"): "a sheet's name in the import layout, the same in every language",
+    ("imports/layout.py", "Appeal steps"): "a sheet's name in the import layout, the same in every language",
+    ("imports/layout.py", "Official responses"): "a sheet's name in the import layout, the same in every language",
     ("exports/render.py", "Table Grid"): "a style's name in Word",
     ("exports/views.py", 'attachment; filename="{}"'): "a response header",
     ("front/figures.py", 'attachment; filename="{}"'): "a response header",

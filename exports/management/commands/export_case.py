@@ -10,6 +10,7 @@ from cases.enums import Level
 from cases.models import Case
 from exports.document import ExportRefused
 from exports.enums import Format
+from exports.render import RENDERERS
 from exports.services import export_case
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("case", help="The case id (UUID) or reference, e.g. C-DEMO01.")
-        parser.add_argument("--format", choices=Format.values, default=Format.PDF)
+        parser.add_argument("--format", choices=[f for f in Format.values if f in RENDERERS], default=Format.PDF)
         parser.add_argument("--level", choices=Level.values, required=True)
         parser.add_argument("--purpose", required=True, help="Recipient or purpose, kept with the record.")
         parser.add_argument("--output", required=True)
