@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/bandit --quiet --recursive accounts cases appeals exports front config --exclude '*/migrations/*'
+	$(BIN)/bandit --quiet --recursive accounts cases appeals exports reminders imports front config --exclude '*/migrations/*'
 
 # The deployment gate: Django's checks and ours, with production settings and throw-away keys.
 deploy-check: install
