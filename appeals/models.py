@@ -389,7 +389,14 @@ class Deadline(Record):
         ]
 
     def __str__(self):
-        return f"{self.description} ({format_day(self.next_due_on or self.due_on)})"
+        return f"{self.what} ({format_day(self.next_due_on or self.due_on)})"
+
+    @property
+    def what(self) -> str:
+        """What is due, as the reader's language says it when a rule proposed it (appeals.rules.described)."""
+        from appeals.rules import described  # appeals.rules builds on this module
+
+        return described(self.rule, self.description)
 
     @property
     def is_recurring(self) -> bool:
@@ -472,7 +479,7 @@ class DeadlineOccurrence(Record):
         constraints = [models.UniqueConstraint(fields=["deadline", "number"], name="one_settlement_per_occurrence")]
 
     def __str__(self):
-        return f"{self.deadline.description} #{self.number} ({format_day(self.due_on)})"
+        return f"{self.deadline.what} #{self.number} ({format_day(self.due_on)})"
 
 
 class OfficialResponse(Record, FuzzyDated):

@@ -4,10 +4,14 @@ appeals.services applies these after every save of a step or a response. A propo
 starting point: staff may edit it, and a later save never undoes their edit.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appeals.enums import (
     ANSWERING_RESPONSES,
@@ -22,6 +26,25 @@ from appeals.enums import (
 from appeals.models import add_months, shift
 
 R = DeadlineRule
+
+# What each rule's proposed deadline says: stored with the deadline in its creator's language, and read back in
+# the reader's (``described``) for as long as nobody rewords it.
+WORDS = {
+    R.INTERIM_REPORTS: gettext_lazy("Government's periodic report"),
+    R.INTERIM_REPLY: gettext_lazy("Government's reply to the interim measures"),
+    R.UN_REPLY: gettext_lazy("Government's reply to the UN communication"),
+    R.STATE_OBSERVATIONS: gettext_lazy("State's observations on the complaint"),
+    R.REFERRAL_WINDOW: gettext_lazy("Request referral to the Grand Chamber, or the judgment becomes final"),
+    R.ACTION_PLAN: gettext_lazy("Action plan or action report to the Committee of Ministers"),
+    R.VIEWS_FOLLOW_UP: gettext_lazy("State's information on the measures taken to give effect to the Views"),
+    R.CRIME_REPORT_DECISION: gettext_lazy("Decision on the crime report (3 days, CCP art. 144 part 1)"),
+    R.CITIZEN_APPEAL_ANSWER: gettext_lazy(
+        "Answer to the written appeal (30 days from registration, Federal Law No. 59-FZ art. 12)"
+    ),
+    R.OMBUDSPERSON_DECISION: gettext_lazy(
+        "Ombudsperson's decision whether to take up the complaint (10 days, 1-FKZ art. 20)"
+    ),
+}
 
 # Convention Art. 35 § 1 as amended by Protocol No. 15: four months instead of six for final domestic
 # decisions taken from 1 Feb 2022 on.
@@ -128,7 +151,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.INTERIM_REPORTS,
-                _("Government's periodic report"),
+                str(WORDS[R.INTERIM_REPORTS]),
                 first,
                 repeat_every=step.reports_every,
                 repeat_unit=step.reports_unit,
@@ -136,18 +159,14 @@ def proposals_for(step) -> list[Proposal]:
         )
     if kind == StepType.INTERIM_GRANTED:
         if due:
-            proposals.append(Proposal(R.INTERIM_REPLY, _("Government's reply to the interim measures"), due))
+            proposals.append(Proposal(R.INTERIM_REPLY, str(WORDS[R.INTERIM_REPLY]), due))
     elif kind == StepType.COMMUNICATION_SENT:
-        proposals.append(
-            Proposal(
-                R.UN_REPLY, _("Government's reply to the UN communication"), due or day + timedelta(days=UN_REPLY_DAYS)
-            )
-        )
+        proposals.append(Proposal(R.UN_REPLY, str(WORDS[R.UN_REPLY]), due or day + timedelta(days=UN_REPLY_DAYS)))
     elif kind == StepType.TRANSMITTED_TO_STATE:
         proposals.append(
             Proposal(
                 R.STATE_OBSERVATIONS,
-                _("State's observations on the complaint"),
+                str(WORDS[R.STATE_OBSERVATIONS]),
                 due or add_months(day, STATE_OBSERVATIONS_MONTHS),
             )
         )
@@ -156,7 +175,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.ECTHR_TIME_LIMIT,
-                _("Lodge the ECtHR application (%(months)d-month time limit)") % {"months": months},
+                _time_limit(months),
                 add_months(day, months),
                 Party.US,
             )
@@ -165,7 +184,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.REFERRAL_WINDOW,
-                _("Request referral to the Grand Chamber, or the judgment becomes final"),
+                str(WORDS[R.REFERRAL_WINDOW]),
                 add_months(day, REFERRAL_MONTHS),
                 Party.US,
             )
@@ -174,7 +193,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.ACTION_PLAN,
-                _("Action plan or action report to the Committee of Ministers"),
+                str(WORDS[R.ACTION_PLAN]),
                 due or add_months(day, ACTION_PLAN_MONTHS),
             )
         )
@@ -182,7 +201,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.VIEWS_FOLLOW_UP,
-                _("State's information on the measures taken to give effect to the Views"),
+                str(WORDS[R.VIEWS_FOLLOW_UP]),
                 due or day + timedelta(days=VIEWS_FOLLOW_UP_DAYS[forum]),
             )
         )
@@ -190,7 +209,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.CRIME_REPORT_DECISION,
-                _("Decision on the crime report (3 days, CCP art. 144 part 1)"),
+                str(WORDS[R.CRIME_REPORT_DECISION]),
                 due or day + timedelta(days=CRIME_REPORT_DAYS),
                 Party.FORUM,
             )
@@ -199,7 +218,7 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.CITIZEN_APPEAL_ANSWER,
-                _("Answer to the written appeal (30 days from registration, Federal Law No. 59-FZ art. 12)"),
+                str(WORDS[R.CITIZEN_APPEAL_ANSWER]),
                 due or day + timedelta(days=REGISTRATION_DAYS + ANSWER_DAYS),
                 Party.FORUM,
             )
@@ -208,14 +227,42 @@ def proposals_for(step) -> list[Proposal]:
         proposals.append(
             Proposal(
                 R.OMBUDSPERSON_DECISION,
-                _("Ombudsperson's decision whether to take up the complaint (10 days, 1-FKZ art. 20)"),
+                str(WORDS[R.OMBUDSPERSON_DECISION]),
                 due or day + timedelta(days=OMBUDSPERSON_DAYS),
                 Party.FORUM,
             )
         )
     elif due:
-        proposals.append(Proposal(R.REPLY_DUE, _("Reply to: %(step)s") % {"step": step.get_step_type_display()}, due))
+        proposals.append(Proposal(R.REPLY_DUE, _reply_to(step.get_step_type_display()), due))
     return proposals
+
+
+def _time_limit(months: int) -> str:
+    return _("Lodge the ECtHR application (%(months)d-month time limit)") % {"months": months}
+
+
+def _reply_to(step_label) -> str:
+    return _("Reply to: %(step)s") % {"step": step_label}
+
+
+@functools.cache
+def _proposed_words() -> dict:
+    """Every description a rule proposes, in every language offered, with the way to write it again."""
+    writers = [(rule, functools.partial(str, words)) for rule, words in WORDS.items()]
+    writers += [(R.ECTHR_TIME_LIMIT, functools.partial(_time_limit, months)) for months in (4, 6)]
+    writers += [(R.REPLY_DUE, functools.partial(_reply_to, label)) for label in StepType.labels]
+    known = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            known.update({(rule, write()): write for rule, write in writers})
+    return known
+
+
+def described(rule: str, description: str) -> str:
+    """A deadline's description in the reader's language: one a rule proposed, as nobody reworded it, reads
+    as that rule's words now; what staff wrote stays as written."""
+    write = _proposed_words().get((rule, description))
+    return write() if write else description
 
 
 def moved_due_day(step, rule: str, due_on: date, origin_day: date) -> date | None:

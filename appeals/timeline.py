@@ -674,9 +674,9 @@ def _deadline_events(deadlines, today, settled_occurrences) -> list[Event]:
     events = []
     for deadline in deadlines:
         state, label = deadline_state(deadline, today)
-        title = _("Due: %(what)s") % {"what": deadline.description}
+        title = _("Due: %(what)s") % {"what": deadline.what}
         if deadline.is_recurring:
-            title = _("Due %(every)s: %(what)s") % {"every": deadline.recurrence_label, "what": deadline.description}
+            title = _("Due %(every)s: %(what)s") % {"every": deadline.recurrence_label, "what": deadline.what}
         events.append(
             Event(
                 kind="deadline",

@@ -292,7 +292,7 @@ def _appeal_row(appeal) -> dict:
 def _deadline_row(deadline, today) -> dict:
     _state, label = deadline_state(deadline, today)
     return {
-        "what": deadline.description,
+        "what": deadline.what,
         "when": format_day(deadline.next_due_on or deadline.due_on),
         "detail": f"{label} — {deadline.appeal}",
         "case": _case_cell(deadline.appeal.case),
@@ -302,7 +302,7 @@ def _deadline_row(deadline, today) -> dict:
 def _occurrence_row(occurrence) -> dict:
     received = format_day(occurrence.received_on) if occurrence.received_on else _("never received")
     return {
-        "what": f"{occurrence.deadline.description} #{occurrence.number}",
+        "what": f"{occurrence.deadline.what} #{occurrence.number}",
         "when": format_day(occurrence.due_on),
         "detail": f"{occurrence.get_status_display()} ({received})",
         "case": _case_cell(occurrence.deadline.appeal.case),

@@ -311,3 +311,37 @@ def test_page_query_count_is_pinned(client, request, case, page, role, size, dja
 
     with django_assert_num_queries(PAGE_QUERIES[page][role == "administrator"]):
         assert client.get(url).status_code == 200
+
+
+def test_a_proposed_deadline_reads_in_the_readers_language_and_a_reworded_one_as_written(advocate_client, case):
+    appeal = AppealFactory(case=case, title="Rule 39 request", reference="")
+    add_appeal_step(
+        by=None,
+        reason="t",
+        appeal=appeal,
+        step_type=StepType.INTERIM_GRANTED,
+        when="8 Feb 2021",
+        response_due_on=date(2021, 2, 12),
+    )
+    reworded = AppealFactory(case=case, title="Second request", reference="")
+    add_appeal_step(
+        by=None,
+        reason="t",
+        appeal=reworded,
+        step_type=StepType.INTERIM_GRANTED,
+        when="9 Feb 2021",
+        response_due_on=date(2021, 2, 13),
+    )
+    own_words = reworded.deadlines.get()
+    own_words.description = "Government's reply to the interim measures, by fax"
+    save_record(own_words, by=None, reason="Reworded")
+    russian = {"headers": {"accept-language": "ru"}}
+
+    deadlines = advocate_client.get("/deadlines/", **russian).content.decode()
+    timeline = advocate_client.get(f"/cases/{case.pk}/", **russian).content.decode()
+
+    for page in (deadlines, timeline):
+        assert "Ответ властей на обеспечительные меры" in page
+        assert "Government&#x27;s reply to the interim measures</" not in page
+        assert "Government&#x27;s reply to the interim measures, by fax" in page
+    assert "Government&#x27;s reply to the interim measures" in advocate_client.get("/deadlines/").content.decode()
