@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from appeals.enums import (
     BEFORE_FILING_STEPS,
@@ -688,6 +688,21 @@ class Award(Record):
             raise ValidationError({"step": _("Awards belong to a judgment, a decision or Views.")})
 
 
+# The words of the fact shipped with the application (appeals/migrations/0009): read in the reader's language for
+# as long as nobody rewords them; facts staff add or reword stay as written.
+SHIPPED_FACT_WORDS = {
+    gettext_noop("Russia ceased to be a party to the European Convention on Human Rights"),
+    gettext_noop(
+        "The Court still deals with applications about acts or omissions before 16 Sep 2022, and the Committee of "
+        "Ministers still supervises the execution of its judgments."
+    ),
+}
+
+
+def _shipped(text: str) -> str:
+    return gettext(text) if text in SHIPPED_FACT_WORDS else text
+
+
 class StateFact(Record):
     """A fact about a State before a forum, recorded once for every case: e.g. that Russia ceased to be a
     party to the Convention on 16 Sep 2022. Not tied to any case, so every team sees it."""
@@ -717,7 +732,15 @@ class StateFact(Record):
         constraints = [models.UniqueConstraint(fields=["state", "forum", "kind", "on"], name="one_fact_per_day")]
 
     def __str__(self):
-        return f"{state_name(self.state)}: {self.description} ({format_day(self.on)})"
+        return f"{state_name(self.state)}: {self.what} ({format_day(self.on)})"
+
+    @property
+    def what(self) -> str:
+        return _shipped(self.description)
+
+    @property
+    def what_it_means(self) -> str:
+        return _shipped(self.consequence)
 
     def clean(self):
         super().clean()

@@ -732,8 +732,8 @@ def _state_events(facts, appeals) -> list[Event]:
             Event(
                 kind="state",
                 when=FuzzyDate.exact(fact.on),
-                title=f"{state_name(fact.state)}: {fact.description}",
-                detail=" ".join(filter(None, [fact.consequence, *warnings])),
+                title=f"{state_name(fact.state)}: {fact.what}",
+                detail=" ".join(filter(None, [fact.what_it_means, *warnings])),
                 appeal=", ".join(_appeal_label(a) for a in concerned),
                 record_id=str(fact.pk),
                 created_at=fact.created_at,

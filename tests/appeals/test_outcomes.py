@@ -10,6 +10,7 @@ import pytest
 from appeals.enums import AppealKind, Forum, StepType
 from appeals.models import ArticleFinding, Award, StateFact
 from appeals.services import add_appeal_step, file_appeal
+from cases.services import save_record
 from exports.services import export_case
 from tests.admin_forms import form_as_shown, formset
 from tests.conftest import VerifiedClient
@@ -141,6 +142,31 @@ def test_the_fact_that_russia_left_the_convention_shows_on_the_timelines_it_affe
     assert application.warnings() == [
         "Russia ceased to be a party on 16 Sep 2022: the forum cannot examine facts after that day."
     ]
+
+
+def test_the_shipped_fact_reads_in_the_readers_language_until_reworded(advocate_client, alice, case):
+    file_appeal(
+        by=alice,
+        reason="Filed",
+        case=case,
+        forum=Forum.ECTHR,
+        kind=AppealKind.APPLICATION,
+        reference="12345/23",
+        respondent_state="RU",
+        facts="Jan 2021",
+    )
+    russian = {"headers": {"accept-language": "ru"}}
+
+    shipped = _text(advocate_client.get(f"/cases/{case.pk}/", **russian))
+    fact = StateFact.objects.get()
+    fact.description = "Russia was expelled from the Council of Europe and left the Convention"
+    save_record(fact, by=None, reason="Reworded")
+    reworded = _text(advocate_client.get(f"/cases/{case.pk}/", **russian))
+
+    assert "Россия перестала быть участницей Европейской конвенции о защите прав человека" in shipped
+    assert "Суд по-прежнему рассматривает жалобы" in shipped
+    assert "Russia ceased to be a party" not in shipped
+    assert "Russia was expelled from the Council of Europe and left the Convention" in reworded
 
 
 def test_saving_an_application_about_later_facts_warns_staff(alice_client, case):

@@ -100,7 +100,9 @@ def test_a_windows_1251_csv_is_read_in_its_encoding(alice, check, confirm):
     job = confirm(check(alice, people_csv_cp1251(), name="люди.csv", record_type="people"))
 
     assert (job.encoding, job.status) == ("cp1251", JobStatus.DONE)
-    assert Person.objects.matching("Isaev Ismail", alice)[0].identity.name_original_script == "Исмаил Исаев"
+    # P-001 and its seeded duplicate P-051 both answer; their order is their random codenames'.
+    found = Person.objects.matching("Isaev Ismail", alice)
+    assert "Исмаил Исаев" in {person.identity.name_original_script for person in found}
 
 
 def test_a_sheet_with_a_mistake_is_not_imported_at_all_even_if_confirmed(alice, check, confirm):
