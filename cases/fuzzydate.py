@@ -219,6 +219,19 @@ class FuzzyDate:
     def sort_key(self) -> tuple[date, date]:
         return (self.earliest, self.latest)
 
+    @property
+    def as_since(self) -> str:
+        """A status held from this date on: "since Feb 2019", "с февраля 2019" (the genitive Russian "с" asks
+        for). A span or an open date has no such form, so it follows the words "since" stand for."""
+        word = _shown_in().open_words[DatePrecision.SINCE]
+        if self.precision == DatePrecision.DAY:
+            return f"{word} {format_day(self.start)}"
+        if self.precision == DatePrecision.MONTH:
+            return f"{word} {_show_month(self.start, governed=True)}"
+        if self.precision == DatePrecision.YEAR:
+            return f"{word} {self.start.year}"
+        return _("since %(since)s") % {"since": self}
+
     def __str__(self) -> str:
         start, end, precision = self.start, self.end, self.precision
         if precision == DatePrecision.DAY:

@@ -213,3 +213,22 @@ def test_every_period_shown_names_both_reported_dates(start, end, language):
 
         assert shown.endswith(str(end))
         assert shown.startswith(str(start).removesuffix(f" {start.anchor.year}"))
+
+
+@pytest.mark.parametrize(
+    "typed, english, russian",
+    [
+        ("8 Feb 2021", "since 8 Feb 2021", "с 8 февраля 2021"),
+        ("Feb 2019", "since Feb 2019", "с февраля 2019"),
+        ("1 Feb 2019", "since 1 Feb 2019", "с 1 февраля 2019"),
+        ("2017", "since 2017", "с 2017"),
+        ("c. 2017", "since c. 2017", "дата: около 2017"),
+    ],
+)
+def test_a_status_held_since_a_date_reads_in_each_language(typed, english, russian):
+    since = FuzzyDate.parse(typed)
+
+    with translation.override("en"):
+        assert since.as_since == english
+    with translation.override("ru"):
+        assert since.as_since == russian
