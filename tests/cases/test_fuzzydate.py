@@ -3,12 +3,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.enums import DatePrecision
-from cases.fuzzydate import FIRST_YEAR, LAST_YEAR, YEAR_PARTS, FuzzyDate, format_period, parse_day
+from cases.fuzzydate import FIRST_YEAR, LAST_YEAR, YEAR_PARTS, FuzzyDate, format_day, format_period, parse_day
 
 
 @pytest.mark.parametrize(
@@ -232,3 +233,11 @@ def test_a_status_held_since_a_date_reads_in_each_language(typed, english, russi
         assert since.as_since == english
     with translation.override("ru"):
         assert since.as_since == russian
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_date_filter_writes_a_day_as_every_other_page_does(language):
+    day = date(2021, 2, 8)
+
+    with translation.override(language):
+        assert Template("{{ day|date }}").render(Context({"day": day})) == format_day(day)
