@@ -712,8 +712,12 @@ class StatusChange(Record, FuzzyDated):
 
     def clean(self):
         super().clean()
-        if self.differs_from_id and self.differs_from_id == self.id:
-            raise ValidationError({"differs_from": _("A report cannot disagree with itself.")})
+        if self.differs_from_id:
+            if self.differs_from_id == self.id:
+                raise ValidationError({"differs_from": _("A report cannot disagree with itself.")})
+            # Another account stands aside for the one it disagrees with (cases.chronology): linked to a report
+            # about someone else, it would silently drop out of this person's current status.
+            self._check_same_person_and_case("differs_from")
         if self.status in WHEREABOUTS_STATUSES and self.place:
             raise ValidationError(
                 {"place": _("Where someone hides or was resettled goes in “where they are (protected)”.")}
@@ -728,9 +732,7 @@ class StatusChange(Record, FuzzyDated):
     def _check_follows(self):
         if self.follows_id == self.id:
             raise ValidationError({"follows": _("A report cannot come after itself.")})
-        earlier = StatusChange._base_manager.filter(pk=self.follows_id).values("person_id", "case_id").first()
-        if earlier is None or (earlier["person_id"], earlier["case_id"]) != (self.person_id, self.case_id):
-            raise ValidationError({"follows": _("Choose a report about the same person in the same case.")})
+        self._check_same_person_and_case("follows")
         # Each report follows at most one other, so a circle shows as a chain that comes back here.
         seen, step = {self.follows_id}, self.follows_id
         while step is not None:
@@ -740,6 +742,12 @@ class StatusChange(Record, FuzzyDated):
             if step in seen:
                 break
             seen.add(step)
+
+    def _check_same_person_and_case(self, field: str):
+        other = getattr(self, f"{field}_id")
+        linked = StatusChange._base_manager.filter(pk=other).values("person_id", "case_id").first()
+        if linked is None or (linked["person_id"], linked["case_id"]) != (self.person_id, self.case_id):
+            raise ValidationError({field: _("Choose a report about the same person in the same case.")})
 
     def check_person_in_case(self, people_in_case: set | None = None):
         """A status is recorded for someone in the case. ``people_in_case`` lets a form that adds

@@ -181,3 +181,29 @@ def test_a_report_cannot_follow_one_about_someone_else(alice_client, alice, case
         "Choose a report about the same person in the same case."
     ]
     assert not StatusChange.objects.filter(person=other).exists()
+
+
+def test_another_account_must_be_about_the_same_person(alice_client, alice, case):
+    someone = MembershipFactory(case=case).person
+    detained = record_status_change(
+        by=alice, reason="R", person=someone, case=case, status=Status.DETAINED, when="2017"
+    )
+    other = MembershipFactory(case=case).person
+
+    response = alice_client.post(
+        "/admin/cases/statuschange/add/",
+        {
+            "case": case.pk,
+            "person": other.pk,
+            "status": Status.RELEASED,
+            "when": "2018",
+            "verification": "confirmed",
+            "differs_from": detained.pk,
+            "change_reason": "Wrong report picked",
+        },
+    )
+
+    assert response.context["adminform"].form.errors["differs_from"] == [
+        "Choose a report about the same person in the same case."
+    ]
+    assert not StatusChange.objects.filter(person=other).exists()
