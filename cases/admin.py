@@ -39,6 +39,7 @@ from cases.models import (
     PersonIdentity,
     Source,
     StatusChange,
+    in_cases_visible_to,
     matching_person_ids,
     may_see_identities,
     team_candidates_for,
@@ -280,7 +281,7 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
 
     def history_querysets(self, request, person):
         # A person may be in cases of other teams: only what was recorded in cases this user may see.
-        visible_cases = Case.objects.visible_to(request.user).values("pk")
+        in_visible_cases = in_cases_visible_to(request.user)
         identity = []
         if may_see_identities(request.user):
             identity = [
@@ -290,8 +291,8 @@ class PersonAdmin(MatchingSearchMixin, AuditedAdmin):
         return [
             *super().history_querysets(request, person),
             *identity,
-            CaseMembership.history.filter(person_id=person.pk, case_id__in=visible_cases),
-            StatusChange.history.filter(person_id=person.pk, case_id__in=visible_cases),
+            CaseMembership.history.filter(in_visible_cases, person_id=person.pk),
+            StatusChange.history.filter(in_visible_cases, person_id=person.pk),
         ]
 
 

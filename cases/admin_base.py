@@ -26,7 +26,7 @@ from cases.datefields import DayField, DayInput
 from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
 from cases.history import history_page, select_required_relations
-from cases.models import Case, Person, searches_by_name
+from cases.models import Case, Person, in_cases_visible_to, searches_by_name
 from cases.restore import deleted_rows, restore
 from cases.search import recall_search, remember_search
 from cases.services import delete_record, save_record
@@ -447,8 +447,7 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
         rows = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})
         if any(f.attname == "case_id" for f in self.model._meta.concrete_fields):
             # A record moved between cases keeps rows from its time in a case this user may not see.
-            visible_cases = Case.objects.visible_to(request.user).values("pk")
-            rows = rows.filter(Q(case_id__in=visible_cases) | Q(case_id__isnull=True))
+            rows = rows.filter(in_cases_visible_to(request.user) | Q(case_id__isnull=True))
         return [rows]
 
     def history_view(self, request, object_id, extra_context=None):

@@ -134,6 +134,15 @@ class ScopedQuerySet(models.QuerySet):
         )
 
 
+def in_cases_visible_to(user, path: str = "case_id") -> Q:
+    """A filter for rows of any table, history tables too, whose ``path`` names a case ``user`` may see."""
+    if is_administrator(user):
+        return Q()
+    if not (user and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    return Q(case_visible_to(user, OuterRef(path)))
+
+
 def case_visible_to(user, case):
     """That the case ``case`` (an OuterRef to its id) is on one of ``user``'s teams, for a non-administrator.
 

@@ -27,6 +27,7 @@ from cases.models import (
     Person,
     Source,
     StatusChange,
+    in_cases_visible_to,
     may_see_identities,
     person_label,
     searches_by_name,
@@ -190,15 +191,17 @@ def person_detail(request, person_id):
         Person.objects.visible_to(request.user).with_status_seen_by(request.user).select_related("identity"),
         pk=person_id,
     )
-    visible_cases = Case.objects.visible_to(request.user)
-    memberships = person.memberships.filter(case__in=visible_cases).select_related("case")
+    # Each row checked against the user's teams by its own case, rather than "case IN (every case the user may
+    # see)", which SQLite lists in full first: thousands of cases for a large team, for a person in two.
+    in_visible_cases = in_cases_visible_to(request.user)
+    memberships = person.memberships.filter(in_visible_cases).select_related("case")
     changes = (
-        StatusChange.objects.filter(person=person, case__in=visible_cases)
+        StatusChange.objects.filter(in_visible_cases, person=person)
         .select_related("case")
         .prefetch_related("sources")
         .order_by("sequence")
     )
-    appeals = Appeal.objects.filter(people=person, case__in=visible_cases).select_related("case")
+    appeals = Appeal.objects.filter(in_visible_cases, people=person).select_related("case")
     responses = (
         OfficialResponse.objects.filter(
             Q(appeal__in=appeals) | Q(appeal__isnull=True, case__in=memberships.values("case"))
