@@ -111,6 +111,11 @@ class Appeal(Record):
                 ),
             )
         ]
+        # The dashboard's "waiting for an answer", longest first (appeals_waiting_for_an_answer): its page is read
+        # from this index and stops at its last row instead of sorting every open appeal of the register.
+        indexes = [
+            models.Index(fields=["filed_start"], condition=models.Q(is_closed=False), name="open_appeals_by_filing")
+        ]
 
     def __str__(self):
         label = self.get_forum_display()
