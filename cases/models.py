@@ -157,7 +157,8 @@ def case_visible_to(user, case):
 def person_visible_to(user, person):
     """That ``user``, not an administrator, may see the person ``person`` (an OuterRef to its id).
 
-    Read from ``VisiblePerson``, which cases.visibility keeps in step with the rule on every change.
+    Read from ``VisiblePerson``, which cases.visibility keeps in step with the rule on every change; a correlated
+    EXISTS for the reason ``case_visible_to`` gives.
     """
     return Exists(VisiblePerson.objects.filter(user=user, person_id=person))
 
