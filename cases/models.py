@@ -15,7 +15,7 @@ from accounts.roles import ROLES, is_administrator
 from cases import search
 from cases.chronology import ESTABLISHED
 from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
-from cases.datefields import FuzzyDateProperty, fuzzy_date_columns, fuzzy_date_properties
+from cases.datefields import FuzzyDateProperty, certain_year_and_month, fuzzy_date_columns, fuzzy_date_properties
 from cases.enums import (
     WHEREABOUTS_STATUSES,
     AccessAction,
@@ -108,6 +108,7 @@ class FuzzyDated(models.Model):
     """A reported event: its date as honest as the report (see cases/fuzzydate.py)."""
 
     date_start, date_end, date_precision = fuzzy_date_columns(_("when"), db_index=True)
+    date_year, date_month = certain_year_and_month("date", _("when"))
     when = FuzzyDateProperty("date", _("when"))
 
     class Meta:
@@ -698,7 +699,21 @@ class StatusChange(Record, FuzzyDated):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = EARLIEST_FIRST
-        indexes = [models.Index(fields=["person", "sequence"], name="status_order_of_person")]
+        indexes = [
+            models.Index(fields=["person", "sequence"], name="status_order_of_person"),
+            # The figures (exports/figures.py) count reports, other accounts of the same event aside, by month and by
+            # status and year, from these alone without reading the table, in the order they group by. They lead
+            # with the column the count asks to be empty, so SQLite takes them even without statistics (which
+            # it does not keep unless told to); the case is in them for the counts of one team's cases.
+            models.Index(
+                fields=["differs_from", "date_year", "date_month", "case", "verification", "person"],
+                name="status_reports_by_month",
+            ),
+            models.Index(
+                fields=["differs_from", "status", "date_year", "person", "case", "verification"],
+                name="status_reports_by_status",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.get_status_display()} ({self.when})"
