@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -196,14 +196,7 @@ class PersonQuerySet(models.QuerySet):
             # have SQLite probe every visible case for each person, which grows with people × cases.
             CaseMembership.objects.filter(person=OuterRef("pk"), latest_status_change__isnull=False)
             .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
-            .annotate(
-                weight=models.Case(
-                    models.When(**{f"{latest}verification__in": ESTABLISHED}, then=2),
-                    models.When(**{f"{latest}verification": Verification.DISPUTED}, then=0),
-                    default=1,
-                )
-            )
-            .order_by("-weight", f"-{latest}sequence")
+            .order_by(*_deciding_first(latest))
         )
         return self.annotate(
             seen_status=Coalesce(Subquery(per_case.values("current_status")[:1]), Value("")),
@@ -213,12 +206,49 @@ class PersonQuerySet(models.QuerySet):
             seen_verification=Subquery(per_case.values(f"{latest}verification")[:1]),
         )
 
+    def with_status_decided_in(self, cases):
+        """The people with a status in ``cases`` (some of the cases a user may see), each once, with the same
+        ``seen_*`` as ``with_status_seen_by(user, cases)``: for counting them all at once.
+
+        ``with_status_seen_by`` asks for each person which of their memberships decides, which suits a page of
+        people; here every membership in the cases is ranked once (a window), and each person joined to the
+        one that comes first.
+        """
+        latest = "latest_status_change__"
+        deciding = (
+            CaseMembership.objects.filter(case__in=cases, latest_status_change__isnull=False)
+            .annotate(rank=Window(RowNumber(), partition_by=F("person_id"), order_by=_deciding_first(latest)))
+            .filter(rank=1)
+            .values("pk")
+        )
+        decided = f"memberships__{latest}"
+        # The annotations read the membership the filter joined: one row per person, the one that decides.
+        return self.filter(memberships__in=deciding).annotate(
+            seen_status=F("memberships__current_status"),
+            seen_since_start=F(f"{decided}date_start"),
+            seen_since_end=F(f"{decided}date_end"),
+            seen_since_precision=F(f"{decided}date_precision"),
+            seen_verification=F(f"{decided}verification"),
+        )
+
     def matching(self, query: str, user):
         """People with a name in any script or spelling matching every word typed, or the codename."""
         query = query.strip()
         if not query:
             return self
         return self.filter(pk__in=matching_person_ids(query, user))
+
+
+def _deciding_first(path: str) -> list:
+    """The order in which a person's memberships decide their status (``path`` leads to each one's latest
+    report), as cases.chronology.current_report decides among reports: the best-established, then the latest
+    in the person's one order of reports."""
+    weight = models.Case(
+        models.When(**{f"{path}verification__in": ESTABLISHED}, then=2),
+        models.When(**{f"{path}verification": Verification.DISPUTED}, then=0),
+        default=1,
+    )
+    return [weight.desc(), F(f"{path}sequence").desc()]
 
 
 def matching_person_ids(query: str, user):

@@ -211,13 +211,12 @@ def _people(scope: Scope) -> QuerySet:
     """Everyone with a status in the cases counted, once, with their status as those cases record it (the
     one rule of cases.chronology, applied by ``with_status_seen_by``); with a period, those whose current
     status was reported within it."""
-    in_cases = _in_cases(CaseMembership.objects.all(), scope).values("person")
-    # Every case (scope.cases None) is seen by administrators only, who read the status stored on each person.
-    people = (
-        Person.objects.filter(pk__in=in_cases)
-        .with_status_seen_by(scope.user, cases=scope.cases)
-        .exclude(seen_status="")
-    )
+    if scope.cases is None:
+        # Every case is seen by administrators only, who read the status stored on each person.
+        in_cases = CaseMembership.objects.values("person")
+        people = Person.objects.filter(pk__in=in_cases).with_status_seen_by(scope.user).exclude(seen_status="")
+    else:
+        people = Person.objects.with_status_decided_in(scope.cases)
     if scope.start:
         people = people.filter(seen_since_start__gte=scope.start)
     if scope.end:
