@@ -129,7 +129,5 @@ def test_public_figures_are_written_in_the_language_chosen_for_them(alice_client
     assert response.status_code == 200
     people = table_rows(response.content, "Лица по текущему статусу")
     assert people["Задержан(а) (задержание признано)"] == ["<5"]
-    assert ["Инстанция", "все инстанции"] in csv.reader(
-        io.StringIO(response.content.decode("utf-8-sig"))
-    )
+    assert ["Инстанция", "все инстанции"] in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
     assert ExportRecord.objects.get().language == "ru"
