@@ -115,6 +115,8 @@ class FuzzyDated(models.Model):
         abstract = True
 
 
+# The columns a period is checked against (exports/figures.py counts what certainly happened within it).
+PERIOD = ["date_start", "date_end"]
 # Lists of dated records: by the earliest possible day, an open start first on every database.
 EARLIEST_FIRST = [F("date_start").asc(nulls_first=True), "date_end", "created_at"]
 
@@ -734,13 +736,14 @@ class StatusChange(Record, FuzzyDated):
             # The figures (exports/figures.py) count reports, other accounts of the same event aside, by month and by
             # status and year, from these alone without reading the table, in the order they group by. They lead
             # with the column the count asks to be empty, so SQLite takes them even without statistics (which
-            # it does not keep unless told to); the case is in them for the counts of one team's cases.
+            # it does not keep unless told to); the case is in them for the counts of one team's cases, the
+            # earliest and latest possible days for a period's.
             models.Index(
-                fields=["differs_from", "date_year", "date_month", "case", "verification", "person"],
+                fields=["differs_from", "date_year", "date_month", "case", "verification", "person", *PERIOD],
                 name="status_reports_by_month",
             ),
             models.Index(
-                fields=["differs_from", "status", "date_year", "person", "case", "verification"],
+                fields=["differs_from", "status", "date_year", "person", "case", "verification", *PERIOD],
                 name="status_reports_by_status",
             ),
         ]
