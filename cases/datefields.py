@@ -11,6 +11,9 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, IsNull
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,66 @@ def fuzzy_date_columns(verbose_name, *, db_index: bool = False):
             choices=DatePrecision.choices,
             blank=True,
             editable=False,
+        ),
+    )
+
+
+# Where a reported date certainly falls, for counting by year and month (exports/figures.py). Besides the years
+# themselves: a date whose possible days span more than one year, and a date open at one end ("before Aug
+# 2017"). Month 0: the month is unknown (or the date is not within one year).
+SPANS_YEARS, OPEN_ENDED, MONTH_UNKNOWN = -1, -2, 0
+
+
+class YearOf(ExtractYear):
+    """The year of a date column. On SQLite, Django's extraction calls a Python function, which a column the
+    database computes cannot use; a date is stored there as "YYYY-MM-DD", its first four characters the year."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS INTEGER)", params
+
+
+class MonthOf(ExtractMonth):
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 6, 2) AS INTEGER)", params
+
+
+def certain_year_and_month(prefix: str, verbose_name):
+    """Two columns the database computes from a reported date, so that counting by them reads an index only.
+
+    The year is the year of the earliest and the latest possible day when they fall in the same year, else
+    ``SPANS_YEARS`` or, for a date open at one end, ``OPEN_ENDED``; the month likewise when they also fall in
+    the same month, else ``MONTH_UNKNOWN``. So "2017" is in 2017 with its month unknown, "16–28 Mar 2017" and
+    "c. Mar 2023" in their month, "Nov 2017 – Feb 2018" across years: never counted in a month or a year
+    it may not belong to.
+    """
+    start, end = f"{prefix}_start", f"{prefix}_end"
+    same_year = Exact(YearOf(start), YearOf(end))
+    open_ended = IsNull(F(start), True) | IsNull(F(end), True)
+    year = Case(
+        When(open_ended, then=Value(OPEN_ENDED)),
+        When(same_year, then=YearOf(start)),
+        default=Value(SPANS_YEARS),
+        output_field=models.IntegerField(),
+    )
+    month = Case(
+        When(same_year & Exact(MonthOf(start), MonthOf(end)), then=MonthOf(start)),
+        default=Value(MONTH_UNKNOWN),
+        output_field=models.IntegerField(),
+    )
+    return (
+        models.GeneratedField(
+            expression=year,
+            output_field=models.IntegerField(),
+            db_persist=True,
+            verbose_name=format_lazy(_("{date}: year it certainly falls in"), date=verbose_name),
+        ),
+        models.GeneratedField(
+            expression=month,
+            output_field=models.IntegerField(),
+            db_persist=True,
+            verbose_name=format_lazy(_("{date}: month it certainly falls in"), date=verbose_name),
         ),
     )
 

@@ -44,6 +44,10 @@ class AuditedHistory(HistoricalRecords):
         options["indexes"] = [models.Index(fields=[model._meta.pk.attname, "history_date", "history_id"])]
         return options
 
+    def fields_included(self, model):
+        # Columns the database computes from others (a date's year and month) are not what anyone wrote.
+        return [field for field in super().fields_included(model) if not field.generated]
+
     def get_change_reason_for_object(self, instance, history_type, using):
         reason = super().get_change_reason_for_object(instance, history_type, using)
         if reason:

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from accounts.roles import ROLES, is_administrator
 from cases import search
 from cases.chronology import ESTABLISHED
 from cases.crypto import EncryptedDateField, EncryptedIntegerField, EncryptedTextField, read_decrypted
-from cases.datefields import FuzzyDateProperty, fuzzy_date_columns, fuzzy_date_properties
+from cases.datefields import FuzzyDateProperty, certain_year_and_month, fuzzy_date_columns, fuzzy_date_properties
 from cases.enums import (
     WHEREABOUTS_STATUSES,
     AccessAction,
@@ -108,12 +108,15 @@ class FuzzyDated(models.Model):
     """A reported event: its date as honest as the report (see cases/fuzzydate.py)."""
 
     date_start, date_end, date_precision = fuzzy_date_columns(_("when"), db_index=True)
+    date_year, date_month = certain_year_and_month("date", _("when"))
     when = FuzzyDateProperty("date", _("when"))
 
     class Meta:
         abstract = True
 
 
+# The columns a period is checked against (exports/figures.py counts what certainly happened within it).
+PERIOD = ["date_start", "date_end"]
 # Lists of dated records: by the earliest possible day, an open start first on every database.
 EARLIEST_FIRST = [F("date_start").asc(nulls_first=True), "date_end", "created_at"]
 
@@ -209,14 +212,7 @@ class PersonQuerySet(models.QuerySet):
             # have SQLite probe every visible case for each person, which grows with people × cases.
             CaseMembership.objects.filter(person=OuterRef("pk"), latest_status_change__isnull=False)
             .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
-            .annotate(
-                weight=models.Case(
-                    models.When(**{f"{latest}verification__in": ESTABLISHED}, then=2),
-                    models.When(**{f"{latest}verification": Verification.DISPUTED}, then=0),
-                    default=1,
-                )
-            )
-            .order_by("-weight", f"-{latest}sequence")
+            .order_by(*_deciding_first(latest))
         )
         return self.annotate(
             seen_status=Coalesce(Subquery(per_case.values("current_status")[:1]), Value("")),
@@ -226,12 +222,49 @@ class PersonQuerySet(models.QuerySet):
             seen_verification=Subquery(per_case.values(f"{latest}verification")[:1]),
         )
 
+    def with_status_decided_in(self, cases):
+        """The people with a status in ``cases`` (some of the cases a user may see), each once, with the same
+        ``seen_*`` as ``with_status_seen_by(user, cases)``: for counting them all at once.
+
+        ``with_status_seen_by`` asks for each person which of their memberships decides, which suits a page of
+        people; here every membership in the cases is ranked once (a window), and each person joined to the
+        one that comes first.
+        """
+        latest = "latest_status_change__"
+        deciding = (
+            CaseMembership.objects.filter(case__in=cases, latest_status_change__isnull=False)
+            .annotate(rank=Window(RowNumber(), partition_by=F("person_id"), order_by=_deciding_first(latest)))
+            .filter(rank=1)
+            .values("pk")
+        )
+        decided = f"memberships__{latest}"
+        # The annotations read the membership the filter joined: one row per person, the one that decides.
+        return self.filter(memberships__in=deciding).annotate(
+            seen_status=F("memberships__current_status"),
+            seen_since_start=F(f"{decided}date_start"),
+            seen_since_end=F(f"{decided}date_end"),
+            seen_since_precision=F(f"{decided}date_precision"),
+            seen_verification=F(f"{decided}verification"),
+        )
+
     def matching(self, query: str, user):
         """People with a name in any script or spelling matching every word typed, or the codename."""
         query = query.strip()
         if not query:
             return self
         return self.filter(pk__in=matching_person_ids(query, user))
+
+
+def _deciding_first(path: str) -> list:
+    """The order in which a person's memberships decide their status (``path`` leads to each one's latest
+    report), as cases.chronology.current_report decides among reports: the best-established, then the latest
+    in the person's one order of reports."""
+    weight = models.Case(
+        models.When(**{f"{path}verification__in": ESTABLISHED}, then=2),
+        models.When(**{f"{path}verification": Verification.DISPUTED}, then=0),
+        default=1,
+    )
+    return [weight.desc(), F(f"{path}sequence").desc()]
 
 
 def matching_person_ids(query: str, user):
@@ -715,7 +748,22 @@ class StatusChange(Record, FuzzyDated):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = EARLIEST_FIRST
-        indexes = [models.Index(fields=["person", "sequence"], name="status_order_of_person")]
+        indexes = [
+            models.Index(fields=["person", "sequence"], name="status_order_of_person"),
+            # The figures (exports/figures.py) count reports, other accounts of the same event aside, by month and by
+            # status and year, from these alone without reading the table, in the order they group by. They lead
+            # with the column the count asks to be empty, so SQLite takes them even without statistics (which
+            # it does not keep unless told to); the case is in them for the counts of one team's cases, the
+            # earliest and latest possible days for a period's.
+            models.Index(
+                fields=["differs_from", "date_year", "date_month", "case", "verification", "person", *PERIOD],
+                name="status_reports_by_month",
+            ),
+            models.Index(
+                fields=["differs_from", "status", "date_year", "person", "case", "verification", *PERIOD],
+                name="status_reports_by_status",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.get_status_display()} ({self.when})"

@@ -3,8 +3,10 @@
 A figure counts records of the cases a user may see (``Case.objects.visible_to``), narrowed by the
 filters (``Scope``). Each ``Tally`` is one GROUP BY query whatever the size of the register, and names
 the queryset of its records, so a number on the page leads to exactly the records it counts
-(``records_behind``). Reported dates count no more precisely than they are known (``dated``): an event
-known only to the year counts in that year with its month unknown, never in January.
+(``records_behind``). Reported dates count no more precisely than they are known: by the year and month
+the database keeps beside each reported date (``cases.datefields.certain_year_and_month``), so an event
+known only to the year counts in that year with its month unknown, never in January, and the counts read
+an index rather than the records.
 
 At the public level only what a public document may state is counted (exports/levels.py):
 established reports, and nothing that concerns only restricted people without consent to publicity.
@@ -22,7 +24,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -30,7 +31,6 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -57,14 +57,12 @@ from appeals.models import (
     article_label,
 )
 from appeals.states import STATE_CODES, state_name
+from cases.datefields import MONTH_UNKNOWN, OPEN_ENDED, SPANS_YEARS
 from cases.enums import STATUS_FAMILY, Consent, DatePrecision, Level, Sensitivity, Status
 from cases.fuzzydate import FuzzyDate
 from cases.models import Case, CaseMembership, Person, StatusChange
 from exports.levels import EVENT_VERIFICATIONS, NEEDS_PUBLICITY_CONSENT
 
-# Year buckets besides the years themselves: a date whose possible days span more than one year, and a
-# date open at one end ("before Aug 2017"). Month 0: the month is unknown (or the date is not in one year).
-SPANS_YEARS, OPEN_ENDED, MONTH_UNKNOWN = -1, -2, 0
 # Counting events month by month is offered for periods up to this many months; longer ones count by year.
 MONTHS_SHOWN = 36
 
@@ -121,47 +119,6 @@ def scope_for(user, *, today, region="", case=None, forum="", start=None, end=No
 # --- Dates counted no more precisely than they are known ----------------------------------------
 
 
-class YearOf(ExtractYear):
-    """The year of a date column. On SQLite, Django's extraction calls a Python function per row; a date is
-    stored there as "YYYY-MM-DD", so its first four characters are the year, read natively."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(substr({sql}, 1, 4) AS INTEGER)", params
-
-
-class MonthOf(ExtractMonth):
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(substr({sql}, 6, 2) AS INTEGER)", params
-
-
-def dated(records: QuerySet, prefix: str) -> QuerySet:
-    """``records`` with the year and month their reported date certainly falls in.
-
-    ``in_year`` is the year when the earliest and the latest possible day fall in the same year, else
-    ``SPANS_YEARS`` or, for a date open at one end, ``OPEN_ENDED``. ``in_month`` is the month when they
-    also fall in the same month, else ``MONTH_UNKNOWN``. So "2017" counts in 2017 with its month
-    unknown, "16–28 Mar 2017" and "c. Mar 2023" in their month, "Nov 2017 – Feb 2018" across years.
-    """
-    start, end = f"{prefix}_start", f"{prefix}_end"
-    return records.annotate(
-        start_year=YearOf(start), end_year=YearOf(end), start_month=MonthOf(start), end_month=MonthOf(end)
-    ).annotate(
-        in_year=Choose(
-            When(Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}), then=Value(OPEN_ENDED)),
-            When(start_year=F("end_year"), then=F("start_year")),
-            default=Value(SPANS_YEARS),
-            output_field=IntegerField(),
-        ),
-        in_month=Choose(
-            When(start_year=F("end_year"), start_month=F("end_month"), then=F("start_month")),
-            default=Value(MONTH_UNKNOWN),
-            output_field=IntegerField(),
-        ),
-    )
-
-
 def _within(records: QuerySet, scope: Scope, prefix: str) -> QuerySet:
     """Records whose reported date lies certainly within the period: all its possible days inside it."""
     if scope.start:
@@ -204,9 +161,18 @@ STATED, WITHHELD, LEFT_OUT = "stated", "withheld", "left_out"
 
 
 def _person_standing(path: str):
+    if path:
+        # Records about a person ask which few people consented or are restricted, once, rather than read each
+        # record's person: the count then stays within the index of the records (see StatusChange's indexes).
+        people = Person._base_manager.values("pk")
+        return Choose(
+            When(**{f"{path}in": people.filter(consent_publicity=Consent.GIVEN)}, then=Value(STATED)),
+            When(**{f"{path}in": people.filter(sensitivity=Sensitivity.RESTRICTED)}, then=Value(LEFT_OUT)),
+            default=Value(WITHHELD),
+        )
     return Choose(
-        When(**{f"{path}consent_publicity": Consent.GIVEN}, then=Value(STATED)),
-        When(**{f"{path}sensitivity": Sensitivity.RESTRICTED}, then=Value(LEFT_OUT)),
+        When(consent_publicity=Consent.GIVEN, then=Value(STATED)),
+        When(sensitivity=Sensitivity.RESTRICTED, then=Value(LEFT_OUT)),
         default=Value(WITHHELD),
     )
 
@@ -245,13 +211,12 @@ def _people(scope: Scope) -> QuerySet:
     """Everyone with a status in the cases counted, once, with their status as those cases record it (the
     one rule of cases.chronology, applied by ``with_status_seen_by``); with a period, those whose current
     status was reported within it."""
-    in_cases = _in_cases(CaseMembership.objects.all(), scope).values("person")
-    # Every case (scope.cases None) is seen by administrators only, who read the status stored on each person.
-    people = (
-        Person.objects.filter(pk__in=in_cases)
-        .with_status_seen_by(scope.user, cases=scope.cases)
-        .exclude(seen_status="")
-    )
+    if scope.cases is None:
+        # Every case is seen by administrators only, who read the status stored on each person.
+        in_cases = CaseMembership.objects.values("person")
+        people = Person.objects.filter(pk__in=in_cases).with_status_seen_by(scope.user).exclude(seen_status="")
+    else:
+        people = Person.objects.with_status_decided_in(scope.cases)
     if scope.start:
         people = people.filter(seen_since_start__gte=scope.start)
     if scope.end:
@@ -262,18 +227,18 @@ def _people(scope: Scope) -> QuerySet:
 def _reports(scope: Scope) -> QuerySet:
     # Another account of the same event stands beside it (cases.chronology): one event, counted once.
     reports = _in_cases(StatusChange.objects.filter(differs_from__isnull=True), scope)
-    return dated(_within(_stated(reports, scope), scope, "date"), "date")
+    return _within(_stated(reports, scope), scope, "date")
 
 
 def _steps(scope: Scope) -> QuerySet:
-    return dated(_within(_of_appeals(AppealStep.objects.all(), scope, "appeal__"), scope, "date"), "date")
+    return _within(_of_appeals(AppealStep.objects.all(), scope, "appeal__"), scope, "date")
 
 
 def _responses(scope: Scope) -> QuerySet:
     responses = _in_cases(OfficialResponse.objects.all(), scope)
     if scope.forum:
         responses = responses.filter(appeal__forum=scope.forum)
-    return dated(_within(_stated(responses, scope), scope, "date"), "date")
+    return _within(_stated(responses, scope), scope, "date")
 
 
 def _appeals(scope: Scope) -> QuerySet:
@@ -395,8 +360,8 @@ OUTCOMES = [
 ]
 STATUS = Dim("status", "seen_status", _choice(Status.values), _label_of(Status.choices, ""))
 REPORTED_STATUS = Dim("status", "status", _choice(Status.values), _label_of(Status.choices, ""))
-YEAR = Dim("year", "in_year", _integer(OPEN_ENDED, 9999), year_label)
-MONTH = Dim("month", "in_month", _integer(MONTH_UNKNOWN, 12), lambda m: str(m))
+YEAR = Dim("year", "date_year", _integer(OPEN_ENDED, 9999), year_label)
+MONTH = Dim("month", "date_month", _integer(MONTH_UNKNOWN, 12), lambda m: str(m))
 FORUM = Dim("forum", "forum", _choice(Forum.values), _label_of(Forum.choices, ""))
 STAGE = Dim("stage", "current_stage", _choice(["", *StepType.values]), _label_of(StepType.choices, _("No step yet")))
 STEP = Dim("step", "step_type", _choice(StepType.values), _label_of(StepType.choices, ""))
@@ -562,23 +527,34 @@ def count(tally: Tally, scope: Scope) -> dict[tuple, Cell]:
     records = _records(tally, scope)
     columns = [dim.field for dim in tally.by]
     split = scope.level in NEEDS_PUBLICITY_CONSENT
-    aggregates = {"n": Count(tally.counted, distinct=tally.counted != "pk")}
+    # What concerns only people without consent is counted beside the rest in the same groups, rather than grouped
+    # apart: the groups then follow the order of an index and the database reads it once, without sorting.
+    withheld = Q(standing=WITHHELD) if split else None
+    if tally.counted != "pk":
+        aggregates = {"n": Count(tally.counted, distinct=True)}
+        if split:
+            aggregates["withheld"] = Count(tally.counted, distinct=True, filter=withheld)
+    else:
+        # Records counted as rows, not by their key: the key (a UUID) is not in the indexes the counts read.
+        aggregates = {"n": Count("*")}
+        if split:
+            aggregates["withheld"] = Count(Choose(When(withheld, then=Value(1))))
     if tally.timed:
         aggregates.update(timed=Count("pk", filter=_TIMED), days=Avg(_TIME_TAKEN, filter=_TIMED))
+        if split:
+            aggregates["timed_withheld"] = Count("pk", filter=_TIMED & withheld)
     # No ordering: an ordering column would join the GROUP BY.
-    rows = records.values(*columns, *(["standing"] if split else [])).annotate(**aggregates).order_by()
+    rows = records.values(*columns).annotate(**aggregates).order_by()
     cells: dict[tuple, Cell] = {}
     for row in rows:
         values = tuple(row[column] for column in columns)
         key = {dim.param: value for dim, value in zip(tally.by, values, strict=True)}
-        cell = cells.setdefault(values, Cell(tally=tally.slug, key=key))
-        withheld = split and row["standing"] == WITHHELD
-        part = Cell(n=row["n"], withheld=row["n"] if withheld else 0)
+        cell = Cell(tally=tally.slug, key=key, n=row["n"], withheld=row["withheld"] if split else 0)
         if tally.timed and row["timed"]:
             # The average, a duration, back to the days it sums: averages of groups combine by their weights.
-            part.timed, part.days = row["timed"], round(row["days"].total_seconds() / 86400 * row["timed"])
-            part.timed_withheld = row["timed"] if withheld else 0
-        cell.add(part)
+            cell.timed, cell.days = row["timed"], round(row["days"].total_seconds() / 86400 * row["timed"])
+            cell.timed_withheld = row["timed_withheld"] if split else 0
+        cells[values] = cell
     return cells
 
 

@@ -238,6 +238,7 @@ def export_public_figures(
     forum_label: str = "",
     start: date | None = None,
     end: date | None = None,
+    language: str | None = None,
 ) -> ExportResult:
     """The public figures of the cases ``user`` may see, as CSV or PDF, recorded with the cases they counted."""
     if fmt not in FORMATS:
@@ -245,21 +246,22 @@ def export_public_figures(
     if threshold < SMALL_COUNT:
         raise ExportRefused(_("Counts under %(n)d are always withheld; choose %(n)d or more.") % {"n": SMALL_COUNT})
     purpose = _purpose(purpose)
-    language = document_language(None)
+    language = document_language(language)
     today = timezone.localdate()
     scope = scope_for(user, today=today, region=region, forum=forum, start=start, end=end, level=Level.PUBLIC)
-    tables = build_tables(scope)
-    withhold_small_counts(tables, threshold)
     export_id = uuid.uuid4().hex
-    figures = PublicFigures(
-        export_id=export_id,
-        generated_at=timezone.now(),
-        organisation=settings.ORGANISATION_NAME,
-        filters=filters_described(start=start, end=end, region=region, forum_label=forum_label),
-        threshold=threshold,
-        tables=tables,
-    )
+    # The tables are labelled as they are built: in the document's language, not the page's.
     with translation.override(language):
+        tables = build_tables(scope)
+        withhold_small_counts(tables, threshold)
+        figures = PublicFigures(
+            export_id=export_id,
+            generated_at=timezone.now(),
+            organisation=settings.ORGANISATION_NAME,
+            filters=filters_described(start=start, end=end, region=region, forum_label=forum_label),
+            threshold=threshold,
+            tables=tables,
+        )
         content = RENDERERS[fmt](figures)
     filename = f"figures-public-{export_id[:8]}.{fmt}"
     counted = (Case.objects.all() if scope.cases is None else scope.cases).only("reference").order_by("reference")

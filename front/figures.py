@@ -9,6 +9,7 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -16,8 +17,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,6 +40,7 @@ from exports.figures import (
     records_behind,
     scope_for,
 )
+from exports.forms import ExportForm
 from exports.public_figures import SMALL_COUNT, export_public_figures, public_rules, withhold_small_counts
 
 RECORDS_PER_PAGE = 50
@@ -130,9 +132,11 @@ class PublicFiguresForm(FiguresFilterForm):
     threshold = forms.IntegerField(
         label=gettext_lazy("Withhold counts under"), min_value=SMALL_COUNT, max_value=100, initial=SMALL_COUNT
     )
+    language = ExportForm.base_fields["language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
         del self.fields["case"]
         del self.fields["level"]
         for name in ("start", "end", "region", "forum"):
@@ -219,9 +223,10 @@ def figures_export(request):
             threshold=data["threshold"],
             region=data["region"] or "",
             forum=data["forum"] or "",
-            forum_label=str(Forum(data["forum"]).label) if data["forum"] else "",
+            forum_label=Forum(data["forum"]).label if data["forum"] else "",
             start=data["start"],
             end=data["end"],
+            language=data["language"] or None,
         )
     except ExportRefused as refusal:
         export_form.add_error(None, str(refusal))

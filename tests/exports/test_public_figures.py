@@ -120,3 +120,14 @@ def test_an_outsider_exports_figures_of_nothing(client, charlie, nine_people):
         "All people counted": ["0"],
     }
     assert ExportRecord.objects.get().case_references == []
+
+
+def test_public_figures_are_written_in_the_language_chosen_for_them(alice_client, nine_people):
+    # Asked for from an English page, for a Russian-speaking recipient: the headings, the rows and the filters.
+    response = alice_client.post(EXPORT, {"format": "csv", "purpose": "Мемориал", "threshold": 5, "language": "ru"})
+
+    assert response.status_code == 200
+    people = table_rows(response.content, "Лица по текущему статусу")
+    assert people["Задержан(а) (задержание признано)"] == ["<5"]
+    assert ["Инстанция", "все инстанции"] in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert ExportRecord.objects.get().language == "ru"

@@ -244,9 +244,9 @@ def _case_with_everything(user, n):
 
 # The page and a records page, pinned for one and for many cases: the counts are made in the database. Three of
 # each are the navigation's count of the reader's due deadlines (reminders/context_processors.py).
-PAGE_QUERIES = 27
+PAGE_QUERIES = 26
 # Per list of records behind a number: its count, its page of rows and how many it counts.
-RECORDS_QUERIES = {"people": 15, "status_reports,appeal_steps,responses_dated": 18, "replies": 14, "findings": 14}
+RECORDS_QUERIES = {"people": 14, "status_reports,appeal_steps,responses_dated": 18, "replies": 14, "findings": 14}
 
 
 @pytest.mark.parametrize("cases", [1, 4])
