@@ -230,8 +230,7 @@ def refreshing_status_once():
         yield
     finally:
         _deferred_status.reset(token)
-    for person_id in sorted(people, key=str):
-        refresh_current_status(person_id)
+    refresh_current_statuses(sorted(people, key=str))
 
 
 def refresh_current_status(person_id) -> None:
@@ -241,36 +240,63 @@ def refresh_current_status(person_id) -> None:
     if deferred is not None:
         deferred.add(person_id)
         return
-    ordered = order_reports(
-        StatusChange.objects.filter(person_id=person_id).only(
-            "id",
-            "case_id",
-            "status",
-            "verification",
-            "differs_from_id",
-            "follows_id",
-            "sequence",
-            "created_at",
-            "date_start",
-            "date_end",
-            "date_precision",
-        )
+    refresh_current_statuses([person_id])
+
+
+# People whose statuses are refreshed together: a few queries for each group, whatever its size.
+STATUS_BATCH = 500
+
+
+def refresh_current_statuses(person_ids) -> None:
+    """refresh_current_status for many people at once (an import's thousands): the same order and choice of
+    report, read and written a group of people at a time rather than a few queries per person."""
+    person_ids = list(person_ids)
+    for start in range(0, len(person_ids), STATUS_BATCH):
+        _refresh_statuses_of(person_ids[start : start + STATUS_BATCH])
+
+
+def _refresh_statuses_of(person_ids: list) -> None:
+    reports_of = {person_id: [] for person_id in person_ids}
+    reports = StatusChange.objects.filter(person_id__in=person_ids).only(
+        "id",
+        "person_id",
+        "case_id",
+        "status",
+        "verification",
+        "differs_from_id",
+        "follows_id",
+        "sequence",
+        "created_at",
+        "date_start",
+        "date_end",
+        "date_precision",
     )
-    moved = []
-    for position, report in enumerate(ordered, start=1):
-        if report.sequence != position:
-            report.sequence = position
-            moved.append(report)
-    StatusChange.objects.bulk_update(moved, ["sequence"], batch_size=500)
-    latest = current_report(ordered)
-    Person.objects.filter(pk=person_id).update(
-        current_status=latest.status if latest else "", latest_status_change=latest
-    )
-    for membership_id, case_id in CaseMembership.objects.filter(person_id=person_id).values_list("pk", "case_id"):
-        latest = current_report([report for report in ordered if report.case_id == case_id])
-        CaseMembership.objects.filter(pk=membership_id).update(
-            current_status=latest.status if latest else "", latest_status_change=latest
+    for report in reports:
+        reports_of[report.person_id].append(report)
+    ordered_of = {person_id: order_reports(found) for person_id, found in reports_of.items()}
+    moved, people = [], []
+    for person_id, ordered in ordered_of.items():
+        for position, report in enumerate(ordered, start=1):
+            if report.sequence != position:
+                report.sequence = position
+                moved.append(report)
+        latest = current_report(ordered)
+        people.append(Person(pk=person_id, current_status=latest.status if latest else "", latest_status_change=latest))
+    StatusChange.objects.bulk_update(moved, ["sequence"], batch_size=STATUS_BATCH)
+    Person.objects.bulk_update(people, ["current_status", "latest_status_change"], batch_size=STATUS_BATCH)
+    memberships = []
+    for membership_id, person_id, case_id in CaseMembership.objects.filter(person_id__in=person_ids).values_list(
+        "pk", "person_id", "case_id"
+    ):
+        latest = current_report([report for report in ordered_of[person_id] if report.case_id == case_id])
+        memberships.append(
+            CaseMembership(
+                pk=membership_id, current_status=latest.status if latest else "", latest_status_change=latest
+            )
         )
+    CaseMembership.objects.bulk_update(
+        memberships, ["current_status", "latest_status_change"], batch_size=STATUS_BATCH
+    )
 
 
 def _refresh_keys(record, **_ignored):
