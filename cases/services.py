@@ -281,22 +281,38 @@ def _refresh_statuses_of(person_ids: list) -> None:
                 report.sequence = position
                 moved.append(report)
         latest = current_report(ordered)
-        people.append(Person(pk=person_id, current_status=latest.status if latest else "", latest_status_change=latest))
-    StatusChange.objects.bulk_update(moved, ["sequence"], batch_size=STATUS_BATCH)
-    Person.objects.bulk_update(people, ["current_status", "latest_status_change"], batch_size=STATUS_BATCH)
+        people.append((latest.status if latest else "", latest.pk if latest else None, person_id))
+    _write(StatusChange, ["sequence"], [(report.sequence, report.pk) for report in moved])
+    _write(Person, ["current_status", "latest_status_change"], people)
     memberships = []
     for membership_id, person_id, case_id in CaseMembership.objects.filter(person_id__in=person_ids).values_list(
         "pk", "person_id", "case_id"
     ):
         latest = current_report([report for report in ordered_of[person_id] if report.case_id == case_id])
-        memberships.append(
-            CaseMembership(
-                pk=membership_id, current_status=latest.status if latest else "", latest_status_change=latest
-            )
+        memberships.append((latest.status if latest else "", latest.pk if latest else None, membership_id))
+    _write(CaseMembership, ["current_status", "latest_status_change"], memberships)
+
+
+def _write(model, field_names: list[str], rows: list[tuple]) -> None:
+    """Derived columns, one row by primary key at a time: ``rows`` hold the values in the order of ``field_names``
+    and then the key. Not bulk_update, whose one statement of CASE WHEN per batch costs more to build than these
+    simple statements cost to run: ordering 100,000 imported reports took a minute that way."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in field_names] + [model._meta.pk]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields[:-1])
+    table, key = quote(model._meta.db_table), quote(fields[-1].column)
+    # Names from the models; values travel as parameters.
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True)]
+                for row in rows
+            ],
         )
-    CaseMembership.objects.bulk_update(
-        memberships, ["current_status", "latest_status_change"], batch_size=STATUS_BATCH
-    )
 
 
 def _refresh_keys(record, **_ignored):
