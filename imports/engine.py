@@ -1,14 +1,19 @@
 """Importing rows as staff would enter them: through the services, in one transaction, whole or not at all.
 
-The dry run and the import are the same pass over the file: every row is written through the same service
-functions an admin form calls (``open_case``, ``add_person``, ``record_status_change``, ``file_appeal``… and
-``save_record`` for updates), each in a savepoint so that a refused row is reported and the next one tried.
-The dry run then rolls everything back; the import commits only if no row was refused, and otherwise rolls
-back too. So the preview says exactly what the import will do, checked by the same rules, and history rows,
-search keys, current statuses, derived deadlines and teams come from the services as for a manual edit.
+The dry run and the import are the same pass over the file. Rows are read a batch at a time (``BATCH``); the ids
+a batch names, its own and those it refers to, are looked up together. Each row is checked cell by cell; new
+people, people in cases and status changes, the rows a large file is made of, are then created with the rest
+of their batch through ``cases.bulk.create_records``, which keeps every invariant ``save_record`` keeps for one
+record (validation, history naming the importer and the file, encrypted identity, name search keys, current
+statuses, who may see whom) in a few queries for the batch. Every other row (cases, sources, appeals, responses,
+and every update) goes through the service function an admin form calls (``open_case``, ``file_appeal``… and
+``save_record``), in a savepoint so that a refused row is reported and the next one tried. A refused row is
+named with its column either way. The dry run then rolls everything back; the import commits only if no row was
+refused, and otherwise rolls back too. So the preview says exactly what the import will do, checked by the
+same rules.
 
-Rows are read one at a time (imports/reading.py): memory holds the ids of the file's cases, people, sources
-and appeals (which other rows refer to), never its rows.
+Memory holds the ids of the file's cases, people, sources and appeals (which other rows refer to) and one batch
+of rows, never the whole file.
 """
 
 import re
@@ -106,8 +111,19 @@ class Report:
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
         self.error_total += 1
-        if len(self.errors) < KEPT_ERRORS:
-            self.errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
+        self.errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
+
+    def keep_first(self, sheets: list[str]) -> None:
+        """Keep the first rows and errors in the file's order. A batch's new records are reported when the batch is
+        created, after rows of the batch refused while it was read: each list holds at most a batch more than it
+        keeps until this runs, at the end of every batch."""
+        position = {sheet: index for index, sheet in enumerate(sheets)}
+
+        def in_file_order(entry):
+            return position[entry["sheet"]], entry["row"]
+
+        self.rows = sorted(self.rows, key=in_file_order)[:KEPT_ROWS]
+        self.errors = sorted(self.errors, key=in_file_order)[:KEPT_ERRORS]
 
     def as_json(self) -> dict:
         return {
@@ -192,7 +208,7 @@ class Importer:
         committed = False
         try:
             with attributed(self.user, self.reason), transaction.atomic():
-                with refreshing_status_once():
+                with refreshing_status_once(), self.book.reading():
                     for plan in self.plans:
                         self._import_sheet(plan)
                 if not write or self.report.error_total:
@@ -221,6 +237,7 @@ class Importer:
                 self._import_row(plan, number, values)
             self._create_new()
             self._looked_up = {}
+            self.report.keep_first([p.sheet for p in self.plans])
             self.progress(self.done)
 
     @staticmethod
@@ -301,7 +318,7 @@ class Importer:
             self.failed[plan.record_type.key].add(external)
 
     def _show(self, plan, number, values, outcome, detail="") -> None:
-        if len(self.report.rows) < KEPT_ROWS:
+        if len(self.report.rows) < KEPT_ROWS + BATCH:
             id_column = plan.record_type.id_column
             shown_id = values.get(id_column, "") if id_column else ""
             self.report.rows.append(
