@@ -494,7 +494,8 @@ class Importer:
                     wanted.setdefault(kind, set()).add(external.strip())
         for kind, externals in wanted.items():
             in_file = {external for external in externals if external in self.ids[kind]}
-            uncached = [self.ids[kind][e] for e in in_file if (kind, self.ids[kind][e]) not in self._records]
+            # Those at hand are marked used now, or the batch's own records would push them out before their row.
+            uncached = [self.ids[kind][e] for e in in_file if self._records.get((kind, self.ids[kind][e])) is None]
             for record in MODELS[kind]._base_manager.filter(pk__in=uncached):
                 self._records[(kind, record.pk)] = record
             self._looked_up[kind] = self._find(kind, externals - in_file - self.failed[kind])
