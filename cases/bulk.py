@@ -29,6 +29,11 @@ from cases.history import attributed
 from cases.models import CaseMembership, NameKey, NameVariant, Person, PersonIdentity, StatusChange, new_codename
 from cases.search import name_digests
 
+# Rows per INSERT. The database driver keeps recent statements prepared (Python's sqlite3 the last 128), and a
+# statement of thousands of rows takes megabytes prepared: an import's memory grew with the file that way. Of
+# one size, the statements are also the same ones, prepared once.
+INSERT_ROWS = 100
+
 
 def create_records(records: list, *, by, reason: str, links: list[dict] | None = None) -> dict[int, ValidationError]:
     """Create ``records`` (new, all of one model) as ``save_record`` would create each of them.
@@ -55,14 +60,17 @@ def create_records(records: list, *, by, reason: str, links: list[dict] | None =
         _validate(model, records, errors)
         kept = [index for index in range(len(records)) if index not in errors]
         created = [records[index] for index in kept]
-        model._base_manager.bulk_create(created)
+        model._base_manager.bulk_create(created, batch_size=INSERT_ROWS)
         for field_name in {name for index in kept for name in links[index]}:
             through = model._meta.get_field(field_name).remote_field.through
             source, target = _link_columns(model, field_name)
             through.objects.bulk_create(
-                through(**{source: records[index].pk, target: linked.pk})
-                for index in kept
-                for linked in links[index].get(field_name, ())
+                (
+                    through(**{source: records[index].pk, target: linked.pk})
+                    for index in kept
+                    for linked in links[index].get(field_name, ())
+                ),
+                batch_size=INSERT_ROWS,
             )
         _record_history(model, created, by=by, reason=reason)
         batched.after(created)
@@ -75,7 +83,9 @@ def _link_columns(model, field_name: str) -> tuple[str, str]:
 
 
 def _record_history(model, created: list, *, by, reason: str) -> None:
-    history = model.history.bulk_history_create(created, default_user=by, default_change_reason=reason)
+    history = model.history.bulk_history_create(
+        created, default_user=by, default_change_reason=reason, batch_size=INSERT_ROWS
+    )
     m2m_fields = getattr(model.history.model, "_history_m2m_fields", [])
     if not m2m_fields or not created:
         return
@@ -91,7 +101,7 @@ def _record_history(model, created: list, *, by, reason: str) -> None:
             for link in through.objects.filter(**{f"{source}__in": list(history_of)}).values_list(*attnames)
         ]
         m2m_history_model.objects.bulk_create(
-            m2m_history_model(history=history_of[link[source]], **link) for link in links
+            (m2m_history_model(history=history_of[link[source]], **link) for link in links), batch_size=INSERT_ROWS
         )
 
 
@@ -271,7 +281,10 @@ def refresh_name_keys(person_ids) -> None:
         names[person_id].append(name)
     NameKey.objects.filter(person_id__in=person_ids).delete()
     NameKey.objects.bulk_create(
-        NameKey(person_id=person_id, digest=digest)
-        for person_id in person_ids
-        for digest in sorted(name_digests(*names[person_id]))
+        (
+            NameKey(person_id=person_id, digest=digest)
+            for person_id in person_ids
+            for digest in sorted(name_digests(*names[person_id]))
+        ),
+        batch_size=INSERT_ROWS,
     )

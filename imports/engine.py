@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from appeals.models import Appeal, AppealStep, OfficialResponse
 from appeals.services import add_appeal_step, file_appeal, record_official_response
 from cases import keystore, search
-from cases.bulk import create_records
+from cases.bulk import INSERT_ROWS, create_records
 from cases.duplicates import DuplicateFinder
 from cases.enums import NameScheme, Script
 from cases.fuzzydate import FuzzyDate, format_day, parse_day
@@ -283,8 +283,11 @@ class Importer:
             self._create([record for _i, record in owners], None, [index for index, _r in owners], refused)
         written = [n for n in new if n.external and not n.record._state.adding]
         ExternalId.objects.bulk_create(
-            ExternalId(kind=n.plan.record_type.key, external_id=n.external, object_id=n.record.pk, job=self.job)
-            for n in written
+            (
+                ExternalId(kind=n.plan.record_type.key, external_id=n.external, object_id=n.record.pk, job=self.job)
+                for n in written
+            ),
+            batch_size=INSERT_ROWS,
         )
         for index, entry in enumerate(new):
             if index in refused:
