@@ -29,9 +29,7 @@ from cases.history import attributed
 from cases.models import CaseMembership, NameKey, NameVariant, Person, PersonIdentity, StatusChange, new_codename
 from cases.search import name_digests
 
-# Rows per INSERT. The database driver keeps recent statements prepared (Python's sqlite3 the last 128), and a
-# statement of thousands of rows takes megabytes prepared: an import's memory grew with the file that way. Of
-# one size, the statements are also the same ones, prepared once.
+# Rows per INSERT: statements of one size, prepared once and reused, each of bounded length whatever the batch.
 INSERT_ROWS = 100
 
 
