@@ -6,6 +6,7 @@ keyed hash. The index answers "does this person have a name matching this
 token?" and nothing else: a copy of the table alone reveals no name.
 """
 
+import functools
 import hashlib
 import hmac
 import re
@@ -68,12 +69,14 @@ def skeleton(latin: str) -> str:
     return re.sub(r"(.)\1+", r"\1", folded)
 
 
-def token_skeletons(token: str) -> set[str]:
+# Names repeat (given names, surnames): an import of thousands of people spells the same words again and again.
+@functools.lru_cache(maxsize=50_000)
+def token_skeletons(token: str) -> frozenset[str]:
     if _CYRILLIC.search(token):
         spellings = {scheme.translate(token.lower().replace("ё", "е")) for scheme in _SCHEMES}
     else:
         spellings = {token}
-    return {s for s in map(skeleton, spellings) if s}
+    return frozenset(s for s in map(skeleton, spellings) if s)
 
 
 def digest(skeleton_value: str) -> str:

@@ -230,8 +230,7 @@ def refreshing_status_once():
         yield
     finally:
         _deferred_status.reset(token)
-    for person_id in sorted(people, key=str):
-        refresh_current_status(person_id)
+    refresh_current_statuses(sorted(people, key=str))
 
 
 def refresh_current_status(person_id) -> None:
@@ -241,35 +240,78 @@ def refresh_current_status(person_id) -> None:
     if deferred is not None:
         deferred.add(person_id)
         return
-    ordered = order_reports(
-        StatusChange.objects.filter(person_id=person_id).only(
-            "id",
-            "case_id",
-            "status",
-            "verification",
-            "differs_from_id",
-            "follows_id",
-            "sequence",
-            "created_at",
-            "date_start",
-            "date_end",
-            "date_precision",
-        )
+    refresh_current_statuses([person_id])
+
+
+# People whose statuses are refreshed together: a few queries for each group, whatever its size.
+STATUS_BATCH = 500
+
+
+def refresh_current_statuses(person_ids) -> None:
+    """refresh_current_status for many people at once (an import's thousands): the same order and choice of
+    report, read and written a group of people at a time rather than a few queries per person."""
+    person_ids = list(person_ids)
+    for start in range(0, len(person_ids), STATUS_BATCH):
+        _refresh_statuses_of(person_ids[start : start + STATUS_BATCH])
+
+
+def _refresh_statuses_of(person_ids: list) -> None:
+    reports_of = {person_id: [] for person_id in person_ids}
+    reports = StatusChange.objects.filter(person_id__in=person_ids).only(
+        "id",
+        "person_id",
+        "case_id",
+        "status",
+        "verification",
+        "differs_from_id",
+        "follows_id",
+        "sequence",
+        "created_at",
+        "date_start",
+        "date_end",
+        "date_precision",
     )
-    moved = []
-    for position, report in enumerate(ordered, start=1):
-        if report.sequence != position:
-            report.sequence = position
-            moved.append(report)
-    StatusChange.objects.bulk_update(moved, ["sequence"], batch_size=500)
-    latest = current_report(ordered)
-    Person.objects.filter(pk=person_id).update(
-        current_status=latest.status if latest else "", latest_status_change=latest
-    )
-    for membership_id, case_id in CaseMembership.objects.filter(person_id=person_id).values_list("pk", "case_id"):
-        latest = current_report([report for report in ordered if report.case_id == case_id])
-        CaseMembership.objects.filter(pk=membership_id).update(
-            current_status=latest.status if latest else "", latest_status_change=latest
+    for report in reports:
+        reports_of[report.person_id].append(report)
+    ordered_of = {person_id: order_reports(found) for person_id, found in reports_of.items()}
+    moved, people = [], []
+    for person_id, ordered in ordered_of.items():
+        for position, report in enumerate(ordered, start=1):
+            if report.sequence != position:
+                report.sequence = position
+                moved.append(report)
+        latest = current_report(ordered)
+        people.append((latest.status if latest else "", latest.pk if latest else None, person_id))
+    _write(StatusChange, ["sequence"], [(report.sequence, report.pk) for report in moved])
+    _write(Person, ["current_status", "latest_status_change"], people)
+    memberships = []
+    for membership_id, person_id, case_id in CaseMembership.objects.filter(person_id__in=person_ids).values_list(
+        "pk", "person_id", "case_id"
+    ):
+        latest = current_report([report for report in ordered_of[person_id] if report.case_id == case_id])
+        memberships.append((latest.status if latest else "", latest.pk if latest else None, membership_id))
+    _write(CaseMembership, ["current_status", "latest_status_change"], memberships)
+
+
+def _write(model, field_names: list[str], rows: list[tuple]) -> None:
+    """Derived columns, one row by primary key at a time: ``rows`` hold the values in the order of ``field_names``
+    and then the key. Not bulk_update, whose one statement of CASE WHEN per batch costs more to build than these
+    simple statements cost to run: ordering 100,000 imported reports took a minute that way."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in field_names] + [model._meta.pk]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields[:-1])
+    table, key = quote(model._meta.db_table), quote(fields[-1].column)
+    # Names from the models; values travel as parameters.
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True)]
+                for row in rows
+            ],
         )
 
 

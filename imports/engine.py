@@ -1,14 +1,19 @@
 """Importing rows as staff would enter them: through the services, in one transaction, whole or not at all.
 
-The dry run and the import are the same pass over the file: every row is written through the same service
-functions an admin form calls (``open_case``, ``add_person``, ``record_status_change``, ``file_appeal``… and
-``save_record`` for updates), each in a savepoint so that a refused row is reported and the next one tried.
-The dry run then rolls everything back; the import commits only if no row was refused, and otherwise rolls
-back too. So the preview says exactly what the import will do, checked by the same rules, and history rows,
-search keys, current statuses, derived deadlines and teams come from the services as for a manual edit.
+The dry run and the import are the same pass over the file. Rows are read a batch at a time (``BATCH``); the ids
+a batch names, its own and those it refers to, are looked up together. Each row is checked cell by cell; new
+people, people in cases and status changes, the rows a large file is made of, are then created with the rest
+of their batch through ``cases.bulk.create_records``, which keeps every invariant ``save_record`` keeps for one
+record (validation, history naming the importer and the file, encrypted identity, name search keys, current
+statuses, who may see whom) in a few queries for the batch. Every other row (cases, sources, appeals, responses,
+and every update) goes through the service function an admin form calls (``open_case``, ``file_appeal``… and
+``save_record``), in a savepoint so that a refused row is reported and the next one tried. A refused row is
+named with its column either way. The dry run then rolls everything back; the import commits only if no row was
+refused, and otherwise rolls back too. So the preview says exactly what the import will do, checked by the
+same rules.
 
-Rows are read one at a time (imports/reading.py): memory holds the ids of the file's cases, people, sources
-and appeals (which other rows refer to), never its rows.
+Memory holds the ids of the file's cases, people, sources and appeals (which other rows refer to) and one batch
+of rows, never the whole file.
 """
 
 import re
@@ -17,6 +22,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,20 +32,13 @@ from django.utils.translation import gettext as _
 from appeals.models import Appeal, AppealStep, OfficialResponse
 from appeals.services import add_appeal_step, file_appeal, record_official_response
 from cases import keystore, search
+from cases.bulk import INSERT_ROWS, create_records
 from cases.duplicates import DuplicateFinder
 from cases.enums import NameScheme, Script
 from cases.fuzzydate import FuzzyDate, format_day, parse_day
 from cases.history import attributed
 from cases.models import Case, CaseMembership, NameVariant, Person, PersonIdentity, Source, StatusChange
-from cases.services import (
-    add_person,
-    add_source,
-    add_to_case,
-    open_case,
-    record_status_change,
-    refreshing_status_once,
-    save_record,
-)
+from cases.services import add_source, open_case, refreshing_status_once, save_record
 from imports import layout
 from imports.enums import Outcome
 from imports.models import ExternalId
@@ -49,8 +48,11 @@ from imports.reading import DateCell, ErrorValue, Formula
 KEPT_ERRORS = 1000
 KEPT_DUPLICATES = 1000
 KEPT_ROWS = 300
-# Records kept at hand for the rows that follow (the most recently used).
-RECENT_RECORDS = 2000
+# Rows read, looked up and written together: new people, people in cases and status changes are created a batch
+# at a time (cases.bulk), and the ids a batch names are looked up in a few queries rather than a few per row.
+BATCH = 1000
+# Records kept at hand for the rows that follow (the most recently used): more than a batch names.
+RECENT_RECORDS = 5000
 # New people get their keys in batches of this many: one write to the key store each, not one per person.
 KEY_BATCH = 500
 _EXCEL_DAY = re.compile(r"^\d{5}(\.\d+)?$")
@@ -109,8 +111,19 @@ class Report:
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
         self.error_total += 1
-        if len(self.errors) < KEPT_ERRORS:
-            self.errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
+        self.errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
+
+    def keep_first(self, sheets: list[str]) -> None:
+        """Keep the first rows and errors in the file's order. A batch's new records are reported when the batch is
+        created, after rows of the batch refused while it was read: each list holds at most a batch more than it
+        keeps until this runs, at the end of every batch."""
+        position = {sheet: index for index, sheet in enumerate(sheets)}
+
+        def in_file_order(entry):
+            return position[entry["sheet"]], entry["row"]
+
+        self.rows = sorted(self.rows, key=in_file_order)[:KEPT_ROWS]
+        self.errors = sorted(self.errors, key=in_file_order)[:KEPT_ERRORS]
 
     def as_json(self) -> dict:
         return {
@@ -122,6 +135,21 @@ class Report:
             "rows": self.rows,
             "notes": self.notes,
         }
+
+
+@dataclass
+class _New:
+    """A row whose record waits to be created with the rest of its batch; reported once it is."""
+
+    plan: SheetPlan
+    number: int
+    values: dict
+    external: str
+    record: object
+    detail: str = ""
+    links: dict = field(default_factory=dict)
+    identity: object = None
+    names: list = field(default_factory=list)
 
 
 class Blocked(CellError):
@@ -167,6 +195,10 @@ class Importer:
         self._last_refused = None
         self._current = None
         self.done = 0
+        # Rows of the batch being read whose records are created together at its end.
+        self._new: list[_New] = []
+        # What the ids named by the batch being read are (a record, or None): looked up together.
+        self._looked_up: dict[str, dict[str, list]] = {}
 
     # --- the pass ---------------------------------------------------------------------------
 
@@ -176,7 +208,7 @@ class Importer:
         committed = False
         try:
             with attributed(self.user, self.reason), transaction.atomic():
-                with refreshing_status_once():
+                with refreshing_status_once(), self.book.reading():
                     for plan in self.plans:
                         self._import_sheet(plan)
                 if not write or self.report.error_total:
@@ -197,28 +229,81 @@ class Importer:
             keystore.discard(unused - recorded)
 
     def _import_sheet(self, plan: SheetPlan) -> None:
+        rows = self.book.rows(plan.sheet)
+        while batch := list(islice(rows, BATCH)):
+            batch = [(number, self._values(plan, cells)) for number, cells in batch]
+            self._look_up(plan, [values for _number, values in batch])
+            for number, values in batch:
+                self._import_row(plan, number, values)
+            self._create_new()
+            self._looked_up = {}
+            self.report.keep_first([p.sheet for p in self.plans])
+            self.progress(self.done)
+
+    @staticmethod
+    def _values(plan, cells) -> dict:
+        return {name: (cells[index] if index < len(cells) else "") for name, index in plan.positions.items()}
+
+    def _import_row(self, plan, number, values) -> None:
         handler = getattr(self, f"_{plan.record_type.key}")
-        for number, cells in self.book.rows(plan.sheet):
-            values = {name: (cells[index] if index < len(cells) else "") for name, index in plan.positions.items()}
-            try:
-                with transaction.atomic():
-                    outcome, record_id, detail = handler(plan, number, values)
-            except Blocked as blocked:
-                self._mark_failed(plan, values)
-                self.report.count(plan.record_type.key, Outcome.BLOCKED)
-                self._show(plan, number, values, Outcome.BLOCKED, blocked.message)
-            except CellError as error:
-                self._refused(plan, number, values, error.column, error.message)
-            except ValidationError as error:
-                for column, message in self._columns_of(plan, error):
-                    self._refused(plan, number, values, column, message)
+        try:
+            with transaction.atomic():
+                result = handler(plan, number, values)
+        except Blocked as blocked:
+            self._mark_failed(plan, values)
+            self.report.count(plan.record_type.key, Outcome.BLOCKED)
+            self._show(plan, number, values, Outcome.BLOCKED, blocked.message)
+        except CellError as error:
+            self._refused(plan, number, values, error.column, error.message)
+        except ValidationError as error:
+            for column, message in self._columns_of(plan, error):
+                self._refused(plan, number, values, column, message)
+        else:
+            if isinstance(result, _New):
+                self._new.append(result)
             else:
+                outcome, _record_id, detail = result
                 self.report.count(plan.record_type.key, outcome)
                 self._show(plan, number, values, outcome, detail)
-            self.done += 1
-            if self.done % 100 == 0:
-                self.progress(self.done)
-        self.progress(self.done)
+        self.done += 1
+        if self.done % 100 == 0:
+            self.progress(self.done)
+
+    def _create_new(self) -> None:
+        """Create the batch's new records through cases.bulk, as their rows would one by one: a refused record is
+        reported on its row, and the ids of the others recorded for the next import."""
+        new, self._new = self._new, []
+        if not new:
+            return
+        refused: dict[int, list[ValidationError]] = {}
+        self._create([n.record for n in new], [n.links for n in new], range(len(new)), refused)
+        kept = [index for index in range(len(new)) if index not in refused]
+        for part in ("identity", "names"):
+            owners = [(index, record) for index in kept for record in _as_list(getattr(new[index], part))]
+            self._create([record for _i, record in owners], None, [index for index, _r in owners], refused)
+        written = [n for n in new if n.external and not n.record._state.adding]
+        ExternalId.objects.bulk_create(
+            (
+                ExternalId(kind=n.plan.record_type.key, external_id=n.external, object_id=n.record.pk, job=self.job)
+                for n in written
+            ),
+            batch_size=INSERT_ROWS,
+        )
+        for index, entry in enumerate(new):
+            if index in refused:
+                self.ids[entry.plan.record_type.key].pop(entry.external, None)
+                for error in refused[index]:
+                    for column, message in self._columns_of(entry.plan, error):
+                        self._refused(entry.plan, entry.number, entry.values, column, message)
+            else:
+                self.report.count(entry.plan.record_type.key, Outcome.CREATE)
+                self._show(entry.plan, entry.number, entry.values, Outcome.CREATE, entry.detail)
+
+    def _create(self, records, links, positions, refused) -> None:
+        if not records:
+            return
+        for index, error in create_records(records, by=self.user, reason=self.reason, links=links).items():
+            refused.setdefault(positions[index], []).append(error)
 
     def _refused(self, plan, number, values, column, message) -> None:
         key = plan.record_type.key
@@ -236,7 +321,7 @@ class Importer:
             self.failed[plan.record_type.key].add(external)
 
     def _show(self, plan, number, values, outcome, detail="") -> None:
-        if len(self.report.rows) < KEPT_ROWS:
+        if len(self.report.rows) < KEPT_ROWS + BATCH:
             id_column = plan.record_type.id_column
             shown_id = values.get(id_column, "") if id_column else ""
             self.report.rows.append(
@@ -368,16 +453,55 @@ class Importer:
     def _existing(self, kind: str, external: str):
         """The record an id names among those the user may see: by an earlier import's id, or its own id (an
         exported sheet carries the tracker's ids)."""
-        mapped = list(ExternalId.objects.filter(kind=kind, external_id=external).values_list("object_id", flat=True))
-        found = list(self._visible(kind).filter(pk__in=mapped)[:2]) if mapped else []
-        if not found and _is_uuid(external):
-            found = list(self._visible(kind).filter(pk=uuid.UUID(external))[:1])
+        found = self._looked_up.get(kind, {}).get(external)
+        if found is None:
+            found = self._find(kind, [external]).get(external, [])
         if len(found) > 1:
             raise CellError(
                 self._current.id_column,
                 _("“%(id)s” names more than one record you can see; give each its own id.") % {"id": external},
             )
         return found[0] if found else None
+
+    def _find(self, kind: str, externals) -> dict[str, list]:
+        """What each id names among the records the user may see (at most two each: one is enough, two too many)."""
+        found = {external: [] for external in externals}
+        mapped = {}
+        for external, object_id in ExternalId.objects.filter(kind=kind, external_id__in=list(found)).values_list(
+            "external_id", "object_id"
+        ):
+            mapped.setdefault(object_id, []).append(external)
+        if mapped:
+            for record in self._visible(kind).filter(pk__in=list(mapped)):
+                for external in mapped[record.pk]:
+                    found[external] = found[external][:1] + [record]
+        own_ids = {
+            uuid.UUID(external): external for external, records in found.items() if not records and _is_uuid(external)
+        }
+        if own_ids:
+            for record in self._visible(kind).filter(pk__in=list(own_ids)):
+                found[own_ids[record.pk]] = [record]
+        return found
+
+    def _look_up(self, plan, rows: list[dict]) -> None:
+        """Look up together what the batch's ids name: its own (new or known) and those it refers to."""
+        wanted: dict[str, set] = {}
+        id_column = plan.record_type.id_column
+        for column in plan.record_type.columns:
+            if column.name not in plan.positions or not (column.ref or column.name == id_column):
+                continue
+            kind = column.ref or plan.record_type.key
+            for values in rows:
+                external = values.get(column.name)
+                if isinstance(external, str) and external.strip():
+                    wanted.setdefault(kind, set()).add(external.strip())
+        for kind, externals in wanted.items():
+            in_file = {external for external in externals if external in self.ids[kind]}
+            # Those at hand are marked used now, or the batch's own records would push them out before their row.
+            uncached = [self.ids[kind][e] for e in in_file if self._records.get((kind, self.ids[kind][e])) is None]
+            for record in MODELS[kind]._base_manager.filter(pk__in=uncached):
+                self._records[(kind, record.pk)] = record
+            self._looked_up[kind] = self._find(kind, externals - in_file - self.failed[kind])
 
     def _claim_id(self, plan, number, external: str) -> None:
         kind = plan.record_type.key
@@ -520,18 +644,24 @@ class Importer:
             if search.has_cyrillic(name) and not search.tokens(name):
                 raise CellError("other_names", _("“%(name)s” has no letters.") % {"name": name})
         if record is None:
-            record = add_person(
-                by=self.user,
-                reason=self.reason,
-                id=self._new_person_id(),
-                identity={k: v for k, v in identity.items() if v not in ("", None)} or None,
-                names=[(name, _script(name), NameScheme.AS_IN_SOURCE) for name in _distinct(names)],
-                **{k: v for k, v in person_fields.items() if v not in ("", None)},
-            )
-            self._remember("people", external, record, known=False)
+            record = Person(id=self._new_person_id(), **{k: v for k, v in person_fields.items() if v not in ("", None)})
+            self._remember("people", external, record, known=True)
             detail = self._note_duplicates(plan, number, external, record, identity, names)
             self.new_people_rows[record.pk] = (plan.sheet, number, external)
-            return Outcome.CREATE, record.pk, detail
+            given = {k: v for k, v in identity.items() if v not in ("", None)}
+            return _New(
+                plan,
+                number,
+                values,
+                external,
+                record,
+                detail,
+                identity=PersonIdentity(person=record, **given) if given else None,
+                names=[
+                    NameVariant(person=record, name=name, script=_script(name), scheme=NameScheme.AS_IN_SOURCE)
+                    for name in _distinct(names)
+                ],
+            )
         changed = self._save_changes(record, person_fields)
         current = record.identity_or_none
         if current is None and any(v not in ("", None) for v in identity.values()):
@@ -586,12 +716,13 @@ class Importer:
             raise CellError("role", _("this person already has this role in this case on an earlier row."))
         self.memberships_seen.add(key)
         note = self._text(values, "note")
-        existing = CaseMembership.objects.filter(case=case, person=person, role=role).first()
-        if existing is not None:
-            changed = self._save_changes(existing, {"note": note})
-            return (Outcome.UPDATE if changed else Outcome.UNCHANGED), existing.pk, ""
-        membership = add_to_case(by=self.user, reason=self.reason, case=case, person=person, role=role, note=note)
-        return Outcome.CREATE, membership.pk, ""
+        # Someone this file adds has no membership but those of its earlier rows, checked above.
+        if person.pk not in self.new_people_rows:
+            existing = CaseMembership.objects.filter(case=case, person=person, role=role).first()
+            if existing is not None:
+                changed = self._save_changes(existing, {"note": note})
+                return (Outcome.UPDATE if changed else Outcome.UNCHANGED), existing.pk, ""
+        return _New(plan, number, values, "", CaseMembership(case=case, person=person, role=role, note=note))
 
     def _sources_of(self, values, case) -> list:
         found = []
@@ -649,20 +780,12 @@ class Importer:
             )
             changed = self._set_sources(record, sources) or changed
             outcome = Outcome.UPDATE if changed else Outcome.UNCHANGED
-        else:
-            record = record_status_change(
-                by=self.user,
-                reason=self.reason,
-                person=person,
-                case=case,
-                status=status,
-                when=when,
-                sources=sources,
-                **{k: v for k, v in fields.items() if v},
-            )
-            outcome = Outcome.CREATE
-        self._remember("status_changes", external, record, known=outcome != Outcome.CREATE)
-        return outcome, record.pk, ""
+            self._remember("status_changes", external, record, known=True)
+            return outcome, record.pk, ""
+        record = StatusChange(person=person, case=case, status=status, **{k: v for k, v in fields.items() if v})
+        record.when = when
+        self._remember("status_changes", external, record, known=True)
+        return _New(plan, number, values, external, record, links={"sources": sources} if sources else {})
 
     def _appeals(self, plan, number, values):
         external = self._start(plan, number, values)
@@ -789,6 +912,12 @@ class _Recent(OrderedDict):
         self.move_to_end(key)
         if len(self) > self.size:
             self.popitem(last=False)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _is_uuid(text: str) -> bool:

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -132,6 +133,11 @@ class Book:
     def rows(self, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
         """The data rows of a sheet, each with its row number in the file, blank rows left out."""
         raise NotImplementedError
+
+    @contextmanager
+    def reading(self):
+        """A pass over the sheets, one after another: the book may keep open what it opened until the pass ends."""
+        yield
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -274,6 +280,7 @@ def _xlsx_cell(cell) -> Cell:
 
 class XlsxBook(Book):
     kind = "xlsx"
+    _opened = None
 
     def _content(self) -> io.BytesIO:
         # A ZIP is read from its end: the (compressed) workbook is held in memory, its rows are not.
@@ -386,8 +393,21 @@ class XlsxBook(Book):
             )
         return SheetInfo(name, headers, count)
 
-    def rows(self, sheet_name):
+    @contextmanager
+    def reading(self):
+        # Opening a workbook sizes every sheet, and openpyxl reads a sheet whose file does not state its size
+        # (openpyxl's own write-only mode leaves it out) to its end for it: once per pass, not once per sheet.
         workbook, stream = self._workbook()
+        self._opened = workbook
+        try:
+            yield
+        finally:
+            self._opened = None
+            workbook.close()
+            stream.close()
+
+    def rows(self, sheet_name):
+        workbook, stream = (self._opened, None) if self._opened is not None else self._workbook()
         try:
             header_seen = False
             for number, row in enumerate(workbook[sheet_name].iter_rows(), start=1):
@@ -399,8 +419,9 @@ class XlsxBook(Book):
                     continue
                 yield number, values
         finally:
-            workbook.close()
-            stream.close()
+            if stream is not None:
+                workbook.close()
+                stream.close()
 
 
 # --- Opening ------------------------------------------------------------------------------------
