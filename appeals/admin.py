@@ -487,7 +487,7 @@ def record_report_missing(modeladmin, request, queryset):
 @admin.register(Deadline)
 class DeadlineAdmin(AuditedAdmin):
     form = DeadlineAdminForm
-    list_display = ["description", "appeal", "responsible", "next_due", "status", "overdue"]
+    list_display = ["what_is_due", "appeal", "responsible", "next_due", "status", "overdue"]
     list_filter = [DeadlineOverdueFilter, "status", "responsible", "appeal__forum"]
     list_select_related = ["appeal"]
     autocomplete_fields = ["appeal"]
@@ -505,6 +505,11 @@ class DeadlineAdmin(AuditedAdmin):
     ordering = ["next_due_on"]
     inlines = [OccurrenceInline]
     actions = [record_report_missing]
+
+    # What a rule proposed reads in the reader's language, as on the timeline (Deadline.what).
+    @admin.display(description=_("what is due"), ordering="description")
+    def what_is_due(self, deadline):
+        return deadline.what
 
     @admin.display(description=_("next due"), ordering="next_due_on")
     def next_due(self, deadline):

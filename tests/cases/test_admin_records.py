@@ -190,6 +190,23 @@ def test_admin_rule39_indication_proposes_the_government_reply_deadline(alice_cl
     assert "Government&#x27;s reply to the interim measures" in page
 
 
+def test_admin_deadline_list_shows_a_proposed_deadline_in_the_readers_language(alice_client, case):
+    data = appeal_form(
+        case,
+        kind="interim_request",
+        reference="",
+        steps=formset(
+            "steps", [{"step_type": "interim_granted", "when": "8 Feb 2021", "response_due_on": "2021-02-12"}]
+        ),
+    )
+    assert alice_client.post("/admin/appeals/appeal/add/", data).status_code == 302
+
+    page = alice_client.get("/admin/appeals/deadline/", headers={"accept-language": "ru"}).content.decode()
+
+    assert "Ответ властей на обеспечительные меры" in page
+    assert "Government&#x27;s reply to the interim measures" not in page
+
+
 def test_admin_step_not_of_the_forum_is_refused(alice_client, case):
     data = appeal_form(case, steps=formset("steps", [{"step_type": "views_adopted", "when": "2021"}]))
 
