@@ -195,12 +195,17 @@ def person_detail(request, person_id):
     # see)", which SQLite lists in full first: thousands of cases for a large team, for a person in two.
     in_visible_cases = in_cases_visible_to(request.user)
     memberships = person.memberships.filter(in_visible_cases).select_related("case")
-    changes = (
+    changes = list(
         StatusChange.objects.filter(in_visible_cases, person=person)
         .select_related("case")
         .prefetch_related("sources")
         .order_by("sequence")
     )
+    # A report that disagrees with another says which, found among the reports shown: a link into a case the
+    # user may not see names nothing of it.
+    shown = {change.pk: change for change in changes}
+    for change in changes:
+        change.account_of = shown.get(change.differs_from_id)
     appeals = Appeal.objects.filter(in_visible_cases, people=person).select_related("case")
     responses = (
         OfficialResponse.objects.filter(

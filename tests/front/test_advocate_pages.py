@@ -125,6 +125,16 @@ def test_timeline_shows_disagreeing_accounts_side_by_side(advocate_client, case)
     assert page.index("16–28 Mar 2017") < page.index("15–28 Mar 2017")
 
 
+def test_person_page_says_which_report_another_account_disagrees_with(advocate_client, case):
+    court = StatusChangeFactory(case=case, when="16–28 Mar 2017")
+    StatusChangeFactory(case=case, person=court.person, when="Apr 2017", differs_from=court)
+
+    page = advocate_client.get(f"/people/{court.person.pk}/").content.decode()
+
+    assert page.count("Another account of the report of") == 1
+    assert "Another account of the report of 16–28 Mar 2017" in page
+
+
 def test_timeline_shows_markup_typed_into_records_as_text(advocate_client, case):
     markup = '<img src=x onerror="alert(1)">'
     first = StatusChangeFactory(case=case, place=markup, description=markup, internal_notes=markup)
