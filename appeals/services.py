@@ -9,13 +9,26 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from appeals import rules
-from appeals.enums import CLOSING_STEPS, INTERIM_STEP_STATE, DeadlineStatus, OccurrenceStatus, Party
+from appeals.enums import CLOSING_STEPS, INTERIM_STEP_STATE, DeadlineStatus, OccurrenceStatus, Party, StepType
 from appeals.models import Appeal, AppealStep, Award, Deadline, DeadlineOccurrence, OfficialResponse, steps_in_order
-from cases.fuzzydate import FuzzyDate, format_day
+from cases.fuzzydate import FuzzyDate
+from cases.reasons import Day, Label, Text, automatic_reason
 from cases.services import MENTION_FIELDS, register, save_record
+
+# What the history says of changes these life cycles make themselves (cases.reasons: stored in English, read
+# in the reader's language).
+PROPOSED = automatic_reason(gettext_noop("Proposed automatically from a step"))
+MOVED_BY_STEP = automatic_reason(
+    gettext_noop("Moved by the step “%(step)s” of %(day)s"), step=Label(StepType), day=Day()
+)
+SETTLED_BY_ANSWER = automatic_reason(gettext_noop("Settled automatically by the answer of %(day)s"), day=Day())
+REPORT_RECEIVED = automatic_reason(gettext_noop("Report due %(due)s received %(day)s"), due=Day(), day=Day())
+REPORT_NEVER_RECEIVED = automatic_reason(gettext_noop("Report due %(due)s recorded as never received"), due=Day())
+ENDED_BY_STEP = automatic_reason(gettext_noop("Ended by a step of %(day)s"), day=Day())
+MOVED_WITH_APPEAL = automatic_reason(gettext_noop("Moved with its appeal: %(reason)s"), reason=Text())
 
 
 def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
@@ -46,7 +59,7 @@ def _after_step_saved(step: AppealStep, *, by, **_ignored):
                 repeat_every=proposal.repeat_every,
                 repeat_unit=proposal.repeat_unit,
             )
-            save_record(deadline, by=by, reason=_("Proposed automatically from a step"))
+            save_record(deadline, by=by, reason=PROPOSED.written())
     _move_due_days(step, by=by)
     settled = rules.SETTLED_BY_STEP.get(step.step_type)
     if settled:
@@ -69,8 +82,7 @@ def _move_due_days(step: AppealStep, *, by) -> None:
             save_record(
                 deadline,
                 by=by,
-                reason=_("Moved by the step “%(step)s” of %(day)s")
-                % {"step": step.get_step_type_display(), "day": step.when},
+                reason=MOVED_BY_STEP.written(step=step.step_type, day=step.when),
             )
 
 
@@ -102,9 +114,7 @@ def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step
     for deadline in open_ones:
         deadline.status = DeadlineStatus.MET if on <= deadline.due_on else DeadlineStatus.MISSED
         deadline.settled_on = on
-        save_record(
-            deadline, by=by, reason=_("Settled automatically by the answer of %(day)s") % {"day": format_day(on)}
-        )
+        save_record(deadline, by=by, reason=SETTLED_BY_ANSWER.written(day=on))
         settled += 1
     return settled
 
@@ -139,11 +149,7 @@ def settle_occurrence(deadline: Deadline, *, on: date | None, by, response=None)
             received_on=on,
             response=response,
         )
-        reason = (
-            _("Report due %(due)s received %(day)s") % {"due": format_day(due), "day": format_day(on)}
-            if on
-            else _("Report due %(due)s recorded as never received") % {"due": format_day(due)}
-        )
+        reason = REPORT_RECEIVED.written(due=due, day=on) if on else REPORT_NEVER_RECEIVED.written(due=due)
         save_record(occurrence, by=by, reason=reason)
         save_record(deadline, by=by, reason=reason)
     return occurrence
@@ -153,7 +159,7 @@ def end_recurring(appeal: Appeal, *, rules: set, on: date, by) -> None:
     """A step lifted or ended the appeal's recurring obligations: nothing falls due after ``on``."""
     for deadline in appeal.deadlines.filter(repeat_every__isnull=False, rule__in=rules).exclude(repeat_until__lte=on):
         deadline.repeat_until = max(on, deadline.due_on)
-        save_record(deadline, by=by, reason=_("Ended by a step of %(day)s") % {"day": format_day(on)})
+        save_record(deadline, by=by, reason=ENDED_BY_STEP.written(day=on))
 
 
 def _answers_follow_their_appeal(appeal: Appeal, *, adding: bool, by, **_ignored):
@@ -162,7 +168,7 @@ def _answers_follow_their_appeal(appeal: Appeal, *, adding: bool, by, **_ignored
         return
     for response in OfficialResponse._base_manager.filter(appeal=appeal).exclude(case_id=appeal.case_id):
         response.case_id = appeal.case_id
-        save_record(response, by=by, reason=_("Moved with its appeal: %(reason)s") % {"reason": appeal._change_reason})
+        save_record(response, by=by, reason=MOVED_WITH_APPEAL.written(reason=appeal._change_reason))
 
 
 def refresh_appeal_state(appeal_id) -> None:

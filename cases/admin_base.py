@@ -27,6 +27,7 @@ from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
 from cases.history import history_page, select_required_relations
 from cases.models import Case, Person, in_cases_visible_to, searches_by_name
+from cases.reasons import readable
 from cases.restore import deleted_rows, restore
 from cases.search import recall_search, remember_search
 from cases.services import delete_record, save_record
@@ -495,11 +496,14 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
     def deleted_view(self, request):
         if not is_administrator(request.user):
             raise PermissionDenied
+        rows = list(deleted_rows(self.model)[:200])
+        for row in rows:
+            row.reason = readable(row.history_change_reason or "")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Deleted %(records)s") % {"records": self.model._meta.verbose_name_plural},
             "opts": self.model._meta,
-            "rows": deleted_rows(self.model)[:200],
+            "rows": rows,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/audited/deleted_list.html", context)

@@ -23,6 +23,7 @@ from simple_history.utils import get_m2m_field_name
 
 from cases.datefields import fuzzy_date_properties
 from cases.fuzzydate import FuzzyDate, format_day, format_moment
+from cases.reasons import readable
 
 _attribution: contextvars.ContextVar = contextvars.ContextVar("history_attribution", default=None)
 
@@ -295,7 +296,7 @@ def _entries(versions, records) -> list[HistoryEntry]:
             record_kind=str(version.model._meta.verbose_name).capitalize(),
             record=_record_label(version, records),
             action=str(ACTIONS[version.row.history_type]),
-            reason=version.row.history_change_reason or "",
+            reason=readable(version.row.history_change_reason or ""),
             changes=[_described(change, names) for change in version.changed],
         )
         for version in versions

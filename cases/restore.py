@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from cases.fuzzydate import format_moment
+from cases.reasons import Moment, automatic_reason
 from cases.services import save_record
+
+# What the history says of a record restored (cases.reasons).
+RESTORED = automatic_reason(gettext_noop("Restored from the history (deleted %(when)s)"), when=Moment())
 
 # Records deleted together with their parent, restored with it. Order matters only
 # for the derived data the services compute (deadlines before the steps that propose them).
@@ -53,7 +56,7 @@ def _restore(deletion_row, *, by):
         if last_state is not None:
             target = m2m.m2m_reverse_field_name() + "_id"
             links[m2m] = [row[target] for row in getattr(last_state, m2m.name).values()]
-    reason = _("Restored from the history (deleted %(when)s)") % {"when": format_moment(deletion_row.history_date)}
+    reason = RESTORED.written(when=deletion_row.history_date)
     save_record(instance, by=by, reason=reason, validate=False)
     for m2m, ids in links.items():
         getattr(instance, m2m.name).set(m2m.related_model._base_manager.filter(pk__in=ids))

@@ -14,16 +14,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.roles import is_administrator
 from appeals.models import Appeal
 from cases.enums import NameScheme, Script
 from cases.history import attributed
 from cases.models import CaseMembership, NameVariant, Person, StatusChange
+from cases.reasons import Text, automatic_reason
 from cases.restore import deleted_rows, restore
 from cases.search import has_cyrillic
 from cases.services import delete_record, save_record
 from imports.models import PersonMerge
+
+# What the history says of a merge and of its undoing (cases.reasons); the reason given is kept as typed.
+MERGED = automatic_reason(
+    gettext_noop("Merge of %(absorbed)s into %(survivor)s: %(reason)s"),
+    absorbed=Text(),
+    survivor=Text(),
+    reason=Text(),
+)
+MERGE_UNDONE = automatic_reason(
+    gettext_noop("Undoing the merge of %(absorbed)s into %(survivor)s: %(reason)s"),
+    absorbed=Text(),
+    survivor=Text(),
+    reason=Text(),
+)
 
 # The person fields shown side by side before a merge, and the identity fields.
 PERSON_FIELDS = ["sensitivity", "consent_publicity", "consent_partner_sharing", "consent_un_submission"]
@@ -69,11 +85,7 @@ def merge_people(*, survivor: Person, absorbed: Person, by, reason: str) -> Pers
     reason = _require(by, reason)
     if survivor.pk == absorbed.pk:
         raise ValidationError(_("Choose two different people."))
-    history_reason = _("Merge of %(absorbed)s into %(survivor)s: %(reason)s") % {
-        "absorbed": absorbed.codename,
-        "survivor": survivor.codename,
-        "reason": reason,
-    }
+    history_reason = MERGED.written(absorbed=absorbed.codename, survivor=survivor.codename, reason=reason)
     moved = {"memberships": [], "doubled_memberships": [], "status_changes": [], "appeals": [], "names": []}
     moved["names_added"] = []
     with attributed(by, history_reason), transaction.atomic():
@@ -135,11 +147,9 @@ def undo_merge(merge: PersonMerge, *, by, reason: str) -> Person:
     reason = _require(by, reason)
     if merge.undone_at is not None or merge.survivor is None:
         raise ValidationError(_("This merge was undone already, or its surviving record was deleted since."))
-    history_reason = _("Undoing the merge of %(absorbed)s into %(survivor)s: %(reason)s") % {
-        "absorbed": merge.absorbed_codename,
-        "survivor": merge.survivor_codename,
-        "reason": reason,
-    }
+    history_reason = MERGE_UNDONE.written(
+        absorbed=merge.absorbed_codename, survivor=merge.survivor_codename, reason=reason
+    )
     survivor, moved = merge.survivor, merge.moved
     with attributed(by, history_reason), transaction.atomic():
         deletion = deleted_rows(Person).filter(id=merge.absorbed_id).first()

@@ -5,10 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from cases.fuzzydate import format_moment
 from cases.models import Person
+from cases.reasons import Text, automatic_reason
 from imports.enums import JobStatus
+
+# What every history row an import writes says (cases.reasons).
+IMPORTED = automatic_reason(gettext_noop("Import of %(file)s (SHA-256 %(sha256)s)"), file=Text(), sha256=Text())
 
 
 def _upload_path(instance, filename):
@@ -63,7 +68,7 @@ class ImportJob(models.Model):
     @property
     def reason(self) -> str:
         """What every history row written by this import says, like the reason of a manual edit."""
-        return _("Import of %(file)s (SHA-256 %(sha256)s)") % {"file": self.file_name, "sha256": self.sha256}
+        return IMPORTED.written(file=self.file_name, sha256=self.sha256)
 
 
 class ExternalId(models.Model):
