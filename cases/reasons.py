@@ -17,12 +17,16 @@ from cases.fuzzydate import FuzzyDate, format_day, format_moment
 
 
 class Text:
-    """A parameter shown as it was written: a file name, a codename, a reference."""
+    """A parameter shown as it was written: a file name, a codename, a reference.
+
+    Each kind writes its value in English for the stored reason, and reads it back in the reader's language,
+    or answers None if the text is not such a value (then the reason was typed, and is shown as typed).
+    """
 
     def write(self, value) -> str:
         return str(value)
 
-    def read(self, text: str) -> str:
+    def read(self, text: str) -> str | None:
         return text
 
 
@@ -32,11 +36,11 @@ class Day(Text):
     def write(self, value) -> str:
         return str(value) if isinstance(value, FuzzyDate) else format_day(value)
 
-    def read(self, text: str) -> str:
+    def read(self, text: str) -> str | None:
         try:
             return str(FuzzyDate.parse(text))
         except (ValueError, ValidationError):
-            return text
+            return None
 
 
 class Moment(Text):
@@ -45,9 +49,10 @@ class Moment(Text):
     def write(self, value) -> str:
         return format_moment(value)
 
-    def read(self, text: str) -> str:
+    def read(self, text: str) -> str | None:
         day, _space, time = text.rpartition(" ")
-        return f"{Day().read(day)} {time}" if day else text
+        read = Day().read(day)
+        return f"{read} {time}" if read else None
 
 
 class Label(Text):
@@ -59,11 +64,11 @@ class Label(Text):
     def write(self, value) -> str:
         return str(self.choices(value).label)
 
-    def read(self, text: str) -> str:
+    def read(self, text: str) -> str | None:
         with translation.override("en"):
             by_english = {str(choice.label): choice for choice in self.choices}
         choice = by_english.get(text)
-        return str(choice.label) if choice is not None else text
+        return str(choice.label) if choice is not None else None
 
 
 class Reason:
@@ -86,6 +91,8 @@ class Reason:
         if found is None:
             return None
         values = {name: self.parameters[name].read(value) for name, value in found.groupdict().items()}
+        if None in values.values():
+            return None  # a typed reason that only begins like this one: shown as typed
         return gettext(self.message) % values
 
 

@@ -98,7 +98,7 @@ def merge_people(*, survivor: Person, absorbed: Person, by, reason: str) -> Pers
                 membership.person = survivor
                 save_record(membership, by=by, reason=history_reason)
                 moved["memberships"].append(str(membership.pk))
-        for change in StatusChange.objects.filter(person=absorbed):
+        for change in _linked_to_first(StatusChange.objects.filter(person=absorbed)):
             change.person = survivor
             save_record(change, by=by, reason=history_reason)
             moved["status_changes"].append(str(change.pk))
@@ -161,7 +161,8 @@ def undo_merge(merge: PersonMerge, *, by, reason: str) -> Person:
             if row is not None:
                 restore(row, by=by)
         for model, ids in ((CaseMembership, moved["memberships"]), (StatusChange, moved["status_changes"])):
-            for record in model.objects.filter(pk__in=ids):
+            records = model.objects.filter(pk__in=ids)
+            for record in _linked_to_first(records) if model is StatusChange else records:
                 record.person = absorbed
                 save_record(record, by=by, reason=history_reason)
         for appeal_moved in moved["appeals"]:
@@ -180,3 +181,20 @@ def undo_merge(merge: PersonMerge, *, by, reason: str) -> Person:
         merge.undone_at, merge.undone_by, merge.undo_reason = timezone.now(), by, reason
         merge.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     return absorbed
+
+
+def _linked_to_first(changes) -> list:
+    """Reports in an order that moves each before any report that disagrees with it or comes after it.
+
+    A report may link only to one about the same person (StatusChange.clean): moved one at a time, the report
+    it links to must have moved already. A circle of links, which validation refuses anyway, keeps its order.
+    """
+    remaining, ordered = list(changes), []
+    while remaining:
+        waiting = {change.pk for change in remaining}
+        ready = [c for c in remaining if not ({c.differs_from_id, c.follows_id} - {None, c.pk}) & waiting]
+        ready = ready or remaining
+        ordered += ready
+        placed = {change.pk for change in ready}
+        remaining = [change for change in remaining if change.pk not in placed]
+    return ordered

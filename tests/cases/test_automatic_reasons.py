@@ -59,4 +59,7 @@ def test_the_history_page_reads_automatic_reasons_in_the_readers_language(alice_
 def test_a_reason_typed_by_a_person_is_shown_as_typed():
     with translation.override("ru"):
         assert readable("Settled automatically, by hand") == "Settled automatically, by hand"
+        assert readable("Settled automatically by the answer of the ministry") == (
+            "Settled automatically by the answer of the ministry"
+        )
         assert readable("Proposed automatically from a step") == "Предложен автоматически по этапу"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from cases.enums import Status
 from cases.fuzzydate import FuzzyDate
 from cases.models import AppendOnly, Case, NameKey, StatusChange, SubmissionKey, VisiblePerson
-from cases.services import delete_record, save_record
+from cases.services import delete_record, record_status_change, save_record
 from tests.factories import CaseFactory, MembershipFactory, StatusChangeFactory
 
 # Derived, rebuilt from the records that do have history, or a form's one-time key kept beside the record it
@@ -99,3 +99,17 @@ def test_status_change_for_someone_outside_the_case_is_refused(alice, case):
 
     assert "not part of this case" in str(error.value)
     assert not StatusChange.objects.filter(case=case).exists()
+
+
+def test_an_administrator_reads_the_whole_history_of_a_record_in_a_case(client, administrator, alice, case):
+    # The history of a case's record is narrowed to the cases the reader may see, or none: for an administrator,
+    # every case, so every row.
+    person = MembershipFactory(case=case).person
+    change = record_status_change(
+        by=alice, reason="Reported by his sister", person=person, case=case, status=Status.DETAINED, when="Feb 2019"
+    )
+    client.force_login(administrator)
+
+    page = client.get(f"/admin/cases/statuschange/{change.pk}/history/").content.decode()
+
+    assert "Reported by his sister" in page

@@ -133,3 +133,19 @@ def test_the_merge_is_not_offered_to_editors(alice_client, two_records):
 
     assert Person.objects.filter(pk=second.pk).exists()
     assert alice_client.get("/admin/imports/personmerge/").status_code == 403
+
+
+def test_a_merge_moves_another_account_dated_before_the_report_it_disagrees_with(administrator, case):
+    first = MembershipFactory(case=case).person
+    second = MembershipFactory(case=case).person
+    court = StatusChangeFactory(case=case, person=second, when="16–28 Mar 2017")
+    relative = StatusChangeFactory(case=case, person=second, when="15–28 Mar 2017", differs_from=court)
+
+    merge = merge_people(survivor=first, absorbed=second, by=administrator, reason="Same man")
+
+    assert set(StatusChange.objects.filter(person=first).values_list("pk", "differs_from_id")) == {
+        (court.pk, None),
+        (relative.pk, court.pk),
+    }
+    restored = undo_merge(merge, by=administrator, reason="Two men after all")
+    assert set(StatusChange.objects.filter(person=restored).values_list("pk", flat=True)) == {court.pk, relative.pk}
