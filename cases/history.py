@@ -134,6 +134,12 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
+# How a field's stored value reads in a history entry where plain display would mislead, registered by the apps
+# above (appeals: a deadline's "what is due" proposed by a rule reads in the reader's language):
+# {(model, field name): function(historical row, value) -> text}.
+VALUE_READERS: dict = {}
+
+
 def _display(model_field, value, name_of) -> str:
     if value is None or value == "":
         return "—"
@@ -297,17 +303,21 @@ def _entries(versions, records) -> list[HistoryEntry]:
             record=_record_label(version, records),
             action=str(ACTIONS[version.row.history_type]),
             reason=readable(version.row.history_change_reason or ""),
-            changes=[_described(change, names) for change in version.changed],
+            changes=[_described(change, names, version) for change in version.changed],
         )
         for version in versions
     ]
 
 
-def _described(change, names) -> FieldChange:
+def _described(change, names, version) -> FieldChange:
     kind, f, old, new = change
     if kind == "field":
         related = (lambda value: names.get((f.related_model, str(value)))) if f.is_relation else None
-        return FieldChange(str(f.verbose_name), _display(f, old, related), _display(f, new, related))
+        reader = VALUE_READERS.get((version.model, f.name))
+        shown = (
+            (lambda value: reader(version.row, value) or "—") if reader else (lambda value: _display(f, value, related))
+        )
+        return FieldChange(str(f.verbose_name), shown(old), shown(new))
     if kind == "date":
         return FieldChange(str(f.verbose_name), str(old or "—"), str(new or "—"))
 

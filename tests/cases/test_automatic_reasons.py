@@ -1,5 +1,6 @@
 """Reasons the application writes itself are stored in English and read in the reader's language."""
 
+import re
 from datetime import date
 
 from django.utils import translation
@@ -63,3 +64,14 @@ def test_a_reason_typed_by_a_person_is_shown_as_typed():
             "Settled automatically by the answer of the ministry"
         )
         assert readable("Proposed automatically from a step") == "Предложен автоматически по этапу"
+
+
+def test_a_proposed_deadlines_words_read_in_the_readers_language_in_the_case_history(alice_client, alice, case):
+    _rule39_answered_late(alice, case)  # proposed while a Russian-speaking editor's request ran
+
+    page = alice_client.get(f"/admin/cases/case/{case.pk}/history/", headers={"accept-language": "en"}).content.decode()
+
+    assert "What is due : — → Government&#x27;s reply to the interim measures" in " ".join(
+        re.sub(r"<[^>]+>", " ", page).split()
+    )
+    assert "Ответ властей на обеспечительные меры" not in page
