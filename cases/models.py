@@ -600,8 +600,14 @@ def team_candidates_for(user):
     in_their_groups = (
         users.model.groups.through.objects.filter(group__user=user).exclude(group__name__in=ROLES).values("user_id")
     )
-    on_their_teams = Case.team.through.objects.filter(case__team=user).values("user_id")
-    return users.filter(Q(pk=user.pk) | Q(pk__in=in_their_groups) | Q(pk__in=on_their_teams))
+    # Asked per account (there are few) rather than listing everyone on every case of a 20,000-case team.
+    team_rows = Case.team.through.objects
+    shares_a_case = Exists(
+        team_rows.filter(user_id=OuterRef("pk")).filter(
+            Exists(team_rows.filter(case_id=OuterRef("case_id"), user_id=user.pk))
+        )
+    )
+    return users.filter(Q(pk=user.pk) | Q(pk__in=in_their_groups) | shares_a_case)
 
 
 class CaseMembership(Record):
