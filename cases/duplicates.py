@@ -8,6 +8,11 @@ names in the clear, and users not allowed identities are compared only with peop
 as a search would. Close spellings (Магамадов and Магомадов, Lapunov and Lapunow) compare the names themselves,
 so only for users allowed to read identities: rapidfuzz over each name reduced to its transliteration
 skeleton.
+
+An import compares each of 10,000 new people with every earlier one, so the comparison is kept lean: a shape is
+stored once however many names have it (a name in Cyrillic and its transliteration share one), and compared
+with plain ``fuzz.ratio``, which on shapes whose words are already sorted is ``token_sort_ratio`` without
+splitting and sorting every candidate again (about four times faster).
 """
 
 from collections import defaultdict
@@ -23,7 +28,7 @@ from cases.models import NameKey, NameVariant, Person, PersonIdentity, may_see_i
 
 SAME_NAME = _("the same name in another script or spelling")
 CLOSE_SPELLING = _("a close spelling of the name")
-# token_sort_ratio of two skeletons: one letter in a ten-letter surname is about 90.
+# The ratio of two shapes (token_sort_ratio of the names' skeletons): one letter in a ten-letter surname is about 90.
 CLOSE_ENOUGH = 85
 # Years of birth this far apart still fit: a year is often remembered or reported one off.
 YEARS_APART = 1
@@ -65,8 +70,10 @@ class DuplicateFinder:
         self._by_digest: dict[str, set] = defaultdict(set)
         self._codenames: dict = {}
         self._birth_years: dict = {}
+        # Each distinct shape once, with the people who have it.
         self._shapes: list[str] = []
-        self._shape_owners: list = []
+        self._shape_owners: list[set] = []
+        self._shape_index: dict[str, int] = {}
         self._load()
 
     def _load(self):
@@ -87,9 +94,14 @@ class DuplicateFinder:
     def _add_shapes(self, person_id, names):
         for name in names:
             shape = name_shape(name or "")
-            if shape:
+            if not shape:
+                continue
+            index = self._shape_index.get(shape)
+            if index is None:
+                index = self._shape_index[shape] = len(self._shapes)
                 self._shapes.append(shape)
-                self._shape_owners.append(person_id)
+                self._shape_owners.append(set())
+            self._shape_owners[index].add(person_id)
 
     def add(self, person_id, codename: str, *, names, birth_year=None) -> None:
         """A person recorded after the index was made (by the same import), to be compared with those after."""
@@ -117,10 +129,8 @@ class DuplicateFinder:
         shape = name_shape(name)
         if not shape or not self._shapes:
             return set()
-        matches = process.extract(
-            shape, self._shapes, scorer=fuzz.token_sort_ratio, score_cutoff=CLOSE_ENOUGH, limit=None
-        )
-        return {self._shape_owners[index] for _shape, _score, index in matches}
+        matches = process.extract(shape, self._shapes, scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH, limit=None)
+        return set().union(*(self._shape_owners[index] for _shape, _score, index in matches))
 
     def of(self, *, names, birth_year=None, exclude=()) -> list[PossibleDuplicate]:
         """Who among the people indexed may be the person with these names and year of birth."""

@@ -68,3 +68,20 @@ def test_a_close_spelling_is_pointed_out_when_the_years_of_birth_fit(alice, isae
 
 def test_a_recorded_person_is_not_their_own_duplicate(alice, isaev):
     assert duplicates_of(isaev, alice) == []
+
+
+def test_a_close_spelling_is_found_whatever_the_order_of_the_words(alice, isaev):
+    # Shapes keep their words sorted, so the surname written first still compares word with word.
+    finder = DuplicateFinder(alice)
+
+    assert [(d.codename, d.why) for d in finder.of(names=["Isaeff Ismail"])] == [(isaev.codename, str(CLOSE_SPELLING))]
+
+
+def test_people_sharing_a_spelling_are_each_pointed_out(alice, case, isaev):
+    namesake = MembershipFactory(case=case).person
+    PersonIdentityFactory(person=namesake, legal_name="Ismail Isaev", birth_year=1985)
+    finder = DuplicateFinder(alice)
+
+    found = {d.codename for d in finder.of(names=["Ismail Isaeff"])}
+
+    assert found == {isaev.codename, namesake.codename}
