@@ -63,16 +63,19 @@ class FiguresFilterForm(forms.Form):
     )
     level = forms.ChoiceField(label=gettext_lazy("Count"), choices=LEVELS, required=False, widget=forms.RadioSelect)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, regions=None, **kwargs):
+        """``regions``, those of the cases ``user`` may see, when another form of the same page has read them."""
         super().__init__(*args, **kwargs)
         self.user = user
-        regions = (
-            Case.objects.visible_to(user)
-            .exclude(region="")
-            .order_by("region")
-            .values_list("region", flat=True)
-            .distinct()
-        )
+        if regions is None:
+            regions = list(
+                Case.objects.visible_to(user)
+                .exclude(region="")
+                .order_by("region")
+                .values_list("region", flat=True)
+                .distinct()
+            )
+        self.regions = regions
         self.fields["region"].choices = [("", _("Any")), *((region, region) for region in regions)]
 
     def clean_start(self):
@@ -194,7 +197,8 @@ def _export_form_for(request, form):
     initial = {"threshold": SMALL_COUNT}
     if form.is_bound and form.is_valid():
         initial.update({name: form.data.get(name, "") for name in ("start", "end", "region", "forum")})
-    return PublicFiguresForm(user=request.user, initial=initial)
+    # The regions once per page: a large team's cases are read for them.
+    return PublicFiguresForm(user=request.user, regions=form.regions, initial=initial)
 
 
 @never_cache
@@ -211,7 +215,7 @@ def figures(request):
 def figures_export(request):
     export_form = PublicFiguresForm(request.POST, user=request.user)
     if not export_form.is_valid():
-        form = FiguresFilterForm(user=request.user)
+        form = FiguresFilterForm(user=request.user, regions=export_form.regions)
         return _page(request, form, export_form, status=400)
     data = export_form.cleaned_data
     try:
@@ -230,7 +234,9 @@ def figures_export(request):
         )
     except ExportRefused as refusal:
         export_form.add_error(None, str(refusal))
-        return _page(request, FiguresFilterForm(user=request.user), export_form, status=400)
+        return _page(
+            request, FiguresFilterForm(user=request.user, regions=export_form.regions), export_form, status=400
+        )
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response["X-Export-Id"] = str(result.record.pk)

@@ -243,8 +243,9 @@ def _case_with_everything(user, n):
 
 
 # The page and a records page, pinned for one and for many cases: the counts are made in the database. Three of
-# each are the navigation's count of the reader's due deadlines (reminders/context_processors.py).
-PAGE_QUERIES = 26
+# each are the navigation's count of the reader's due deadlines (reminders/context_processors.py); the regions
+# of the filter and of the public export's form are read once (with the role check that scopes them).
+PAGE_QUERIES = 24
 # Per list of records behind a number: its count, its page of rows and how many it counts.
 RECORDS_QUERIES = {"people": 14, "status_reports,appeal_steps,responses_dated": 18, "replies": 14, "findings": 14}
 
