@@ -355,3 +355,18 @@ def test_a_proposed_deadline_reads_in_the_readers_language_and_a_reworded_one_as
         assert "Government&#x27;s reply to the interim measures</" not in page
         assert "Government&#x27;s reply to the interim measures, by fax" in page
     assert "Government&#x27;s reply to the interim measures" in advocate_client.get("/deadlines/").content.decode()
+
+
+def test_the_appeals_on_the_dashboard_are_named_in_each_readers_language(advocate_client, case):
+    # Choice labels are translated once per language and kept: one reader's language must not stick for the next.
+    appeal = AppealFactory(case=case, forum="ecthr", kind="application", reference="")
+    DeadlineFactory(appeal=appeal, description="Observations", due_on=timezone.localdate() + timedelta(days=3))
+
+    pages = [
+        advocate_client.get("/deadlines/", headers={"accept-language": language}).content.decode()
+        for language in ("ru", "en", "ru")
+    ]
+
+    assert "Европейский суд по правам человека (Индивидуальная жалоба (статья 34 Конвенции))" in pages[0]
+    assert "European Court of Human Rights (Individual application (Art. 34))" in pages[1]
+    assert "European Court of Human Rights" not in pages[2]
