@@ -163,15 +163,18 @@ def build_digest(user, *, today: date, days_ahead: int, parties, overdue_since: 
     )
 
 
-def due_counts(user, *, today: date, days_ahead: int) -> dict[str, int]:
-    """How many deadlines are overdue and how many fall due within ``days_ahead`` days, in one query."""
+def due_counts(user, *, today: date, days_ahead: int, all_upcoming: bool = False) -> dict[str, int]:
+    """How many deadlines are overdue and how many fall due within ``days_ahead`` days, in one query; with
+    ``all_upcoming``, also how many fall due today or later (``upcoming``), in the same query."""
     horizon = today + timedelta(days=days_ahead)
-    # Later deadlines count in neither: left out, the open deadlines' due-date index skips them.
-    return (
-        open_deadlines(user)
-        .filter(next_due_on__lte=horizon)
-        .aggregate(
-            overdue=Count("pk", filter=Q(next_due_on__lt=today)),
-            due_soon=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=horizon)),
-        )
-    )
+    counts = {
+        "overdue": Count("pk", filter=Q(next_due_on__lt=today)),
+        "due_soon": Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=horizon)),
+    }
+    found = open_deadlines(user)
+    if all_upcoming:
+        counts["upcoming"] = Count("pk", filter=Q(next_due_on__gte=today))
+    else:
+        # Later deadlines count in neither: left out, the open deadlines' due-date index skips them.
+        found = found.filter(next_due_on__lte=horizon)
+    return found.aggregate(**counts)
