@@ -325,7 +325,7 @@ def shift(day: date, amount: int, unit: str) -> date:
 class DeadlineQuerySet(ScopedQuerySet):
     """The one home of "overdue": an open deadline whose next due day has passed."""
 
-    scope_path = "appeal__case"
+    scope_path = "case"
 
     def overdue(self, today=None):
         return self.filter(status=DeadlineStatus.OPEN, next_due_on__lt=today or timezone.localdate())
@@ -336,6 +336,12 @@ class DeadlineQuerySet(ScopedQuerySet):
 
 class Deadline(Record):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("appeal"))
+    # Its appeal's case, kept by appeals.services (set on every save, and moved with the appeal). Who may see a
+    # deadline is read from it: through the appeal, every count of a team's deadlines read the whole appeal
+    # table, which doubled an editor's deadlines page and navigation (bench/scale.py).
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="+", editable=False, blank=True, verbose_name=_("case")
+    )
     description = models.CharField(_("what is due"), max_length=300)
     responsible = models.CharField(_("due from"), max_length=12, choices=Party.choices, default=Party.GOVERNMENT)
     due_on = models.DateField(
@@ -374,7 +380,7 @@ class Deadline(Record):
     rule = models.CharField(_("rule"), max_length=32, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True)
 
-    history = AuditedHistory(excluded_fields=["next_due_on"])
+    history = AuditedHistory(excluded_fields=["next_due_on", "case"])
     objects = DeadlineQuerySet.as_manager()
 
     class Meta:

@@ -31,6 +31,10 @@ ENDED_BY_STEP = automatic_reason(gettext_noop("Ended by a step of %(day)s"), day
 MOVED_WITH_APPEAL = automatic_reason(gettext_noop("Moved with its appeal: %(reason)s"), reason=Text())
 
 
+def _take_the_case_of_its_appeal(deadline: Deadline, **_ignored):
+    deadline.case_id = deadline.appeal.case_id
+
+
 def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):
     """A one-off deadline is next due on its day; a recurring one on its first occurrence not yet settled,
     and it ends once nothing is outstanding and nothing more falls due."""
@@ -162,13 +166,16 @@ def end_recurring(appeal: Appeal, *, rules: set, on: date, by) -> None:
         save_record(deadline, by=by, reason=ENDED_BY_STEP.written(day=on))
 
 
-def _answers_follow_their_appeal(appeal: Appeal, *, adding: bool, by, **_ignored):
-    """An appeal moved to another case takes its answers along (Appeal.why_it_cannot_move says when it may)."""
+def _answers_and_deadlines_follow_their_appeal(appeal: Appeal, *, adding: bool, by, **_ignored):
+    """An appeal moved to another case takes its answers and deadlines along (Appeal.why_it_cannot_move says
+    when it may)."""
     if adding:
         return
     for response in OfficialResponse._base_manager.filter(appeal=appeal).exclude(case_id=appeal.case_id):
         response.case_id = appeal.case_id
         save_record(response, by=by, reason=MOVED_WITH_APPEAL.written(reason=appeal._change_reason))
+    # A deadline's case is its appeal's, kept beside it for scoping only (not in its history, like next_due_on).
+    Deadline._base_manager.filter(appeal=appeal).exclude(case_id=appeal.case_id).update(case_id=appeal.case_id)
 
 
 def refresh_appeal_state(appeal_id) -> None:
@@ -185,8 +192,8 @@ def refresh_appeal_state(appeal_id) -> None:
 
 def register_hooks() -> None:
     """What follows a save or a delete of appeal records; called once, from AppealsConfig.ready()."""
-    register(Appeal, after_save=[_answers_follow_their_appeal])
-    register(Deadline, before_save=[_derive_next_due])
+    register(Appeal, after_save=[_answers_and_deadlines_follow_their_appeal])
+    register(Deadline, before_save=[_take_the_case_of_its_appeal, _derive_next_due])
     register(AppealStep, after_save=[_after_step_saved], after_delete=[_after_step_deleted])
     register(OfficialResponse, after_save=[_after_response_saved])
     MENTION_FIELDS.extend(

@@ -5,13 +5,16 @@ Charlie's team holds case A, where the appeal was first entered; alice's team ho
 An administrator moves it. Neither team may see the other's case.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from appeals.models import Appeal, OfficialResponse
 from appeals.services import add_appeal_step, file_appeal, record_official_response
 from cases.services import add_source, save_record
 from tests.admin_forms import form_as_shown
-from tests.factories import CaseFactory, MembershipFactory
+from tests.factories import CaseFactory, DeadlineFactory, MembershipFactory
 
 # What case A's team wrote about the appeal and then changed before it moved: the versions case B's team
 # never had. What the records say at the move goes with them.
@@ -65,6 +68,28 @@ def test_moving_an_appeal_takes_its_answers_along(client, administrator, misfile
         administrator,
         "Moved with its appeal: Entered under the wrong case",
     )
+
+
+def test_a_moved_appeals_deadlines_are_on_the_new_teams_dashboard_and_off_the_old(
+    client, administrator, alice, charlie, misfiled
+):
+    case_a, case_b, person, appeal, step, response = misfiled
+    due = timezone.localdate() + timedelta(days=5)
+    DeadlineFactory(appeal=appeal, description="Observations on admissibility", due_on=due)
+
+    def dashboard(user):
+        client.force_login(user)
+        return client.get("/deadlines/").content.decode()
+
+    assert "Observations on admissibility" in dashboard(charlie)
+    assert "Observations on admissibility" not in dashboard(alice)
+
+    move(client, administrator, appeal, case_b)
+
+    assert "Observations on admissibility" in dashboard(alice)
+    assert "1 due within a week" in dashboard(alice)
+    assert "Observations on admissibility" not in dashboard(charlie)
+    assert "due within a week" not in dashboard(charlie)
 
 
 @pytest.mark.parametrize(

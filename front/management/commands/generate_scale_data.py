@@ -226,6 +226,7 @@ class Command(BaseCommand):
                 deadlines.append(
                     Deadline(
                         appeal=appeal,
+                        case=appeal.case,
                         description="Government's reply to the UN communication",
                         due_on=sent + timedelta(days=60),
                         next_due_on=sent + timedelta(days=60),
