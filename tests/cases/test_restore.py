@@ -1,8 +1,9 @@
 """Deleted records stay findable in history and an administrator can bring them back."""
 
+from appeals.models import Deadline
 from cases.models import Case, StatusChange
 from cases.services import delete_record
-from tests.factories import AppealFactory, AppealStepFactory, MembershipFactory, StatusChangeFactory
+from tests.factories import AppealFactory, AppealStepFactory, DeadlineFactory, MembershipFactory, StatusChangeFactory
 
 
 def test_admin_delete_needs_a_reason_and_keeps_it(client, administrator, case):
@@ -41,11 +42,12 @@ def test_bulk_delete_action_writes_history_for_each_record(client, administrator
     assert reasons == {"Entered twice"}
 
 
-def test_deleted_case_is_listed_and_restored_with_its_parts(client, administrator, case):
+def test_deleted_case_is_listed_and_restored_with_its_parts(client, administrator, alice, case):
     membership = MembershipFactory(case=case)
     change = StatusChangeFactory(case=case, person=membership.person)
     appeal = AppealFactory(case=case)
     step = AppealStepFactory(appeal=appeal)
+    deadline = DeadlineFactory(appeal=appeal, description="Observations")
     ids = (case.pk, change.pk, appeal.pk, step.pk)
     delete_record(case, by=administrator, reason="Opened by mistake")
     client.force_login(administrator)
@@ -59,6 +61,8 @@ def test_deleted_case_is_listed_and_restored_with_its_parts(client, administrato
     restored = Case.objects.get(pk=ids[0])
     assert restored.status_changes.get().pk == ids[1]
     assert restored.appeals.get().steps.get().pk == ids[3]
+    # A deadline's case is not in its history: it takes its appeal's again, and the case's team sees it.
+    assert Deadline.objects.visible_to(alice).get().pk == deadline.pk
     assert set(restored.team.values_list("username", flat=True)) == {"alice", "bob"}
     assert restored.history.latest().history_change_reason.startswith("Restored from the history")
     assert membership.person.memberships.get().case_id == ids[0]
