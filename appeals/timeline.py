@@ -11,7 +11,7 @@ the number of events.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 
@@ -85,6 +85,10 @@ class Event:
     findings: list[str] = field(default_factory=list)
     awards: list[str] = field(default_factory=list)
     occurrences: list["Occurrence"] = field(default_factory=list)
+    # A fact about a State names the appeals it bears on, each with what it means for that appeal; ``detail`` and
+    # ``appeal`` read them all, ``mentioning_only`` a document's own.
+    mentions: list["AppealMention"] = field(default_factory=list)
+    detail_without_mentions: str = ""
 
     @property
     def verification_label(self) -> str:
@@ -98,6 +102,19 @@ class Event:
     def iso_date(self) -> str:
         return self.when.anchor.isoformat()
 
+    def mentioning_only(self, appeal_ids) -> "Event":
+        """This event naming, of the appeals it mentions, only ``appeal_ids``: a document that leaves an appeal
+        out (it concerns only people it withholds) must not name it through a fact about the State either."""
+        if not self.mentions:
+            return self
+        kept = [mention for mention in self.mentions if mention.appeal_id in appeal_ids]
+        return replace(
+            self,
+            appeal=", ".join(mention.label for mention in kept),
+            detail=" ".join(filter(None, [self.detail_without_mentions, *(w for m in kept for w in m.warnings)])),
+            mentions=kept,
+        )
+
     def sort_key(self):
         return (
             *self.when.sort_key(),
@@ -106,6 +123,13 @@ class Event:
             self.created_at or timezone.now(),
             self.record_id,
         )
+
+
+@dataclass
+class AppealMention:
+    appeal_id: object
+    label: str
+    warnings: list[str]
 
 
 @dataclass
@@ -726,19 +750,21 @@ def _response_events(responses, filings, cited) -> list[Event]:
 def _state_events(facts, appeals) -> list[Event]:
     events = []
     for fact in facts:
-        concerned = [a for a in appeals if (a.respondent_state, a.forum) == (fact.state, fact.forum)]
-        warnings = [f"{_appeal_label(a)}: {w}" for a in concerned for w in a.warnings([fact])]
-        events.append(
-            Event(
-                kind="state",
-                when=FuzzyDate.exact(fact.on),
-                title=f"{state_name(fact.state)}: {fact.what}",
-                detail=" ".join(filter(None, [fact.what_it_means, *warnings])),
-                appeal=", ".join(_appeal_label(a) for a in concerned),
-                record_id=str(fact.pk),
-                created_at=fact.created_at,
-            )
+        mentions = []
+        for appeal in (a for a in appeals if (a.respondent_state, a.forum) == (fact.state, fact.forum)):
+            label = _appeal_label(appeal)
+            mentions.append(AppealMention(appeal.pk, label, [f"{label}: {w}" for w in appeal.warnings([fact])]))
+        event = Event(
+            kind="state",
+            when=FuzzyDate.exact(fact.on),
+            title=f"{state_name(fact.state)}: {fact.what}",
+            detail=fact.what_it_means,
+            detail_without_mentions=fact.what_it_means,
+            mentions=mentions,
+            record_id=str(fact.pk),
+            created_at=fact.created_at,
         )
+        events.append(event.mentioning_only({mention.appeal_id for mention in mentions}))
     return events
 
 

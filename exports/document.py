@@ -146,17 +146,18 @@ def build_document(case, *, user, level: str, export_id: str) -> Document:
     withheld = _withheld(_people_of(timeline), level)
     document.people = _people(timeline, level, user, withheld)
     labels = {row.pop("person_id"): row["label"] for row in document.people if row.get("person_id")}
-    events = [event for event in timeline.events if not _concerns_only(event, withheld)]
+    appeals = [
+        a
+        for a in timeline.appeals
+        if not set(timeline.appeal_people.get(a.pk, ())) or not set(timeline.appeal_people[a.pk]) <= set(withheld)
+    ]
+    # An appeal left out is named by no event either (a fact about the State mentions the appeals it bears on).
+    shown_appeals = {a.pk for a in appeals}
+    events = [e.mentioning_only(shown_appeals) for e in timeline.events if not _concerns_only(e, withheld)]
     sources, renumbered = _sources(timeline.sources, level, _cited(events, level))
     document.sources = sources
     document.events = _events(events, level, renumbered, labels)
-    document.appeals = _appeals(
-        [
-            a
-            for a in timeline.appeals
-            if not set(timeline.appeal_people.get(a.pk, ())) or not set(timeline.appeal_people[a.pk]) <= set(withheld)
-        ]
-    )
+    document.appeals = _appeals(appeals)
     return document
 
 
