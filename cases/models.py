@@ -563,9 +563,16 @@ CASE_FINDERS: list = []
 class Case(Record):
     reference = models.CharField(_("case reference"), max_length=12, unique=True, default=new_case_reference)
     title = models.CharField(
-        _("title"), max_length=200, help_text=_("Shown to the case team. Use codenames for confidential people.")
+        _("title"),
+        max_length=200,
+        help_text=_(
+            "Printed on every export of the case, the public one included: use codenames, never the names of "
+            "confidential people."
+        ),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Printed on every export of the case, the public one included.")
+    )
     region = models.CharField(_("region"), max_length=100, blank=True, help_text=_("Region or town, never an address."))
     opened_on = models.DateField(_("opened on"), default=date.today)
     confidentiality = models.CharField(
