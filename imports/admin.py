@@ -21,7 +21,7 @@ from cases.admin import CaseAdmin, PersonAdmin
 from cases.models import may_see_identities
 from imports import layout, services
 from imports.engine import error_text
-from imports.enums import JobStatus, Outcome
+from imports.enums import JobStatus, outcome_count, outcome_label
 from imports.forms import ConfirmForm, MappingForm, MergeForm, RoundTripForm, UndoMergeForm, UploadForm
 from imports.merging import differing_fields, merge_people, undo_merge
 from imports.models import ImportJob, PersonMerge
@@ -36,13 +36,17 @@ def may_import(user) -> bool:
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "file_name", "status", "done", "total", "sha256"]
+    list_display = ["created_at", "file_name", "where_it_is", "done", "total", "sha256"]
     list_filter = ["status"]
     list_display_links = ["created_at", "file_name"]
     actions = None
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user=request.user)
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def where_it_is(self, job):
+        return job.status_label
 
     def has_module_permission(self, request):
         return may_import(request.user)
@@ -149,15 +153,16 @@ class ImportJobAdmin(admin.ModelAdmin):
     def _render(self, request, job, *, mapping_form=None, confirm_form=None):
         done, _at = services.progress_of(job)
         report = job.report or {}
+        imported = job.status == JobStatus.DONE
         rows = [
-            {**row, "outcome_label": Outcome(row["outcome"]).label}
+            {**row, "outcome_label": outcome_label(row["outcome"], done=imported)}
             for row in report.get("rows", [])
             if row.get("outcome")
         ]
         counts = [
             (
                 layout.BY_KEY[key].label,
-                [(Outcome(outcome).label, number) for outcome, number in sorted(by_outcome.items())],
+                [outcome_count(outcome, number, done=imported) for outcome, number in sorted(by_outcome.items())],
             )
             for key, by_outcome in report.get("counts", {}).items()
         ]

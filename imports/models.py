@@ -39,6 +39,8 @@ class ImportJob(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"))
     file_kind = models.CharField(_("kind of file"), max_length=8)
     encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    # The language of whoever started the check or the import: the background worker writes its report in it.
+    language = models.CharField(_("language"), max_length=8, blank=True, editable=False)
     stored = models.FileField(_("uploaded file"), upload_to=_upload_path, blank=True, editable=False)
     # What each sheet holds and which of its columns means which of ours: {sheet: {"type": …, "columns": {…}}}.
     mapping = models.JSONField(_("columns"), default=dict)
@@ -64,6 +66,13 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return _("Import of %(file)s (%(when)s)") % {"file": self.file_name, "when": format_moment(self.created_at)}
+
+    @property
+    def status_label(self) -> str:
+        """Where the import is; a check that found errors waits for a corrected file, not for a confirmation."""
+        if self.status == JobStatus.CHECKED and self.report.get("error_total"):
+            return str(_("Checked: errors to correct in the file"))
+        return JobStatus(self.status).label
 
     @property
     def reason(self) -> str:

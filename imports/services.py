@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.fuzzydate import format_moment
@@ -168,7 +168,9 @@ def total_rows(job) -> int:
 def start(job, *, write: bool) -> None:
     """Queue the check (``write`` False) or, once checked without errors, the import."""
     status = JobStatus.IMPORTING if write else JobStatus.CHECKING
-    ImportJob.objects.filter(pk=job.pk).update(status=status, claimed_at=None, done=0, total=total_rows(job))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, claimed_at=None, done=0, total=total_rows(job), language=translation.get_language() or ""
+    )
     _clear_progress(job)
     transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
 
@@ -224,7 +226,9 @@ def run_job(job_id: str) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     _write_progress(job, 0)
     try:
-        execute(job, book=book_of(job), write=job.status == JobStatus.IMPORTING)
+        # The report's messages in the language of whoever asked for the check or the import.
+        with translation.override(job.language or None):
+            execute(job, book=book_of(job), write=job.status == JobStatus.IMPORTING)
     finally:
         _clear_progress(job)
 

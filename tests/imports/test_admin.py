@@ -36,7 +36,7 @@ def test_upload_preview_and_confirm(alice_client, alice, django_capture_on_commi
         alice_client.post(response.url, mapping_of(job))
     page = alice_client.get(response.url).content.decode()
     assert "Checked: waiting for your confirmation" in page
-    assert f"<tr><th>People</th><td>{PEOPLE_COUNT + 1} will create</td></tr>" in page
+    assert f"<tr><th>People</th><td>{PEOPLE_COUNT + 1} to create</td></tr>" in page
     assert "People, row 52 (P-051): possible duplicate of row 2 (P-001)" in page
     assert Person.objects.count() == 0
 
@@ -47,6 +47,9 @@ def test_upload_preview_and_confirm(alice_client, alice, django_capture_on_commi
     page = alice_client.get(response.url).content.decode()
 
     assert "<strong>Imported</strong>" in page
+    # What was done, no longer what will be.
+    assert f"<tr><th>People</th><td>{PEOPLE_COUNT + 1} created</td></tr>" in page
+    assert "will create" not in page and "<td>created</td>" in page
     assert Person.objects.count() == PEOPLE_COUNT + 1
 
 
@@ -57,11 +60,29 @@ def test_a_sheet_with_errors_cannot_be_confirmed(alice_client, django_capture_on
     page = alice_client.get(url).content.decode()
 
     assert "People, row 8, column birth_year: “19x0” is not a year of birth." in page
+    assert "<strong>Checked: errors to correct in the file</strong>" in page
+    assert "waiting for your confirmation" not in page
+    assert "Checked: errors to correct in the file" in alice_client.get("/admin/imports/importjob/").content.decode()
     assert 'value="import"' not in page
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(url, {"action": "import", "confirm": "on"})
     assert ImportJob.objects.get().status == JobStatus.CHECKED
     assert Person.objects.count() == 0
+
+
+def test_a_check_asked_for_in_russian_reports_in_russian(alice_client, django_capture_on_commit_callbacks):
+    # The check runs in the background worker, which has no reader: it writes in the language it was asked in.
+    russian = {"headers": {"accept-language": "ru"}}
+    content = csv_bytes([["case_id", "person_id", "role"], ["K-404", "P-404", "victim"]])
+    url = alice_client.post(ADD, {"file": SimpleUploadedFile("people.csv", content), "record_type": "case_people"}).url
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(url, mapping_of(ImportJob.objects.get()), **russian)
+
+    page = alice_client.get(url, **russian).content.decode()
+
+    assert "people.csv, строка 2, столбец case_id: нет записи с идентификатором «K-404»" in page
+    assert "no record with the id" not in page
+    assert "<td>1 ошибка</td>" in page
 
 
 def test_columns_named_otherwise_are_mapped_and_the_mapping_saved(
@@ -76,7 +97,7 @@ def test_columns_named_otherwise_are_mapped_and_the_mapping_saved(
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(url, mapping_of(job, save_as="Monitoring list", **changes))
 
-    assert "<td>1 will create</td>" in alice_client.get(url).content.decode()
+    assert "<td>1 to create</td>" in alice_client.get(url).content.decode()
     saved = ColumnMapping.objects.get(user=alice)
     assert (saved.name, saved.columns["Фамилия Имя"]) == ("Monitoring list", "name_original_script")
     # The next file with these headers is offered the saved columns.
