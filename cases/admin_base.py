@@ -349,8 +349,17 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
     # --- the reason for each change, and saving through the services ---
 
     def get_fieldsets(self, request, obj=None):
+        left_out = set(WHY_FIELDS)
+        if obj is None:
+            # A read-only value drawn when a record is made (a codename, a case reference) is drawn again when
+            # it is saved: shown on the add page, it would be a codename the person never gets.
+            left_out |= {
+                f.name
+                for f in self.model._meta.fields
+                if f.name in self.get_readonly_fields(request, obj) and callable(f.default)
+            }
         fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in WHY_FIELDS]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in left_out]})
             for name, options in super().get_fieldsets(request, obj)
         ]
         if obj is not None and self.has_change_permission(request, obj):

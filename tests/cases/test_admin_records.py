@@ -298,3 +298,23 @@ def test_a_codename_is_drawn_never_typed_so_it_cannot_probe_another_team(alice_c
     assert response.status_code == 302
     assert "already exists" not in response.content.decode()
     assert Person.objects.get(pk=mine.pk).codename == mine.codename
+
+
+@pytest.mark.parametrize(
+    "url, field", [("/admin/cases/person/add/", "codename"), ("/admin/cases/case/add/", "reference")]
+)
+def test_the_add_page_shows_no_codename_or_reference_the_record_would_not_get(alice_client, url, field):
+    # Both are drawn when the record is saved: a value shown before would be another one.
+    page = alice_client.get(url).content.decode()
+
+    assert f'class="form-row field-{field}' not in page
+
+
+def test_a_new_persons_codename_is_the_one_the_pages_then_show(alice_client):
+    data = form_as_shown(alice_client.get("/admin/cases/person/add/").content.decode())
+    added = alice_client.post("/admin/cases/person/add/", {**data, "change_reason": "Call"}, follow=True)
+
+    person = Person.objects.get()
+    change_page = alice_client.get(f"/admin/cases/person/{person.pk}/change/").content.decode()
+    assert person.codename in added.content.decode()
+    assert 'class="form-row field-codename' in change_page and person.codename in change_page
