@@ -302,8 +302,11 @@ def _appeals(appeals) -> list[dict]:
 
 @dataclass
 class LeftOut:
+    level: str
     label: str
     sentences: list[str]
+    # Whether this level's document is refused altogether (someone's consent does not allow it).
+    refused: bool = False
 
 
 def left_out(case, *, user, timeline=None) -> list[LeftOut]:
@@ -313,7 +316,15 @@ def left_out(case, *, user, timeline=None) -> list[LeftOut]:
     """
     timeline = timeline or build_timeline(case)
     people = _people_of(timeline)
-    return [LeftOut(str(level.label), _left_out_at(level, case, timeline, people, user)) for level in Level]
+    return [
+        LeftOut(
+            level.value,
+            str(level.label),
+            _left_out_at(level, case, timeline, people, user),
+            refused=_consent_refusal(people, level) is not None,
+        )
+        for level in Level
+    ]
 
 
 def _left_out_at(level, case, timeline, people, user) -> list[str]:

@@ -35,6 +35,11 @@ class ExportForm(forms.Form):
         # The page passes the timeline it built, when it is the whole one as of now, so it is not built twice.
         self.case, self.user, self.timeline = case, user, timeline
         self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if case is not None and not self.is_bound:
+            # Offered first: a level this case's consents allow, not one whose export would be refused.
+            refused = {level.level for level in self.left_out if level.refused}
+            if self.fields["level"].initial in refused:
+                self.fields["level"].initial = Level.INTERNAL
 
     @cached_property
     def left_out(self):

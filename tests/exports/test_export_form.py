@@ -106,3 +106,17 @@ def test_timeline_says_a_level_without_consent_cannot_be_exported(alice_client, 
         f"Not everyone in this case consented to sharing outside the team: {without_consent.codename}."
     )
     assert left_out[INTERNAL] == "Nothing is left out."
+
+
+def _chosen_level(page: str, case) -> str:
+    form = re.search(rf'<form method="post" action="/exports/case/{case.pk}/".*?</form>', page, re.S).group()
+    return re.search(r'<option value="(\w+)" selected>', form).group(1)
+
+
+def test_the_form_offers_first_a_level_the_cases_consents_allow(alice_client, case, without_consent):
+    assert _chosen_level(alice_client.get(f"/cases/{case.pk}/").content.decode(), case) == "internal"
+
+    without_consent.consent_partner_sharing = Consent.GIVEN
+    save_record(without_consent, by=None, reason="Consent recorded")
+
+    assert _chosen_level(alice_client.get(f"/cases/{case.pk}/").content.decode(), case) == "partner"
