@@ -35,6 +35,9 @@ ENCODINGS = [
 # Spreadsheet programs take a cell starting with one of these for a formula; our exports write such text
 # with a leading apostrophe (imports/roundtrip.py), which is taken off again here.
 FORMULA_STARTS = ("=", "+", "-", "@")
+# What separates the values of a CSV file: Excel writes its region's list separator, a semicolon in Russian and
+# most of Europe, a comma in English; some programs a tab.
+SEPARATORS = (",", ";", "\t")
 
 
 class Refused(Exception):
@@ -175,12 +178,24 @@ class CsvBook(Book):
         super().__init__(open_bytes)
         self.name = name
         self.encoding = encoding
+        self._separator = None
+
+    @property
+    def separator(self) -> str:
+        """The one of ``SEPARATORS`` the header row uses most (a header names columns, and holds none of them)."""
+        if self._separator is None:
+            with self.open_bytes() as raw:
+                head = raw.read(64 * 1024).decode(self.encoding, errors="ignore")
+            header = next((line for line in head.splitlines() if line.strip()), "")
+            found = max(SEPARATORS, key=header.count)
+            self._separator = found if header.count(found) else ","
+        return self._separator
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
         with self.open_bytes() as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
-            reader = csv.reader(text)
+            reader = csv.reader(text, delimiter=self.separator)
             line = 0
             try:
                 for line, record in enumerate(reader, start=1):
