@@ -146,12 +146,23 @@ class ScopedFormfieldsMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if hasattr(db_field.related_model._default_manager, "visible_to"):
             kwargs["queryset"] = _scoped(db_field.related_model, request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _finding_people_said(db_field, self, super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if hasattr(db_field.related_model._default_manager, "visible_to"):
             kwargs["queryset"] = _scoped(db_field.related_model, request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _finding_people_said(db_field, self, super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+def _finding_people_said(db_field, model_admin, formfield):
+    """A box that looks people up as one types says how it finds them: by codename, and by name only those who
+    consented to publicity (``search_user``), so that no one wonders why a name finds nothing."""
+    if formfield is not None and db_field.related_model is Person and db_field.name in model_admin.autocomplete_fields:
+        formfield.help_text = _(
+            "Type a codename. A name finds only people who consented to publicity: what is typed here travels "
+            "in the page's address."
+        )
+    return formfield
 
 
 class NamedChoicesMixin:

@@ -47,3 +47,9 @@ def test_person_field_finds_a_confidential_person_by_codename_only(alice_client,
     )
 
     assert (by_name, by_codename) == ([], [person.codename])
+
+
+def test_a_box_that_finds_people_says_how_it_finds_them(alice_client, case):
+    page = alice_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+
+    assert "Type a codename. A name finds only people who consented to publicity" in page
