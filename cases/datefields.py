@@ -251,6 +251,17 @@ class FuzzyDatesForm(forms.ModelForm):
             name for name, field in self.fields.items() if name in model_dates and isinstance(field, FuzzyDateField)
         ]
 
+    def _update_errors(self, errors):
+        # The model's errors, after its full_clean. A date its box could not read is said once, by the box: the
+        # record, left without a value, would add "Enter a date." beside it.
+        if hasattr(errors, "error_dict"):
+            for name in self._fuzzy_fields():
+                if name in self.errors:
+                    errors.error_dict.pop(name, None)
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
     def clean(self):
         cleaned = super().clean()
         # The model's own clean() (run by the ModelForm next) checks the value, e.g. against the future.

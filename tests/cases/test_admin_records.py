@@ -94,6 +94,8 @@ def test_admin_bad_event_date_shows_message_and_saves_nothing(alice_client, pers
 
     assert response.status_code == 200
     assert message in response.content.decode()
+    # Said once, by the box: not also "Enter a date." from the record left without one.
+    assert "Enter a date." not in response.content.decode()
     assert not Case.objects.exists()
     assert not StatusChange.objects.exists()
 
