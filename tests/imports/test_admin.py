@@ -131,3 +131,11 @@ def test_imports_are_for_staff_allowed_identities_and_each_sees_their_own(client
     assert client.get(f"/admin/imports/importjob/{ImportJob.objects.get().pk}/preview/").status_code == 404
     client.force_login(advocate)
     assert client.get(ADD).status_code in {302, 403}
+
+
+def test_a_sheet_of_one_row_is_said_so(alice_client):
+    content = csv_bytes([["person_id", "legal_name"], ["X-1", "Ismail Isaev"]])
+
+    page = alice_client.get(upload(alice_client, content, name="one.csv", record_type="people").url).content.decode()
+
+    assert "Sheet “one.csv” (1 row)" in page
