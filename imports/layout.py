@@ -50,9 +50,13 @@ class RecordType:
         return [c.name for c in self.columns]
 
 
-def _id(name, what):
-    return Column(name, _("The id of %(what)s in your records, e.g. P-017; kept for the next import.") % {"what": what},
-                  required=True)  # fmt: skip
+def _id(name, what, example):
+    return Column(
+        name,
+        _("The id of %(what)s in your records, e.g. %(example)s; kept for the next import.")
+        % {"what": what, "example": example},
+        required=True,
+    )
 
 
 def _ref(name, ref, what, required=True):
@@ -65,7 +69,7 @@ CASES = RecordType(
     _("Cases"),
     "case_id",
     (
-        _id("case_id", _("the case")),
+        _id("case_id", _("the case"), "K-017"),
         Column("reference", _("To add to a case already in the tracker: its reference, e.g. C-7KQ2MX.")),
         Column("title", _("Required for a new case. Codenames, never names of confidential people.")),
         Column("summary", _("What the case is about.")),
@@ -82,7 +86,7 @@ PEOPLE = RecordType(
     _("People"),
     "person_id",
     (
-        _id("person_id", _("the person")),
+        _id("person_id", _("the person"), "P-017"),
         Column("legal_name", _("Name in Latin script (protected).")),
         Column("name_original_script", _("Name as written in its own script, e.g. Cyrillic (protected).")),
         Column("other_names", _("Other spellings, separated by semicolons (protected).")),
@@ -120,7 +124,7 @@ SOURCES = RecordType(
     _("Sources"),
     "source_id",
     (
-        _id("source_id", _("the source")),
+        _id("source_id", _("the source"), "S-017"),
         _ref("case_id", "cases", _("the case")),
         Column("source_type", _("Media article, NGO report, court document…"), CHOICE, True, choices=SourceType),
         Column("title", _("Its title."), required=True),
@@ -138,7 +142,7 @@ STATUS_CHANGES = RecordType(
     _("Status changes"),
     "event_id",
     (
-        _id("event_id", _("the report")),
+        _id("event_id", _("the report"), "E-017"),
         _ref("case_id", "cases", _("the case")),
         _ref("person_id", "people", _("the person")),
         Column("status", _("Detained, in hiding, released…"), CHOICE, True, choices=Status),
@@ -163,7 +167,7 @@ APPEALS = RecordType(
     _("Appeals"),
     "appeal_id",
     (
-        _id("appeal_id", _("the appeal")),
+        _id("appeal_id", _("the appeal"), "A-017"),
         _ref("case_id", "cases", _("the case")),
         Column("forum", _("ECtHR, UN Special Procedures, WGEID…"), CHOICE, True, choices=Forum),
         Column("kind", _("Application, urgent appeal, complaint…"), CHOICE, True, choices=AppealKind),
@@ -184,7 +188,7 @@ APPEAL_STEPS = RecordType(
     _("Appeal steps"),
     "step_id",
     (
-        _id("step_id", _("the step")),
+        _id("step_id", _("the step"), "ST-017"),
         _ref("appeal_id", "appeals", _("the appeal")),
         Column("step", _("Lodged, communicated, judgment…"), CHOICE, True, choices=StepType),
         Column("when", _("As precisely as known."), DATE, True),
@@ -200,7 +204,7 @@ RESPONSES = RecordType(
     _("Official responses"),
     "response_id",
     (
-        _id("response_id", _("the response")),
+        _id("response_id", _("the response"), "R-017"),
         _ref("case_id", "cases", _("the case")),
         _ref("appeal_id", "appeals", _("the appeal it answers, if any"), required=False),
         Column("response_type", _("Denial, acknowledgement, substantive reply…"), CHOICE, True, choices=ResponseType),
