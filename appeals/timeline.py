@@ -592,9 +592,10 @@ def _step_events(steps, cited, findings, awards) -> list[Event]:
     for step in steps:
         detail = step.description
         if step.response_due_on:
-            detail = " ".join(
-                filter(None, [detail, _("Reply due by %(day)s.") % {"day": format_day(step.response_due_on)}])
-            )
+            due = _("Reply due by %(day)s.") % {"day": format_day(step.response_due_on)}
+            # Staff's words stay as written: a dash, where they end without a full stop, keeps the two apart.
+            ended = not detail or detail.rstrip().endswith((".", "!", "?", "…", ":"))
+            detail = f"{detail.rstrip()}{' ' if ended else ' — '}{due}" if detail else due
         filing = filing_of.get(step.appeal_id)
         after = {str(filing.pk)} if follows_filing(step, filing) else set()
         events.append(

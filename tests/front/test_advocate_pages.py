@@ -389,3 +389,21 @@ def test_the_appeals_on_the_dashboard_are_named_in_each_readers_language(advocat
     assert "Европейский суд по правам человека (Индивидуальная жалоба (статья 34 Конвенции))" in pages[0]
     assert "European Court of Human Rights (Individual application (Art. 34))" in pages[1]
     assert "European Court of Human Rights" not in pages[2]
+
+
+def test_a_steps_own_words_and_its_reply_date_read_apart(advocate_client, case):
+    for description, due in [("Faxed to the Registry on 8 February", 12), ("Sent by post.", 20)]:
+        add_appeal_step(
+            by=None,
+            reason="t",
+            appeal=AppealFactory(case=case),
+            step_type=StepType.INTERIM_GRANTED,
+            when="8 Feb 2021",
+            description=description,
+            response_due_on=date(2021, 2, due),
+        )
+
+    page = advocate_client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "Faxed to the Registry on 8 February — Reply due by 12 Feb 2021." in page
+    assert "Sent by post. Reply due by 20 Feb 2021." in page
