@@ -536,8 +536,13 @@ class OfficialResponse(Record, FuzzyDated):
         ordering = EARLIEST_FIRST
 
     def __str__(self):
+        return f"{self.what} ({self.when})"
+
+    @property
+    def what(self) -> str:
+        """Who answered and how, without the date: for a line that gives the date already."""
         who = self.body or self.state or _("Authorities")
-        return f"{who}: {self.get_response_type_display()} ({self.when})"
+        return f"{who}: {self.get_response_type_display()}"
 
     def clean(self):
         super().clean()

@@ -135,6 +135,19 @@ def test_person_page_says_which_report_another_account_disagrees_with(advocate_c
     assert "Another account of the report of 16–28 Mar 2017" in page
 
 
+def test_person_page_dates_each_answer_once(advocate_client, case):
+    person = MembershipFactory(case=case).person
+    appeal = AppealFactory(case=case)
+    appeal.people.add(person)
+    OfficialResponseFactory(case=case, appeal=appeal, body="Prosecutor's office", when="29 Mar 2019")
+
+    page = advocate_client.get(f"/people/{person.pk}/").content.decode()
+
+    answers = page[page.index('id="responses-title"') :]
+    assert answers.count("29 Mar 2019") == 1
+    assert "Prosecutor&#x27;s office: " in answers
+
+
 def test_timeline_shows_markup_typed_into_records_as_text(advocate_client, case):
     markup = '<img src=x onerror="alert(1)">'
     first = StatusChangeFactory(case=case, place=markup, description=markup, internal_notes=markup)
