@@ -55,4 +55,10 @@ def ensure_roles(**_kwargs) -> None:
 def is_administrator(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+    if user.is_superuser:
+        return True
+    # Every scoped query of a page asks. Kept on the user object, as Django keeps its permissions there
+    # (``_perm_cache``): a request loads its user afresh, so a change of role counts from the next request.
+    if not hasattr(user, "_is_administrator"):
+        user._is_administrator = user.groups.filter(name=ADMINISTRATORS).exists()
+    return user._is_administrator

@@ -242,12 +242,13 @@ def _case_with_everything(user, n):
     )
 
 
-# The page and a records page, pinned for one and for many cases: the counts are made in the database. Three of
-# each are the navigation's count of the reader's due deadlines (reminders/context_processors.py); the regions
-# of the filter and of the public export's form are read once (with the role check that scopes them).
-PAGE_QUERIES = 24
+# The page and a records page, pinned for one and for many cases: the counts are made in the database. One of
+# each is the navigation's count of the reader's due deadlines (reminders/context_processors.py); the regions
+# of the filter and of the public export's form are read once; whether the reader is an administrator is asked
+# once a request.
+PAGE_QUERIES = 21
 # Per list of records behind a number: its count, its page of rows and how many it counts.
-RECORDS_QUERIES = {"people": 14, "status_reports,appeal_steps,responses_dated": 18, "replies": 14, "findings": 14}
+RECORDS_QUERIES = {"people": 11, "status_reports,appeal_steps,responses_dated": 15, "replies": 11, "findings": 11}
 
 
 @pytest.mark.parametrize("cases", [1, 4])

@@ -41,9 +41,10 @@ def reader(advocate):
 def test_queries_do_not_grow_with_deadlines(reader, build, django_assert_num_queries):
     today = timezone.localdate()
     _deadlines(reader.user, 1)
+    # Each run reads its settings and user afresh, as the command does (the user keeps its role check).
     with CaptureQueriesContext(connection) as with_one:
-        build(reader, today)
+        build(ReminderSettings.objects.get(pk=reader.pk), today)
     _deadlines(reader.user, 10)
 
     with django_assert_num_queries(len(with_one)):
-        build(reader, today + timedelta(days=1))
+        build(ReminderSettings.objects.get(pk=reader.pk), today + timedelta(days=1))
