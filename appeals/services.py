@@ -32,7 +32,12 @@ MOVED_WITH_APPEAL = automatic_reason(gettext_noop("Moved with its appeal: %(reas
 
 
 def _take_the_case_of_its_appeal(deadline: Deadline, **_ignored):
-    deadline.case_id = deadline.appeal.case_id
+    # Read under the appeal's row lock, which moving the appeal takes too: a deadline saved while its appeal
+    # moves waits for the move and takes the new case, rather than writing back the old one it was loaded with.
+    # (Should the two wait for each other, PostgreSQL stops one of them and nothing of it is saved.)
+    deadline.case_id = (
+        Appeal._base_manager.select_for_update().filter(pk=deadline.appeal_id).values_list("case_id", flat=True).get()
+    )
 
 
 def _derive_next_due(deadline: Deadline, *, adding: bool, **_ignored):

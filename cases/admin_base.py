@@ -367,7 +367,7 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
             left_out |= {
                 f.name
                 for f in self.model._meta.fields
-                if f.name in self.get_readonly_fields(request, obj) and callable(f.default)
+                if f.name in self.get_readonly_fields(request, obj) and f.has_default() and callable(f.default)
             }
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f not in left_out]})

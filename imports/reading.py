@@ -38,6 +38,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # What separates the values of a CSV file: Excel writes its region's list separator, a semicolon in Russian and
 # most of Europe, a comma in English; some programs a tab.
 SEPARATORS = (",", ";", "\t")
+SNIFFED_BYTES = 64 * 1024
 
 
 class Refused(Exception):
@@ -182,13 +183,20 @@ class CsvBook(Book):
 
     @property
     def separator(self) -> str:
-        """The one of ``SEPARATORS`` the header row uses most (a header names columns, and holds none of them)."""
+        """The one of ``SEPARATORS`` the file's first lines use, told by the standard library's sniffer: it reads
+        quotes, and finds the separator that splits every line into as many values (a header such as "Note
+        (place, date)" holds commas however the file is separated). A comma when it cannot tell."""
         if self._separator is None:
             with self.open_bytes() as raw:
-                head = raw.read(64 * 1024).decode(self.encoding, errors="ignore")
-            header = next((line for line in head.splitlines() if line.strip()), "")
-            found = max(SEPARATORS, key=header.count)
-            self._separator = found if header.count(found) else ","
+                head = raw.read(SNIFFED_BYTES)
+            lines = head.decode(self.encoding, errors="ignore").splitlines()
+            if len(head) == SNIFFED_BYTES and len(lines) > 1:
+                lines.pop()  # cut short by the read
+            lines = [line for line in lines if line.strip()][:20]
+            try:
+                self._separator = csv.Sniffer().sniff("\n".join(lines), delimiters="".join(SEPARATORS)).delimiter
+            except csv.Error:
+                self._separator = ","
         return self._separator
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
