@@ -316,21 +316,17 @@ def left_out(case, *, user, timeline=None) -> list[LeftOut]:
     """
     timeline = timeline or build_timeline(case)
     people = _people_of(timeline)
-    return [
-        LeftOut(
-            level.value,
-            str(level.label),
-            _left_out_at(level, case, timeline, people, user),
-            refused=_consent_refusal(people, level) is not None,
-        )
-        for level in Level
-    ]
+    found = []
+    for level in Level:
+        refusal = _consent_refusal(people, level)
+        if refusal is not None:
+            found.append(LeftOut(level.value, str(level.label), [str(refusal)], refused=True))
+        else:
+            found.append(LeftOut(level.value, str(level.label), _left_out_at(level, case, timeline, people, user)))
+    return found
 
 
 def _left_out_at(level, case, timeline, people, user) -> list[str]:
-    refusal = _consent_refusal(people, level)
-    if refusal is not None:
-        return [str(refusal)]
     withheld = _withheld(people, level)
     sentences = [
         _withheld_left_out(withheld),
