@@ -24,11 +24,13 @@ def _value(value) -> str:
 
 def _html(template_text: str, *values) -> SafeString:
     """``template_text`` (markup written here) with each value escaped."""
-    return SafeString(template_text.format(*map(_value, values)))
+    # Markup written in this module, every value escaped by _value.
+    return SafeString(template_text.format(*map(_value, values)))  # nosec B703
 
 
 def _html_join(separator: str, template_text: str, rows) -> SafeString:
-    return SafeString(separator.join(template_text.format(*map(_value, row)) for row in rows))
+    # Markup written in this module, every value escaped by _value.
+    return SafeString(separator.join(template_text.format(*map(_value, row)) for row in rows))  # nosec B703
 
 
 def _joined(parts, separator="\n") -> SafeString:
