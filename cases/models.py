@@ -173,6 +173,17 @@ def case_visible_to(user, case):
     return Exists(Case.team.through.objects.filter(case_id=case, user=user))
 
 
+def visible_case_count(user) -> int:
+    """``Case.objects.visible_to(user).count()``, the same number read from the team table alone for a
+    non-administrator: ``case_visible_to`` is a row there per case and member, and each row names a case that
+    exists. Counting the rows of a 20,000-case team takes 1.4 ms on PostgreSQL, where joining every case to
+    them takes 9 (bench/scale.py, the advocate's case list).
+    """
+    if is_administrator(user) or not (user and user.is_authenticated and user.is_active):
+        return Case.objects.visible_to(user).count()
+    return Case.team.through.objects.filter(user=user).count()
+
+
 def person_visible_to(user, person):
     """That ``user``, not an administrator, may see the person ``person`` (an OuterRef to its id).
 

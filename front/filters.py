@@ -36,6 +36,10 @@ class CaseFilterForm(forms.Form):
         self.user = user
         self.fields["violation"].choices = _blank(articles_found_violated(user))
 
+    def narrows(self) -> bool:
+        """Whether the list is less than every case the user may see: a filter given, or one refused."""
+        return self.is_bound and (not self.is_valid() or any(self.cleaned_data.values()))
+
     def apply(self, cases):
         data = self.cleaned_data
         if data["q"]:

@@ -31,6 +31,7 @@ from cases.models import (
     may_see_identities,
     person_label,
     searches_by_name,
+    visible_case_count,
 )
 from cases.search import recall_search, remember_search
 from cases.uploads import ALLOWED_TYPES
@@ -81,6 +82,8 @@ def case_list(request):
         cases = form.apply(cases)
     cases = cases.prefetch_related(_people_prefetch()).order_by("-opened_on", "reference")
     paginator = Paginator(cases, CASES_PER_PAGE)
+    if not form.narrows():
+        paginator.count = visible_case_count(request.user)
     page_number = request.GET.get("page") or 1
     try:
         page = paginator.page(page_number)

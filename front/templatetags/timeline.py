@@ -19,6 +19,8 @@ register = template.Library()
 
 
 def _value(value) -> str:
+    if type(value) is str:
+        return escape(value)
     return value if isinstance(value, SafeString) else escape(str(value))
 
 
@@ -71,12 +73,13 @@ def timeline_events(events) -> SafeString:
 def _event(event, words) -> SafeString:
     parts = [
         _html(
-            '<p class="event-when"><time datetime="{}">{}</time> <span class="kind">{}</span></p>',
+            '<p class="event-when"><time datetime="{}">{}</time> <span class="kind">{}</span></p>\n'
+            '<h3 class="event-title">{}</h3>',
             event.iso_date,
             event.when,
             event.kind_label,
-        ),
-        _html('<h3 class="event-title">{}</h3>', event.title),
+            event.title,
+        )
     ]
     if event.people:
         place = _html(" · {}", event.place) if event.place else ""

@@ -94,3 +94,33 @@ def test_deactivated_team_member_sees_nothing(records, alice):
     alice.save(update_fields=["is_active"])
 
     assert list(Case.objects.visible_to(alice)) == []
+
+
+def test_visible_case_count_is_the_count_of_the_visible_cases_for_every_kind_of_user(
+    case, alice, bob, charlie, administrator, django_user_model
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.models import visible_case_count
+    from tests.factories import CaseFactory
+
+    CaseFactory(team=[alice])
+    CaseFactory(team=[charlie, alice])
+    CaseFactory(team=[])
+    departed = django_user_model.objects.create_user("departed", is_active=False)
+    CaseFactory(team=[departed])
+
+    counts = {
+        user: (visible_case_count(user), Case.objects.visible_to(user).count())
+        for user in [alice, bob, charlie, administrator, departed, AnonymousUser()]
+    }
+
+    assert {str(user): count for user, (count, _) in counts.items()} == {
+        "alice": 3,
+        "bob": 1,
+        "charlie": 1,
+        str(administrator): 5,
+        "departed": 0,
+        "AnonymousUser": 0,
+    }
+    assert all(mine == theirs for mine, theirs in counts.values())

@@ -58,6 +58,23 @@ def test_case_list_hides_cases_of_other_teams(client, charlie, case):
     assert response.context["total"] == 0
 
 
+def test_case_list_total_counts_the_team_cases_whole_and_filtered(advocate_client, advocate, case, alice):
+    # The whole list's total is read from the team table, a filtered one from the filtered list: both must say
+    # what the list holds, never another team's cases.
+    CaseFactory(title="Another of ours", region="Dagestan", team=[advocate])
+    CaseFactory(title="Someone else's", region="Dagestan", team=[alice])
+
+    whole = advocate_client.get("/cases/")
+    narrowed = advocate_client.get("/cases/?region=Dagestan")
+    refused = advocate_client.get("/cases/?status=kidnapped")
+
+    assert "2 cases" in whole.content.decode()
+    assert sorted(c.title for c in whole.context["page"].object_list) == sorted(["Another of ours", case.title])
+    assert "1 case" in narrowed.content.decode()
+    assert [c.title for c in narrowed.context["page"].object_list] == ["Another of ours"]
+    assert (refused.status_code, refused.context["total"]) == (400, 0)
+
+
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
