@@ -29,8 +29,12 @@ _SCHEMES = (
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’ʹ][^\W\d_]+)*")
-# Order matters: longer spellings of a sound are folded before their parts.
+# Order matters: longer spellings of a sound are folded before their parts. Дж is "dzh" in the standard
+# schemes and "dj" or a plain "j" in the press and in passports issued abroad (Jabrailov, Djabrailov,
+# Dzhabrailov): all three fold to "j", before the j-vowels below fold in turn.
 _FOLDS = (
+    ("dzh", "j"),
+    ("dj", "j"),
     ("shch", "sch"),
     ("kh", "h"),
     ("x", "h"),

@@ -23,6 +23,34 @@ def test_person_is_found_by_any_spelling_of_a_cyrillic_name(isaev, typed):
     assert list(Person.objects.matching(typed, SYSTEM)) == [isaev]
 
 
+@pytest.mark.parametrize("typed", ["Jabrailov", "Djabrailov", "Dzhabrailov", "Джабраилов", "Dzhokhar Jabrailov"])
+def test_dzh_is_found_however_the_press_spells_it(db, typed):
+    # Дж: "Dzh" in the standard schemes, "Dj" or "J" in the press and in passports issued abroad.
+    person = NameVariantFactory(name="Джохар Джабраилов", script=Script.CYRILLIC).person
+
+    assert list(Person.objects.matching(typed, SYSTEM)) == [person]
+
+
+def test_the_migration_that_brought_the_dzh_fold_rebuilds_keys_written_before_it(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    rebuild = import_module("cases.migrations.0025_name_keys_fold_dzh").rebuild_name_keys
+    identity = PersonIdentityFactory(legal_name="Jokhar Jabrailov", name_original_script="")
+    person = NameVariantFactory(name="Джабраилов", script=Script.CYRILLIC, person=identity.person).person
+    NameVariantFactory(name="Исаев", script=Script.CYRILLIC)
+    NameKey.objects.filter(person=person).delete()
+    NameKey.objects.create(person=person, digest="written-under-an-older-skeleton")
+
+    rebuild(apps, None)
+
+    assert list(Person.objects.matching("Dzhabrailov", SYSTEM)) == [person]
+    assert list(Person.objects.matching("Dzhokhar", SYSTEM)) == [person]
+    assert not NameKey.objects.filter(digest="written-under-an-older-skeleton").exists()
+    assert Person.objects.matching("Isayev", SYSTEM).count() == 1
+
+
 @pytest.mark.parametrize("typed", ["Ivanov", "Isa", "Ismail Magamadov"])
 def test_person_is_not_found_by_other_names(isaev, typed):
     assert list(Person.objects.matching(typed, SYSTEM)) == []
