@@ -24,6 +24,7 @@ from cases.models import (
     EARLIEST_FIRST,
     Case,
     CaseMembership,
+    NameVariant,
     Person,
     Source,
     StatusChange,
@@ -220,7 +221,11 @@ def person_detail(request, person_id):
     )
     may_see_identity = may_see_identities(request.user)
     identity = person.identity_or_none if may_see_identity else None
-    record_access(request, AccessAction.VIEW_IDENTITY if identity else AccessAction.VIEW_PERSON, person=person)
+    # The spellings a name is found by: identity data, encrypted like the identity and shown with it.
+    spellings = list(NameVariant.objects.filter(person=person)) if may_see_identity else []
+    record_access(
+        request, AccessAction.VIEW_IDENTITY if identity or spellings else AccessAction.VIEW_PERSON, person=person
+    )
     return render(
         request,
         "front/person_detail.html",
@@ -228,6 +233,7 @@ def person_detail(request, person_id):
             "person": person,
             "label": person_label(person),
             "identity": identity,
+            "spellings": spellings,
             "may_see_identity": may_see_identity,
             "memberships": memberships,
             "changes": changes,

@@ -264,6 +264,33 @@ def test_person_page_shows_identity_only_to_staff(client, alice, advocate, case)
     assert identity.person.codename in as_advocate
 
 
+def test_person_page_lists_the_spellings_of_the_name_to_staff_allowed_identities_only(client, alice, advocate, case):
+    from cases.enums import AccessAction, Script
+    from cases.models import AccessRecord
+    from tests.factories import NameVariantFactory
+
+    person = MembershipFactory(case=case).person
+    NameVariantFactory(person=person, name="Джохар Джабраилов", script=Script.CYRILLIC)
+    NameVariantFactory(person=person, name="Jokhar Jabrailov", script=Script.LATIN, source_note="media")
+    case.team.add(advocate)
+    url = f"/people/{person.pk}/"
+
+    client.force_login(alice)
+    as_staff = client.get(url).content.decode()
+    client.force_login(advocate)
+    as_advocate = client.get(url).content.decode()
+
+    assert "Джохар Джабраилов" in as_staff
+    assert "Jokhar Jabrailov" in as_staff
+    assert "media" in as_staff
+    assert "Jabrailov" not in as_advocate
+    assert "Джабраилов" not in as_advocate
+    assert list(AccessRecord.objects.filter(person_id=person.pk).order_by("at").values_list("action", flat=True)) == [
+        AccessAction.VIEW_IDENTITY,
+        AccessAction.VIEW_PERSON,
+    ]
+
+
 def test_public_person_is_named_on_the_timeline(advocate_client, case):
     identity = PersonIdentityFactory(legal_name="Maxim Lapunov")
     person = identity.person
@@ -347,7 +374,7 @@ PAGE_QUERIES = {
     "/cases/": (13, 13),
     "/cases/{case}/": (27, 27),
     "/cases/{case}/?as_of={today}": (29, 29),
-    "/people/{person}/": (17, 17),
+    "/people/{person}/": (17, 18),  # an administrator also reads the spellings of the name
     "/deadlines/": (11, 11),
 }
 
