@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
-from django.contrib.admin.views.main import IS_FACETS_VAR, PAGE_VAR, SEARCH_VAR
+from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
@@ -26,7 +26,14 @@ from cases.datefields import DayField, DayInput
 from cases.enums import AccessAction
 from cases.forms import ReasonForm, VersionedForm
 from cases.history import history_page, select_required_relations
-from cases.models import Case, Person, in_cases_visible_to, searches_by_name
+from cases.models import (
+    Case,
+    Person,
+    in_cases_visible_to,
+    searches_by_name,
+    visible_case_count,
+    visible_person_count,
+)
 from cases.reasons import readable
 from cases.restore import deleted_rows, restore
 from cases.search import recall_search, remember_search
@@ -38,6 +45,10 @@ REASON_FIELD = "change_reason"
 SEARCH_ID = "sq"
 VERSION_FIELD = "seen_version"
 SUBMISSION_FIELD = "submission_key"
+# What an address may carry while its list still holds every record the user may see: the page, the order and
+# whether filters show their counts. Anything else searches or filters.
+WHOLE_LIST_PARAMETERS = {PAGE_VAR, ORDER_VAR, IS_FACETS_VAR}
+WHOLE_LIST_COUNTS = {Case: visible_case_count, Person: visible_person_count}
 # Fields of the "Why" section, which every form of a record ends with.
 WHY_FIELDS = {REASON_FIELD, VERSION_FIELD, SUBMISSION_FIELD}
 
@@ -349,6 +360,15 @@ class AuditedAdmin(SearchByPostMixin, ScopedFormfieldsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return _scoped(self.model, request.user)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        whole_count = WHOLE_LIST_COUNTS.get(self.model)
+        # Neither searched nor filtered, the list is every record the user may see: its total is read from the
+        # table the scoping reads, where counting the list checks each of the register's records against it.
+        if whole_count is not None and not set(request.GET) - WHOLE_LIST_PARAMETERS:
+            paginator.count = whole_count(request.user)
+        return paginator
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

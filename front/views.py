@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appeals.models import Appeal, Deadline, OfficialResponse, appeals_waiting_for_an_answer
+from appeals.models import Appeal, Deadline, OfficialResponse, appeals_waiting_for_an_answer, overdue_condition
 from appeals.timeline import build_timeline, deadline_state
 from cases.access_log import record_access
 from cases.enums import AccessAction
@@ -102,11 +102,12 @@ def case_list(request):
         )
     page.object_list = list(page.object_list)
     # Counted for the cases of this page only, so the list costs the same whatever the register's size.
+    # The page's deadlines, by the case each keeps, and of those the overdue ones counted: asked for overdue
+    # deadlines of these cases instead, SQLite read every overdue deadline of the register.
     overdue = dict(
-        Deadline.objects.overdue()
-        .filter(appeal__case__in=[case.pk for case in page.object_list])
-        .values_list("appeal__case")
-        .annotate(total=Count("pk"))
+        Deadline.objects.filter(case__in=[case.pk for case in page.object_list])
+        .values_list("case")
+        .annotate(total=Count("pk", filter=overdue_condition()))
     )
     for case in page.object_list:
         case.overdue_total = overdue.get(case.pk, 0)

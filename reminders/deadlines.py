@@ -168,12 +168,14 @@ def due_counts(user, *, today: date, days_ahead: int, all_upcoming: bool = False
     ``all_upcoming``, also how many fall due today or later (``upcoming``), in the same query."""
     horizon = today + timedelta(days=days_ahead)
     counts = {
-        "overdue": Count("pk", filter=Q(next_due_on__lt=today)),
-        "due_soon": Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=horizon)),
+        # Counted by the due day, which every open deadline counted has, rather than by the id: the index these
+        # counts read holds the due day, not the id, which the database would fetch each deadline's row for.
+        "overdue": Count("next_due_on", filter=Q(next_due_on__lt=today)),
+        "due_soon": Count("next_due_on", filter=Q(next_due_on__gte=today, next_due_on__lte=horizon)),
     }
     found = open_deadlines(user)
     if all_upcoming:
-        counts["upcoming"] = Count("pk", filter=Q(next_due_on__gte=today))
+        counts["upcoming"] = Count("next_due_on", filter=Q(next_due_on__gte=today))
     else:
         # Later deadlines count in neither: left out, the open deadlines' due-date index skips them.
         found = found.filter(next_due_on__lte=horizon)

@@ -124,3 +124,26 @@ def test_visible_case_count_is_the_count_of_the_visible_cases_for_every_kind_of_
         "AnonymousUser": 0,
     }
     assert all(mine == theirs for mine, theirs in counts.values())
+
+
+def test_admin_lists_total_the_records_the_editor_may_see_whole_and_filtered(client, case, alice, charlie):
+    from cases.enums import Sensitivity
+    from tests.factories import CaseFactory
+
+    MembershipFactory(case=case, person__sensitivity=Sensitivity.RESTRICTED)
+    MembershipFactory(case=case, person__sensitivity=Sensitivity.CONFIDENTIAL)
+    theirs = CaseFactory(team=[charlie])
+    MembershipFactory(case=theirs, person__sensitivity=Sensitivity.RESTRICTED)
+    client.force_login(alice)
+
+    def listed(url):
+        changelist = client.get(url).context["cl"]
+        return changelist.result_count, len(changelist.result_list)
+
+    assert listed("/admin/cases/person/") == (2, 2)
+    assert listed("/admin/cases/person/?o=1&p=1") == (2, 2)
+    assert listed("/admin/cases/person/?sensitivity__exact=restricted") == (1, 1)
+    assert listed("/admin/cases/case/") == (1, 1)
+    client.force_login(charlie)
+    assert listed("/admin/cases/person/") == (1, 1)
+    assert listed("/admin/cases/case/") == (1, 1)
