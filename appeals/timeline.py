@@ -457,13 +457,17 @@ def build_timeline(
     today = reader.today()
     reports_by_person = _reports_in_order(reader.status_changes())
     events = _status_events(reports_by_person, people, cited, reveal_whereabouts)
+    appeals = reader.appeals()
+    # Each appeal's label once: a long case names its few appeals on hundreds of steps, deadlines and answers.
+    appeal_label = _AppealLabels(appeals)
     steps = list(reader.steps())
     events += _step_events(
-        steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id")
+        steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id"), appeal_label
     )
-    events += _deadline_events(reader.deadlines(), today, _by(reader.settled_occurrences(), "deadline_id"))
-    events += _response_events(reader.responses(), filings(steps), cited)
-    appeals = reader.appeals()
+    events += _deadline_events(
+        reader.deadlines(), today, _by(reader.settled_occurrences(), "deadline_id"), appeal_label
+    )
+    events += _response_events(reader.responses(), filings(steps), cited, appeal_label)
     events += _state_events(reader.state_facts(appeals), appeals)
     _add_bands(people, reports_by_person, today, as_of)
     # Appeal steps, deadlines and answers concern the people the appeal covers.
@@ -568,6 +572,23 @@ def _merge_shared(events: list[Event]) -> list[Event]:
     return events
 
 
+class _AppealLabels(dict):
+    """The label of each of these appeals by id, made when first asked for."""
+
+    def __init__(self, appeals):
+        super().__init__()
+        self.appeals = {appeal.pk: appeal for appeal in appeals}
+
+    def __call__(self, record) -> str:
+        """The label of ``record``'s appeal, or "" for a record of no appeal."""
+        if record.appeal_id is None:
+            return ""
+        if record.appeal_id not in self:
+            appeal = self.appeals.get(record.appeal_id) or record.appeal
+            self[record.appeal_id] = _appeal_label(appeal) if appeal is not None else ""
+        return self[record.appeal_id]
+
+
 def _appeal_label(appeal) -> str:
     """The appeal's title, and always where it went: "Complaint about the threats · Police / Ministry of ..."."""
     forum = _label(Forum, appeal.forum)
@@ -586,7 +607,7 @@ def _labels_by(records, key: str) -> dict:
     return {owner: [record.label for record in group] for owner, group in _by(records, key).items()}
 
 
-def _step_events(steps, cited, findings, awards) -> list[Event]:
+def _step_events(steps, cited, findings, awards, appeal_label) -> list[Event]:
     filing_of = filings(steps)
     events = []
     for step in steps:
@@ -603,7 +624,7 @@ def _step_events(steps, cited, findings, awards) -> list[Event]:
                 kind="interim" if step.step_type in INTERIM_STEP_STATE else "appeal",
                 when=step.when,
                 title=_label(StepType, step.step_type),
-                appeal=_appeal_label(step.appeal),
+                appeal=appeal_label(step),
                 appeal_id=step.appeal_id,
                 detail=detail,
                 source_numbers=cited(step),
@@ -695,7 +716,7 @@ def compliance(deadline, settled: list, today: date) -> list[Occurrence]:
     return strip
 
 
-def _deadline_events(deadlines, today, settled_occurrences) -> list[Event]:
+def _deadline_events(deadlines, today, settled_occurrences, appeal_label) -> list[Event]:
     events = []
     for deadline in deadlines:
         state, label = deadline_state(deadline, today)
@@ -710,7 +731,7 @@ def _deadline_events(deadlines, today, settled_occurrences) -> list[Event]:
                 occurrences=compliance(deadline, settled_occurrences.get(deadline.pk, []), today)
                 if deadline.is_recurring
                 else [],
-                appeal=_appeal_label(deadline.appeal),
+                appeal=appeal_label(deadline),
                 appeal_id=deadline.appeal_id,
                 detail=deadline.note,
                 state=state,
@@ -723,7 +744,7 @@ def _deadline_events(deadlines, today, settled_occurrences) -> list[Event]:
     return events
 
 
-def _response_events(responses, filings, cited) -> list[Event]:
+def _response_events(responses, filings, cited, appeal_label) -> list[Event]:
     events = []
     for response in responses:
         who = ", ".join(filter(None, [response.official, response.body, response.state]))
@@ -734,7 +755,7 @@ def _response_events(responses, filings, cited) -> list[Event]:
                 kind="response",
                 when=response.when,
                 title=f"{_label(ResponseType, response.response_type)} — {who}",
-                appeal=_appeal_label(response.appeal) if response.appeal else "",
+                appeal=appeal_label(response),
                 appeal_id=response.appeal_id,
                 detail=response.summary,
                 quote=response.quote,
@@ -775,18 +796,20 @@ def _add_bands(people, reports_by_person, today, as_of):
         if person_id not in people:
             continue
         counted = status_bar_reports(reports)
-        for report, following in zip(counted, [*counted[1:], None], strict=True):
-            start = report.when.anchor
+        # Each report's date read once: it is built from three columns on every read.
+        whens = [report.when for report in counted]
+        for report, when, following in zip(counted, whens, [*whens[1:], None], strict=True):
+            start = when.anchor
             if following is not None:
-                until, end = following.when, following.when.anchor
+                until, end = following, following.anchor
             else:
-                until, end = (FuzzyDate.exact(as_of) if as_of else None), max(today, report.when.end or today)
+                until, end = (FuzzyDate.exact(as_of) if as_of else None), max(today, when.end or today)
             people[person_id].bands.append(
                 Band(
                     report.status,
                     _label(Status, report.status),
                     STATUS_FAMILY.get(report.status, StatusFamily.UNKNOWN),
-                    report.when,
+                    when,
                     until,
                     start,
                     max(end, start),

@@ -121,10 +121,12 @@ class FuzzyDateProperty(property):
         super().__init__(self._get, self._set)
 
     def _get(self, obj) -> FuzzyDate | None:
-        start, end, precision = (getattr(obj, column) for column in self.columns)
+        # Read a thousand times for a long case's timeline: plain attribute reads, no generator.
+        start, end, precision = self.columns
+        precision = getattr(obj, precision)
         if not precision:
             return None
-        return FuzzyDate(start, end, precision)
+        return FuzzyDate(getattr(obj, start), getattr(obj, end), precision)
 
     def _set(self, obj, value) -> None:
         if isinstance(value, str):
