@@ -650,7 +650,9 @@ def deadline_state(deadline, today: date) -> tuple[str, str]:
     days = deadline.days_left(today)
     if days < 0:
         return "overdue", _("Overdue by %(span)s") % {"span": _duration(-days)}
-    return "upcoming", _("Due in %(days)d days") % {"days": days}
+    if days == 0:
+        return "upcoming", _("Due today")
+    return "upcoming", ngettext("Due in %(days)d day", "Due in %(days)d days", days) % {"days": days}
 
 
 def _duration(days: int) -> str:

@@ -122,6 +122,10 @@ class SearchByPostMixin:
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
+        if not (changelist.has_active_filters or changelist.query):
+            # The whole list: its total is the full one, so the search box says nothing of "results" (the admin,
+            # told not to count the full list, would say "7 results (Show all)" of a list nobody searched).
+            changelist.full_result_count = changelist.result_count
         search_id = getattr(request, "search_id", None)
         if search_id:
             # The list's links (pages, filters, sorting) carry the search's id, not the term.

@@ -147,3 +147,21 @@ def test_admin_lists_total_the_records_the_editor_may_see_whole_and_filtered(cli
     client.force_login(charlie)
     assert listed("/admin/cases/person/") == (1, 1)
     assert listed("/admin/cases/case/") == (1, 1)
+
+
+def test_admin_list_total_reads_the_same_in_every_language_and_says_no_results_unless_searched(client, case, alice):
+    from cases.enums import Sensitivity
+
+    for _n in range(7):
+        MembershipFactory(case=case, person__sensitivity=Sensitivity.CONFIDENTIAL)
+    client.force_login(alice)
+
+    whole = client.get("/admin/cases/person/").content.decode()
+    filtered = client.get("/admin/cases/person/?sensitivity__exact=confidential").content.decode()
+    russian = client.get("/admin/cases/person/", headers={"accept-language": "ru"}).content.decode()
+
+    assert "People: 7" in whole
+    assert "7 results" not in whole
+    assert "People: 7" in filtered
+    assert "7 results" in filtered
+    assert "Лица: 7" in russian

@@ -315,6 +315,20 @@ def test_deadlines_dashboard_lists_overdue_upcoming_and_waiting(advocate_client,
     assert [r["appeal"] for r in response.context["waiting"]] == [appeal]
 
 
+def test_deadlines_due_today_and_tomorrow_say_so_in_words_a_reader_expects(advocate_client, case):
+    appeal = AppealFactory(case=case)
+    today = timezone.localdate()
+    DeadlineFactory(appeal=appeal, description="Today's", due_on=today)
+    DeadlineFactory(appeal=appeal, description="Tomorrow's", due_on=today + timedelta(days=1))
+
+    upcoming = advocate_client.get("/deadlines/").context["upcoming"]
+
+    assert [(r["deadline"].description, r["label"]) for r in upcoming] == [
+        ("Today's", "Due today"),
+        ("Tomorrow's", "Due in 1 day"),
+    ]
+
+
 def test_deadlines_page_totals_agree_with_the_navigation(advocate_client, case, charlie):
     appeal = AppealFactory(case=case)
     today = timezone.localdate()
