@@ -28,13 +28,17 @@ _SCHEMES = (
     iuliia.TELEGRAM,
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_J = re.compile(r"(?<!d)j")
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’ʹ][^\W\d_]+)*")
-# Order matters: longer spellings of a sound are folded before their parts. Дж is "dzh" in the standard
-# schemes and "dj" or a plain "j" in the press and in passports issued abroad (Jabrailov, Djabrailov,
-# Dzhabrailov): all three fold to "j", before the j-vowels below fold in turn.
+# Дж is "dzh" in the standard schemes and "dj" in others and in the press: both fold to a mark of its own, an
+# upper-case J that none of the lower-case folds below touches, so that Джабраилов stays apart from Абраилов
+# and Ябраилов ("ja" folds to "a"). A plain Latin "j" may be either sound (Jabrailov, Jakov): see
+# token_skeletons.
+_DZH = "J"
+# Order matters: longer spellings of a sound are folded before their parts.
 _FOLDS = (
-    ("dzh", "j"),
-    ("dj", "j"),
+    ("dzh", _DZH),
+    ("dj", _DZH),
     ("shch", "sch"),
     ("kh", "h"),
     ("x", "h"),
@@ -79,7 +83,9 @@ def token_skeletons(token: str) -> frozenset[str]:
     if _CYRILLIC.search(token):
         spellings = {scheme.translate(token.lower().replace("ё", "е")) for scheme in _SCHEMES}
     else:
-        spellings = {token}
+        # Typed or recorded in Latin letters, a "j" may stand for Дж as the press writes it (Jabrailov, Jokhar)
+        # as well as for the "й" or "я" of other schemes: both readings.
+        spellings = {token, _LATIN_J.sub("dzh", token.lower())}
     return frozenset(s for s in map(skeleton, spellings) if s)
 
 

@@ -31,6 +31,51 @@ def test_dzh_is_found_however_the_press_spells_it(db, typed):
     assert list(Person.objects.matching(typed, SYSTEM)) == [person]
 
 
+@pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [("Абраилов", "Dzhabrailov"), ("Ябраилов", "Djabrailov"), ("Хаиев", "Khadzhiev"), ("Хаджиев", "Khaiev")],
+)
+def test_dzh_is_not_folded_away_into_another_name(db, recorded, typed):
+    NameVariantFactory(name=recorded, script=Script.CYRILLIC)
+
+    assert list(Person.objects.matching(typed, SYSTEM)) == []
+
+
+def test_the_dzh_migration_changes_nothing_when_the_key_store_cannot_open_the_names(db, settings, tmp_path):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    rebuild = import_module("cases.migrations.0025_name_keys_fold_dzh").rebuild_name_keys
+    person = NameVariantFactory(name="Джабраилов", script=Script.CYRILLIC).person
+    keys_before = set(NameKey.objects.values_list("person_id", "digest"))
+    settings.KEY_STORE_PATH = str(tmp_path / "another-key-store.sqlite3")
+
+    with pytest.raises(RuntimeError, match="cannot be opened with the key store"):
+        rebuild(apps, None)
+
+    assert set(NameKey.objects.values_list("person_id", "digest")) == keys_before
+    assert NameKey.objects.filter(person=person).exists()
+
+
+def test_the_dzh_migration_passes_over_names_whose_key_was_destroyed(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from cases import keystore
+
+    rebuild = import_module("cases.migrations.0025_name_keys_fold_dzh").rebuild_name_keys
+    kept = NameVariantFactory(name="Джабраилов", script=Script.CYRILLIC).person
+    destroyed = NameVariantFactory(name="Исаев", script=Script.CYRILLIC).person
+    keystore.destroy(destroyed.pk)
+
+    rebuild(apps, None)
+
+    assert list(Person.objects.matching("Jabrailov", SYSTEM)) == [kept]
+    assert not NameKey.objects.filter(person=destroyed).exists()
+
+
 def test_the_migration_that_brought_the_dzh_fold_rebuilds_keys_written_before_it(db):
     from importlib import import_module
 
