@@ -232,3 +232,31 @@ def move_older_values(model) -> int:
             model._base_manager.filter(**{pk: row[pk]}).update(**older)
             moved += 1
     return moved
+
+
+class UnreadableKeyStore(Exception):
+    """A stored value of someone not erased cannot be opened: the key store is missing, or another one."""
+
+
+def opened_person_values(model, columns) -> list[tuple]:
+    """(person id, text) for every non-empty value of ``columns`` in ``model``, opened with the person's key.
+
+    Reading the fields would give "" for a value without its key, as it must for someone erased; a rebuild of
+    what is derived from these values (the name index) must not take a missing key store for erasures.
+    """
+    from cases import keystore
+
+    erased = keystore.erased_people()
+    stored = {f"stored_{column}": Cast(column, output_field=TextField()) for column in columns}
+    opened = []
+    for person_id, *values in model._base_manager.annotate(**stored).values_list("person_id", *stored).iterator():
+        for value in filter(None, values):
+            text = unseal(value)
+            if text is None and str(person_id) not in erased:
+                raise UnreadableKeyStore(
+                    f"A value of person {person_id} cannot be opened with the key store at KEY_STORE_PATH: "
+                    "check that it is the deployment's key store. Nothing was changed."
+                )
+            if text:
+                opened.append((person_id, text))
+    return opened

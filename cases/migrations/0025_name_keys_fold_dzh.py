@@ -10,40 +10,19 @@ one, and the migration stops before changing anything rather than leave nobody f
 from collections import defaultdict
 
 from django.db import migrations
-from django.db.models import TextField
-from django.db.models.functions import Cast
 
-from cases import keystore
-from cases.crypto import unseal
+from cases.crypto import opened_person_values
 from cases.search import name_digests
-
-
-def _stored_names(model, columns, erased) -> list:
-    """(person id, name) for every name of ``columns`` in ``model``, opened with the person's key."""
-    stored = {f"stored_{column}": Cast(column, output_field=TextField()) for column in columns}
-    names = []
-    for person_id, *values in model.objects.annotate(**stored).values_list("person_id", *stored).iterator():
-        for value in filter(None, values):
-            name = unseal(value)
-            if name is None and str(person_id) not in erased:
-                raise RuntimeError(
-                    f"A name of person {person_id} cannot be opened with the key store at KEY_STORE_PATH: "
-                    "check that it is the deployment's key store, then migrate again. Nothing was changed."
-                )
-            if name:
-                names.append((person_id, name))
-    return names
 
 
 def rebuild_name_keys(apps, schema_editor):
     NameKey = apps.get_model("cases", "NameKey")
-    erased = keystore.erased_people()
     names = defaultdict(list)
     for model, columns in (
         (apps.get_model("cases", "NameVariant"), ["name"]),
         (apps.get_model("cases", "PersonIdentity"), ["legal_name", "name_original_script"]),
     ):
-        for person_id, name in _stored_names(model, columns, erased):
+        for person_id, name in opened_person_values(model, columns):
             names[person_id].append(name)
     NameKey.objects.all().delete()
     batch = []

@@ -3,9 +3,10 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
+from cases.crypto import UnreadableKeyStore
 from cases.enums import Script
 from cases.models import SYSTEM, NameKey, Person
 from cases.services import save_record
@@ -41,7 +42,7 @@ def test_dzh_is_not_folded_away_into_another_name(db, recorded, typed):
     assert list(Person.objects.matching(typed, SYSTEM)) == []
 
 
-def test_the_dzh_migration_changes_nothing_when_the_key_store_cannot_open_the_names(db, settings, tmp_path):
+def test_name_index_rebuilds_change_nothing_when_the_key_store_cannot_open_the_names(db, settings, tmp_path):
     from importlib import import_module
 
     from django.apps import apps
@@ -51,8 +52,10 @@ def test_the_dzh_migration_changes_nothing_when_the_key_store_cannot_open_the_na
     keys_before = set(NameKey.objects.values_list("person_id", "digest"))
     settings.KEY_STORE_PATH = str(tmp_path / "another-key-store.sqlite3")
 
-    with pytest.raises(RuntimeError, match="cannot be opened with the key store"):
+    with pytest.raises(UnreadableKeyStore, match="cannot be opened with the key store"):
         rebuild(apps, None)
+    with pytest.raises(CommandError, match="cannot be opened with the key store"):
+        call_command("rebuild_name_index", stdout=io.StringIO())
 
     assert set(NameKey.objects.values_list("person_id", "digest")) == keys_before
     assert NameKey.objects.filter(person=person).exists()
