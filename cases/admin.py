@@ -40,6 +40,7 @@ from cases.models import (
     Source,
     StatusChange,
     in_cases_visible_to,
+    matched_once,
     matching_person_ids,
     may_see_identities,
     team_candidates_for,
@@ -204,7 +205,7 @@ class MatchingSearchMixin:
         if not search_term.strip():
             return queryset, False
         # Filtering by the matches keeps the list's own scoping, ordering and annotations.
-        return queryset.matching(search_term, search_user(request)), False
+        return matched_once(queryset, queryset.matching(search_term, search_user(request))), False
 
 
 class PersonForm(ReasonForm):

@@ -10,7 +10,7 @@ from appeals.enums import EventKind, Forum
 from appeals.models import Appeal, Deadline, articles_found_violated, cases_with_violation_of
 from cases.datefields import DayField
 from cases.enums import Status, Verification
-from cases.models import CaseMembership, person_label
+from cases.models import CaseMembership, matched_once, person_label
 
 ANY = _("Any")
 
@@ -43,7 +43,7 @@ class CaseFilterForm(forms.Form):
     def apply(self, cases):
         data = self.cleaned_data
         if data["q"]:
-            cases = cases.matching(data["q"], self.user)
+            cases = matched_once(cases, cases.matching(data["q"], self.user))
         people = CaseMembership.objects.filter(case=OuterRef("pk"))
         # Each person's status as this case records it: never what another team's case says.
         if data["status"]:

@@ -156,3 +156,23 @@ def test_name_index_is_rebuilt_under_a_new_search_key(isaev, settings):
     call_command("rebuild_name_index", stdout=io.StringIO())
 
     assert list(Person.objects.matching("Isayev", SYSTEM)) == [isaev]
+
+
+@pytest.mark.parametrize("read_once", [500, 2])
+def test_a_search_lists_and_counts_the_same_matches_whether_read_once_or_not(
+    client, alice, charlie, monkeypatch, read_once
+):
+    from cases import models
+    from tests.factories import CaseFactory
+
+    # Below the limit the matches are read once and listed by id; above it, the list keeps the search itself.
+    monkeypatch.setattr(models, "MATCHES_READ_ONCE", read_once)
+    ours = [CaseFactory(title=f"Raid on the Grozny flat {n}", team=[alice]) for n in range(3)]
+    CaseFactory(title="Raid on the Grozny flat of another team", team=[charlie])
+    CaseFactory(title="Nothing alike", team=[alice])
+    client.force_login(alice)
+
+    changelist = client.get("/admin/cases/case/", {"q": "Grozny flat"}).context["cl"]
+
+    assert changelist.result_count == 3
+    assert sorted(c.pk for c in changelist.result_list) == sorted(c.pk for c in ours)
