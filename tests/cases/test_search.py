@@ -176,3 +176,16 @@ def test_a_search_lists_and_counts_the_same_matches_whether_read_once_or_not(
 
     assert changelist.result_count == 3
     assert sorted(c.pk for c in changelist.result_list) == sorted(c.pk for c in ours)
+
+
+def test_an_editors_person_search_lists_the_people_of_their_cases_only(client, alice, charlie, case, isaev):
+    from tests.factories import CaseFactory
+
+    MembershipFactory(case=case, person=isaev)
+    elsewhere = NameVariantFactory(name="Ахмед Исаев", script=Script.CYRILLIC).person
+    MembershipFactory(case=CaseFactory(team=[charlie]), person=elsewhere)
+    client.force_login(alice)
+
+    changelist = client.get("/admin/cases/person/", {"q": "Isayev"}).context["cl"]
+
+    assert (changelist.result_count, list(changelist.result_list)) == (1, [isaev])
