@@ -234,10 +234,6 @@ def move_older_values(model) -> int:
     return moved
 
 
-class UnreadableKeyStore(Exception):
-    """A stored value of someone not erased cannot be opened: the key store is missing, or another one."""
-
-
 def opened_person_values(model, columns) -> list[tuple]:
     """(person id, text) for every non-empty value of ``columns`` in ``model``, opened with the person's key.
 
@@ -253,7 +249,8 @@ def opened_person_values(model, columns) -> list[tuple]:
         for value in filter(None, values):
             text = unseal(value)
             if text is None and str(person_id) not in erased:
-                raise UnreadableKeyStore(
+                # The key store is missing or another one: a deployment's setting, for whoever runs the command.
+                raise ImproperlyConfigured(
                     f"A value of person {person_id} cannot be opened with the key store at KEY_STORE_PATH: "
                     "check that it is the deployment's key store. Nothing was changed."
                 )

@@ -1,8 +1,9 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import ngettext
 
-from cases.crypto import UnreadableKeyStore, opened_person_values
+from cases.crypto import opened_person_values
 from cases.models import NameVariant, Person, PersonIdentity
 from cases.services import refresh_name_keys
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         try:
             opened_person_values(NameVariant, ["name"])
             opened_person_values(PersonIdentity, ["legal_name", "name_original_script"])
-        except UnreadableKeyStore as refused:
+        except ImproperlyConfigured as refused:
             raise CommandError(str(refused)) from refused
         with transaction.atomic():
             person_ids = list(Person.objects.values_list("pk", flat=True))
