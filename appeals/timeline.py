@@ -459,7 +459,7 @@ def build_timeline(
     events = _status_events(reports_by_person, people, cited, reveal_whereabouts)
     appeals = reader.appeals()
     # Each appeal's label once: a long case names its few appeals on hundreds of steps, deadlines and answers.
-    appeal_label = _AppealLabels(appeals)
+    appeal_label = _appeal_labels(appeals)
     steps = list(reader.steps())
     events += _step_events(
         steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id"), appeal_label
@@ -572,21 +572,16 @@ def _merge_shared(events: list[Event]) -> list[Event]:
     return events
 
 
-class _AppealLabels(dict):
-    """The label of each of these appeals by id, made when first asked for."""
+def _appeal_labels(appeals):
+    """``label(record)``: the label of ``record``'s appeal, each of ``appeals`` labelled once; "" for none."""
+    labels = {appeal.pk: _appeal_label(appeal) for appeal in appeals}
 
-    def __init__(self, appeals):
-        super().__init__()
-        self.appeals = {appeal.pk: appeal for appeal in appeals}
+    def label(record) -> str:
+        if record.appeal_id in labels:
+            return labels[record.appeal_id]
+        return _appeal_label(record.appeal) if record.appeal is not None else ""
 
-    def __call__(self, record) -> str:
-        """The label of ``record``'s appeal, or "" for a record of no appeal."""
-        if record.appeal_id is None:
-            return ""
-        if record.appeal_id not in self:
-            appeal = self.appeals.get(record.appeal_id) or record.appeal
-            self[record.appeal_id] = _appeal_label(appeal) if appeal is not None else ""
-        return self[record.appeal_id]
+    return label
 
 
 def _appeal_label(appeal) -> str:

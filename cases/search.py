@@ -12,11 +12,12 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections import defaultdict
 
 import iuliia
 from django.conf import settings
 
-from cases.crypto import cipher
+from cases.crypto import cipher, opened_person_values
 
 _SCHEMES = (
     iuliia.ICAO_DOC_9303,
@@ -97,6 +98,27 @@ def digest(skeleton_value: str) -> str:
 def name_digests(*names: str) -> set[str]:
     """Every keyed digest under which these names should be found."""
     return {digest(s) for name in names for token in tokens(name) for s in token_skeletons(token)}
+
+
+def rebuild_index(name_variant, person_identity, name_key) -> None:
+    """Every person's name keys again, from their names opened with their own keys.
+
+    The models are given, so that a migration passes its own. A key store that cannot open the names of someone
+    not erased stops it before any key is deleted (``cases.crypto.opened_person_values``): read through their
+    fields, those names would be "" and nobody findable by name.
+    """
+    names = defaultdict(list)
+    for model, columns in ((name_variant, ["name"]), (person_identity, ["legal_name", "name_original_script"])):
+        for person_id, name in opened_person_values(model, columns):
+            names[person_id].append(name)
+    name_key.objects.all().delete()
+    batch = []
+    for person_id, spelled in names.items():
+        batch += [name_key(person_id=person_id, digest=d) for d in sorted(name_digests(*spelled))]
+        if len(batch) >= 2000:
+            name_key.objects.bulk_create(batch)
+            batch = []
+    name_key.objects.bulk_create(batch)
 
 
 def query_digests(query: str) -> list[set[str]]:

@@ -7,31 +7,13 @@ person's key: a name that cannot be opened, of someone not erased, means the key
 one, and the migration stops before changing anything rather than leave nobody findable by name.
 """
 
-from collections import defaultdict
-
 from django.db import migrations
 
-from cases.crypto import opened_person_values
-from cases.search import name_digests
+from cases.search import rebuild_index
 
 
 def rebuild_name_keys(apps, schema_editor):
-    NameKey = apps.get_model("cases", "NameKey")
-    names = defaultdict(list)
-    for model, columns in (
-        (apps.get_model("cases", "NameVariant"), ["name"]),
-        (apps.get_model("cases", "PersonIdentity"), ["legal_name", "name_original_script"]),
-    ):
-        for person_id, name in opened_person_values(model, columns):
-            names[person_id].append(name)
-    NameKey.objects.all().delete()
-    batch = []
-    for person_id, spelled in names.items():
-        batch += [NameKey(person_id=person_id, digest=d) for d in sorted(name_digests(*spelled))]
-        if len(batch) >= 2000:
-            NameKey.objects.bulk_create(batch)
-            batch = []
-    NameKey.objects.bulk_create(batch)
+    rebuild_index(*(apps.get_model("cases", name) for name in ("NameVariant", "PersonIdentity", "NameKey")))
 
 
 class Migration(migrations.Migration):
