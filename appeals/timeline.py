@@ -242,7 +242,6 @@ class _Live:
         through = model.sources.through
         owner = f"{model._meta.model_name}_id"
         links = through.objects.filter(**through_filter).values_list(owner, "source_id")
-        self._links.update({(model, pk): [] for pk in (r.pk for r in records)})
         for owner_id, source_id in links:
             self._links.setdefault((model, owner_id), []).append(source_id)
         return records
