@@ -8,10 +8,11 @@ PERSON_FIELDS = {
     Level.PARTNER: {"label", "role", "status"},
     Level.PUBLIC: {"label", "role", "status"},
 }
+# In the order a document lists them (a set would list them in an order that changes with the server process).
 CASE_FIELDS = {
-    Level.INTERNAL: {"reference", "title", "summary", "region", "internal_notes"},
-    Level.PARTNER: {"reference", "title", "summary", "region"},
-    Level.PUBLIC: {"reference", "title", "summary", "region"},
+    Level.INTERNAL: ("reference", "title", "summary", "region", "internal_notes"),
+    Level.PARTNER: ("reference", "title", "summary", "region"),
+    Level.PUBLIC: ("reference", "title", "summary", "region"),
 }
 # Outcomes (findings per Article, awards) and a recurring obligation's compliance are public facts of the
 # proceedings: every level states them.
