@@ -1,4 +1,5 @@
 from functools import partial
+from operator import attrgetter
 from uuid import UUID
 
 from django.contrib import admin, messages
@@ -19,6 +20,7 @@ from cases.admin_base import (
     ReadOnlyForAdministrators,
     search_user,
 )
+from cases.chronology import chronological, report_key
 from cases.datefields import FuzzyDateField
 from cases.duplicates import duplicates_of
 from cases.enums import AccessAction, Status
@@ -90,7 +92,20 @@ LATEST_FIRST = [F("date_start").desc(nulls_last=True), F("date_end").desc(nulls_
 
 
 class StatusChangeRowsFormSet(InlineRowsFormSet, StatusChangeInlineFormSet):
-    pass
+    def latest(self, rows):
+        """The latest reports in the one order of the timeline (cases.chronology): by their dates, each person's
+        in their own order. By the dates alone, a report known only as "2019" that staff said follows one of
+        March 2019 would count as older than it, and drop off the page while the timeline shows it last."""
+        reports = rows.order_by("person", "sequence").values_list(
+            "pk", "person_id", "date_start", "date_end", "created_at", named=True
+        )
+        previous, after = {}, {}
+        for report in reports:
+            if report.person_id in previous:
+                after[report.pk] = [previous[report.person_id]]
+            previous[report.person_id] = report.pk
+        ordered = chronological(reports, key=report_key, ident=attrgetter("pk"), after=lambda r: after.get(r.pk, ()))
+        return [report.pk for report in ordered[-self.shown_at_most :]]
 
 
 class StatusChangeInline(AuditedStackedInline):

@@ -232,11 +232,15 @@ class InlineRowsFormSet(BaseInlineFormSet):
             if self.is_bound:
                 rows = rows.filter(pk__in=self._posted_pks())
             elif self.shown_at_most is not None:
-                rows = rows.filter(pk__in=rows.order_by(*self.latest_first).values("pk")[: self.shown_at_most])
+                rows = rows.filter(pk__in=self.latest(rows))
             # What each row's title (its str()) reads, and the links its boxes show, come with the rows.
             links = [f.name for f in self.model._meta.many_to_many if f.name in self.form.base_fields]
             self._queryset = select_required_relations(rows, but=self.fk.name).prefetch_related(*links)
         return self._queryset
+
+    def latest(self, rows):
+        """The ids of the latest ``shown_at_most`` of ``rows``."""
+        return rows.order_by(*self.latest_first).values("pk")[: self.shown_at_most]
 
     def _posted_pks(self) -> list:
         pk = self.model._meta.pk

@@ -7,6 +7,7 @@ import pytest
 
 from appeals.models import AppealStep
 from cases.admin import SHOWN_ON_CASE_PAGE
+from cases.enums import Status
 from cases.history import HISTORY_PER_PAGE
 from cases.models import StatusChange
 from tests.admin_forms import form_as_shown
@@ -23,7 +24,7 @@ from tests.factories import (
 # Queries of the admin case page and of the case history, pinned whatever the case's size and the same on
 # SQLite and PostgreSQL. A new query fails here; if a change needs one, update the figure. Whether the reader is
 # an administrator is asked once a request (accounts.roles.is_administrator), not by every scoped query.
-CASE_PAGE_QUERIES = 30
+CASE_PAGE_QUERIES = 31
 CASE_HISTORY_QUERIES = 33
 
 
@@ -56,6 +57,20 @@ def test_a_long_case_page_shows_its_latest_events_and_links_to_all_of_them(alice
     assert f"The latest {SHOWN_ON_CASE_PAGE} are shown here; 3 more are not." in page
     link = f'href="/admin/cases/statuschange/?case={case.pk}"'
     assert f"{link}>See all {SHOWN_ON_CASE_PAGE + 3} status changes</a>" in page
+
+
+def test_the_latest_events_on_a_case_page_are_those_last_on_the_timeline(alice_client, case):
+    march = StatusChangeFactory(case=case, when="Mar 2019")
+    # Known only to the year, and said by staff to follow March: the timeline shows it after March, last.
+    StatusChangeFactory(case=case, person=march.person, when="2019", status=Status.RELEASED, follows=march)
+    _status_changes(case, SHOWN_ON_CASE_PAGE, first=date(2019, 1, 10))
+
+    page = alice_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    timeline = alice_client.get(f"/cases/{case.pk}/").context["timeline"]
+
+    assert [str(event.when) for event in timeline.events][-2:] == ["Mar 2019", "2019"]
+    shown = [when for when in ["10", "11", "12", "13", "14"] if f"({when} Jan 2019)" in page]
+    assert (shown, "(Mar 2019)" in page, "(2019)" in page) == (["12", "13", "14"], True, True)
 
 
 def test_the_link_from_a_case_page_lists_every_event_of_that_case_only(alice_client, alice, case):
