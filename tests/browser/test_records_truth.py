@@ -36,15 +36,12 @@ def page(chromium, live_server):
 
 @pytest.fixture
 def console_problems(page):
-    """Console errors, Content-Security-Policy reports and uncaught errors of every page the test opens.
-
-    The admin's pages have no icon link, so Chromium asks for /favicon.ico, which does not exist.
-    """
+    """Console errors, Content-Security-Policy reports and uncaught errors of every page the test opens (a
+    page without an icon link among them: Chromium asks for /favicon.ico, which does not exist)."""
     problems = []
 
     def on_console(message):
-        favicon = message.location["url"].endswith("/favicon.ico")
-        if (message.type == "error" and not favicon) or "Content Security Policy" in message.text:
+        if message.type == "error" or "Content Security Policy" in message.text:
             problems.append(f"{message.type}: {message.text} ({message.location['url']})")
 
     page.on("console", on_console)
