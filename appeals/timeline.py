@@ -46,7 +46,7 @@ from appeals.models import (
     follows_filing,
 )
 from appeals.states import state_name
-from cases.chronology import chronological, order_reports, status_bar_reports
+from cases.chronology import chronological, main_report_links, main_reports, order_reports, status_bar_reports
 from cases.enums import STATUS_FAMILY, WHEREABOUTS_STATUSES, Status, StatusFamily, Verification
 from cases.fuzzydate import FuzzyDate, format_day, format_period
 from cases.models import CaseMembership, Person, Source, StatusChange, person_label
@@ -550,17 +550,17 @@ def _status_events(reports_by_person, people, cited, reveal_whereabouts) -> list
             record_id=str(change.pk),
             created_at=change.created_at,
         )
-    # A person's reports keep their one order on the timeline too.
+    # A report that disagrees with another is shown beside it, not as a separate event; a person's reports keep
+    # their one order on the timeline too (cases.chronology).
+    main = main_reports(changes)
     for reports in reports_by_person.values():
-        for earlier, later in zip(reports, reports[1:], strict=False):
-            by_id[later.pk].after.add(str(earlier.pk))
-    # A report that disagrees with another is shown beside it, not as a separate event.
+        for earlier, later in main_report_links(reports, main):
+            by_id[later].after.add(str(earlier))
     events = []
     for change in changes:
         event = by_id[change.pk]
-        primary = by_id.get(change.differs_from_id)
-        if primary is not None and primary is not event:
-            primary.other_accounts.append(event)
+        if main[change.pk] != change.pk:
+            by_id[main[change.pk]].other_accounts.append(event)
         else:
             events.append(event)
     return _merge_shared(events)

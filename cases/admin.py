@@ -1,3 +1,4 @@
+from collections import defaultdict
 from functools import partial
 from operator import attrgetter
 from uuid import UUID
@@ -20,7 +21,7 @@ from cases.admin_base import (
     ReadOnlyForAdministrators,
     search_user,
 )
-from cases.chronology import chronological, report_key
+from cases.chronology import chronological, main_report_links, main_reports, order_reports, report_key
 from cases.datefields import FuzzyDateField
 from cases.duplicates import duplicates_of
 from cases.enums import AccessAction, Status
@@ -93,19 +94,31 @@ LATEST_FIRST = [F("date_start").desc(nulls_last=True), F("date_end").desc(nulls_
 
 class StatusChangeRowsFormSet(InlineRowsFormSet, StatusChangeInlineFormSet):
     def latest(self, rows):
-        """The latest reports in the one order of the timeline (cases.chronology): by their dates, each person's
-        in their own order. By the dates alone, a report known only as "2019" that staff said follows one of
-        March 2019 would count as older than it, and drop off the page while the timeline shows it last."""
-        reports = rows.order_by("person", "sequence").values_list(
-            "pk", "person_id", "date_start", "date_end", "created_at", named=True
+        """The latest reports in the order of the timeline (cases.chronology): by their dates, each person's in their
+        one order, another account beside the report it disagrees with. By the dates alone, a report known only as
+        "2019" that staff said follows one of March 2019 would count as older than it, and drop off the page while
+        the timeline shows it last. (People seized together are one event on the timeline, here a row each.)"""
+        reports = list(
+            rows.values_list(
+                "pk", "person_id", "differs_from_id", "follows_id", "date_start", "date_end", "created_at", named=True
+            )
         )
-        previous, after = {}, {}
+        by_person = defaultdict(list)
         for report in reports:
-            if report.person_id in previous:
-                after[report.pk] = [previous[report.person_id]]
-            previous[report.person_id] = report.pk
-        ordered = chronological(reports, key=report_key, ident=attrgetter("pk"), after=lambda r: after.get(r.pk, ()))
-        return [report.pk for report in ordered[-self.shown_at_most :]]
+            by_person[report.person_id].append(report)
+        main = main_reports(reports)
+        after = {}
+        for person_reports in by_person.values():
+            for earlier, later in main_report_links(order_reports(person_reports), main):
+                after[later] = [earlier]
+        accounts = defaultdict(list)
+        for report in reports:
+            if main[report.pk] != report.pk:
+                accounts[main[report.pk]].append(report.pk)
+        mains = [report for report in reports if main[report.pk] == report.pk]
+        ordered = chronological(mains, key=report_key, ident=attrgetter("pk"), after=lambda r: after.get(r.pk, ()))
+        in_order = [pk for report in ordered for pk in (report.pk, *accounts[report.pk])]
+        return in_order[-self.shown_at_most :]
 
 
 class StatusChangeInline(AuditedStackedInline):

@@ -65,6 +65,33 @@ def order_reports(reports: Iterable) -> list:
     return chronological(reports, key=report_key, ident=lambda r: r.pk, after=lambda r: [r.follows_id])
 
 
+def main_reports(reports) -> dict:
+    """Each report's main report, by id: the report it is another account of (``differs_from``), followed to one
+    that is no other account's, so that an account of an account stands beside the first report too. A loop of
+    accounts, which the forms refuse, is cut at its first report in the order of ``reports``: no report drops
+    out of sight."""
+    differs = {report.pk: report.differs_from_id for report in reports}
+    position = {pk: index for index, pk in enumerate(differs)}
+    main = {}
+    for pk in differs:
+        path = [pk]
+        while (next_pk := differs[path[-1]]) in differs:
+            if next_pk in path:
+                path.append(min(path[path.index(next_pk) :], key=position.__getitem__))
+                break
+            path.append(next_pk)
+        main[pk] = path[-1]
+    return main
+
+
+def main_report_links(ordered: list, main: dict) -> list[tuple]:
+    """(earlier, later) ids of one person's main reports, each after the one before it in ``ordered`` (their one
+    order): the order a timeline keeps. Another account stands beside its main report and orders nothing: a
+    report staff said follows an account follows that account's main report."""
+    mains = [report.pk for report in ordered if main[report.pk] == report.pk]
+    return list(zip(mains, mains[1:], strict=False))
+
+
 def _weight(report) -> int:
     if report.verification in ESTABLISHED:
         return 2

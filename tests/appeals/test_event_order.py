@@ -6,6 +6,9 @@ import pytest
 
 from appeals.enums import AppealKind, Forum, ResponseType, StepType
 from appeals.services import add_appeal_step, file_appeal, record_official_response
+from cases.enums import Status
+from cases.models import StatusChange
+from tests.factories import StatusChangeFactory
 
 
 @pytest.fixture
@@ -111,3 +114,46 @@ def test_an_answer_to_a_step_of_another_appeal_is_refused(alice_client, alice, c
     )
 
     assert response.context["adminform"].form.errors["answers_step"] == ["Choose a step of the appeal this answers."]
+
+
+def _reports(response) -> list[tuple[str, list[str]]]:
+    """Each status event on the page: its status and those of the other accounts shown beside it."""
+    events = response.context["timeline"].events
+    return [(event.status, [other.status for other in event.other_accounts]) for event in events]
+
+
+def test_a_report_that_follows_another_account_comes_after_the_event_that_account_stands_beside(advocate_client, case):
+    detained = StatusChangeFactory(case=case, status=Status.DETAINED, when="Mar 2019")
+    disappeared = StatusChangeFactory(
+        case=case, person=detained.person, status=Status.DISAPPEARED, when="Apr 2019", differs_from=detained
+    )
+    # Known to the year only, and said to follow the other account: by its date alone it would come first.
+    StatusChangeFactory(case=case, person=detained.person, status=Status.RELEASED, when="2019", follows=disappeared)
+
+    response = advocate_client.get(f"/cases/{case.pk}/")
+
+    assert _reports(response) == [(Status.DETAINED, [Status.DISAPPEARED]), (Status.RELEASED, [])]
+
+
+def test_an_account_of_another_account_and_a_loop_of_accounts_stay_on_the_timeline(advocate_client, case):
+    first = StatusChangeFactory(case=case, status=Status.DETAINED, when="Mar 2019")
+    second = StatusChangeFactory(
+        case=case, person=first.person, status=Status.DISAPPEARED, when="Apr 2019", differs_from=first
+    )
+    third = StatusChangeFactory(
+        case=case, person=first.person, status=Status.RELEASED, when="May 2019", differs_from=first
+    )
+    # Records written before the forms refused it: an account of an account, and two accounts of each other.
+    StatusChange.objects.filter(pk=third.pk).update(differs_from=second)
+    looped = StatusChangeFactory(case=case, person=first.person, status=Status.IN_HIDING, when="2020")
+    other = StatusChangeFactory(
+        case=case, person=first.person, status=Status.RELOCATED_ABROAD, when="2021", differs_from=looped
+    )
+    StatusChange.objects.filter(pk=looped.pk).update(differs_from=other)
+
+    response = advocate_client.get(f"/cases/{case.pk}/")
+
+    assert _reports(response) == [
+        (Status.DETAINED, [Status.DISAPPEARED, Status.RELEASED]),
+        (Status.IN_HIDING, [Status.RELOCATED_ABROAD]),
+    ]

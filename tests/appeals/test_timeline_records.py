@@ -44,6 +44,15 @@ def _a_case_with_every_kind_of_record(alice, case):
         when="2019",
         differs_from=detained,
     )
+    record_status_change(
+        by=alice,
+        reason="Evacuated",
+        person=person,
+        case=case,
+        status=Status.IN_HIDING,
+        when="2020",
+        whereabouts="Safe flat, Yerevan",
+    )
     appeal = file_appeal(
         by=alice, reason="Filed", case=case, forum=Forum.UN_SPECIAL_PROCEDURES, kind=AppealKind.URGENT_APPEAL
     )
@@ -103,7 +112,7 @@ def test_the_timelines_records_are_those_the_orm_reads_field_for_field(alice, ca
 
         kinds = Counter(type(record).__name__ for record in records)
         assert kinds == {
-            "StatusChange": 2,
+            "StatusChange": 3,
             "Appeal": 1,
             "AppealStep": 1,
             "Deadline": 1,
@@ -127,6 +136,8 @@ def test_the_timeline_shows_what_those_records_say(alice, case):
         [1],
     )
     assert [account.status for account in detained.other_accounts] == [Status.DISAPPEARED]
+    hiding = next(event for event in events if event.status == Status.IN_HIDING)
+    assert hiding.place == "Safe flat, Yerevan"
     answer = next(event for event in events if event.kind == "response")
     assert (answer.quote, answer.source_numbers) == ('"No such person was detained"', [1])
 
@@ -145,6 +156,6 @@ def test_where_something_listens_to_the_init_signal_the_records_are_made_the_usu
         post_init.disconnect(listener, sender=StatusChange)
 
     reports = [record for record in records if isinstance(record, StatusChange)]
-    assert len(reports) == 2
+    assert len(reports) == 3
     assert all(any(report is instance for instance in seen) for report in reports)
     assert [_fields(record) for record in records] == _as_read_by_the_orm(records)

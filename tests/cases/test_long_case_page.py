@@ -73,6 +73,18 @@ def test_the_latest_events_on_a_case_page_are_those_last_on_the_timeline(alice_c
     assert (shown, "(Mar 2019)" in page, "(2019)" in page) == (["12", "13", "14"], True, True)
 
 
+def test_another_account_on_a_case_page_goes_with_the_report_it_disagrees_with(alice_client, case):
+    march = StatusChangeFactory(case=case, when="Mar 2019")
+    # Dated earlier than anything else, but shown beside March on the timeline, where March is last.
+    StatusChangeFactory(case=case, person=march.person, when="Jan 2019", status=Status.RELEASED, differs_from=march)
+    _status_changes(case, SHOWN_ON_CASE_PAGE, first=date(2019, 1, 10))
+
+    page = alice_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+
+    shown = [when for when in ["10", "11", "12", "13", "14"] if f"({when} Jan 2019)" in page]
+    assert (shown, "(Mar 2019)" in page, "(Jan 2019)" in page) == (["12", "13", "14"], True, True)
+
+
 def test_the_link_from_a_case_page_lists_every_event_of_that_case_only(alice_client, alice, case):
     _status_changes(case, SHOWN_ON_CASE_PAGE + 3)
     StatusChangeFactory(case=CaseFactory(team=[alice]), when="5 May 1999")
