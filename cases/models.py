@@ -836,6 +836,7 @@ class StatusChange(Record, FuzzyDated):
             # Another account stands aside for the one it disagrees with (cases.chronology): linked to a report
             # about someone else, it would silently drop out of this person's current status.
             self._check_same_person_and_case("differs_from")
+            self._check_one_level_of_accounts()
         if self.status in WHEREABOUTS_STATUSES and self.place:
             raise ValidationError(
                 {"place": _("Where someone hides or was resettled goes in “where they are (protected)”.")}
@@ -846,6 +847,23 @@ class StatusChange(Record, FuzzyDated):
             )
         if self.follows_id:
             self._check_follows()
+
+    def _check_one_level_of_accounts(self):
+        # Another account stands beside its report on the timeline: an account of an account, or two accounts of
+        # each other, leaves no report to stand beside (cases.chronology.main_reports copes with old records).
+        if StatusChange._base_manager.filter(pk=self.differs_from_id, differs_from__isnull=False).exists():
+            raise ValidationError(
+                {"differs_from": _("That report is itself another account: link to the report it disagrees with.")}
+            )
+        if self.id and StatusChange._base_manager.filter(differs_from=self.id).exists():
+            raise ValidationError(
+                {
+                    "differs_from": _(
+                        "Other reports are accounts of this one, so it cannot be another account itself: link "
+                        "them to the report this one disagrees with first."
+                    )
+                }
+            )
 
     def _check_follows(self):
         if self.follows_id == self.id:

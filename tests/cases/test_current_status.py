@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from cases.enums import Status, Verification
 from cases.models import CaseMembership, Person, StatusChange
@@ -207,3 +208,49 @@ def test_another_account_must_be_about_the_same_person(alice_client, alice, case
         "Choose a report about the same person in the same case."
     ]
     assert not StatusChange.objects.filter(person=other).exists()
+
+
+def test_another_account_of_another_account_is_refused(alice_client, alice, case):
+    someone = MembershipFactory(case=case).person
+    detained = record_status_change(
+        by=alice, reason="R", person=someone, case=case, status=Status.DETAINED, when="2017"
+    )
+    account = record_status_change(
+        by=alice, reason="R", person=someone, case=case, status=Status.DISAPPEARED, when="2017", differs_from=detained
+    )
+
+    response = alice_client.post(
+        "/admin/cases/statuschange/add/",
+        {
+            "case": case.pk,
+            "person": someone.pk,
+            "status": Status.RELEASED,
+            "when": "2017",
+            "verification": "confirmed",
+            "differs_from": account.pk,
+            "change_reason": "A third account",
+        },
+    )
+
+    assert response.context["adminform"].form.errors["differs_from"] == [
+        "That report is itself another account: link to the report it disagrees with."
+    ]
+    assert not StatusChange.objects.filter(status=Status.RELEASED).exists()
+
+
+def test_a_report_with_accounts_of_its_own_cannot_become_another_account(alice, case):
+    someone = MembershipFactory(case=case).person
+    first = record_status_change(by=alice, reason="R", person=someone, case=case, status=Status.DETAINED, when="2017")
+    second = record_status_change(by=alice, reason="R", person=someone, case=case, status=Status.RELEASED, when="2018")
+    record_status_change(
+        by=alice, reason="R", person=someone, case=case, status=Status.DISAPPEARED, when="2018", differs_from=second
+    )
+
+    second.differs_from = first
+    with pytest.raises(ValidationError) as refused:
+        second.full_clean()
+
+    assert refused.value.message_dict["differs_from"] == [
+        "Other reports are accounts of this one, so it cannot be another account itself: link them to the report "
+        "this one disagrees with first."
+    ]
