@@ -37,8 +37,8 @@ from appeals.enums import (
 from appeals.states import STATE_CODES, state_name
 from cases.chronology import chronological
 from cases.datefields import FuzzyDateProperty, fuzzy_date_columns
-from cases.enums import Verification
-from cases.fuzzydate import format_day
+from cases.enums import DatePrecision, Verification
+from cases.fuzzydate import FuzzyDate, format_day
 from cases.history import AuditedHistory
 from cases.models import EARLIEST_FIRST, Case, FuzzyDated, Person, Record, ScopedQuerySet, Source, scoped_manager
 
@@ -369,6 +369,13 @@ class Deadline(Record):
     next_due_on = models.DateField(_("next due on"), null=True, editable=False)
     status = models.CharField(_("status"), max_length=8, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
     settled_on = models.DateField(_("met or missed on"), null=True, blank=True)
+    # The date of the answer that settled it, as precisely as the answer is dated: settled_on keeps the answer's
+    # latest possible day, which decides on time or late, and "Apr 2019" must not read as "30 Apr 2019".
+    answered_start = models.DateField(_("answered, earliest day"), null=True, blank=True, editable=False)
+    answered_end = models.DateField(_("answered, latest day"), null=True, blank=True, editable=False)
+    answered_precision = models.CharField(
+        _("answered, precision"), max_length=12, choices=DatePrecision.choices, blank=True, editable=False
+    )
     origin_step = models.ForeignKey(
         AppealStep,
         null=True,
@@ -437,6 +444,16 @@ class Deadline(Record):
 
     def days_left(self, today=None) -> int:
         return ((self.next_due_on or self.due_on) - (today or timezone.localdate())).days
+
+    @property
+    def settled_when(self) -> FuzzyDate | None:
+        """When it was met or missed: the date of the answer that settled it, as precisely as that is known; a day
+        staff entered themselves (no longer the answer's latest day) as that day."""
+        if self.settled_on is None:
+            return None
+        if self.answered_precision and self.answered_end == self.settled_on:
+            return FuzzyDate(self.answered_start, self.answered_end, self.answered_precision)
+        return FuzzyDate.exact(self.settled_on)
 
     def next_due(self, settled: int) -> date:
         """The day it is next due once ``settled`` of its occurrences are met or missed (a one-off: its day)."""

@@ -72,7 +72,7 @@ def _after_step_saved(step: AppealStep, *, by, **_ignored):
     _move_due_days(step, by=by)
     settled = rules.SETTLED_BY_STEP.get(step.step_type)
     if settled:
-        settle_deadlines(step.appeal, rules=settled, on=step.when.end or timezone.localdate(), by=by)
+        settle_deadlines(step.appeal, rules=settled, on=step.when.end or timezone.localdate(), by=by, when=step.when)
     ended = rules.ended_by_step(step.step_type)
     if ended:
         end_recurring(step.appeal, rules=ended, on=step.when.anchor, by=by)
@@ -104,16 +104,19 @@ def _after_response_saved(response: OfficialResponse, *, by, **_ignored):
     if not (response.appeal_id and settles):
         return
     on = response.when.end or timezone.localdate()
-    if settle_deadlines(response.appeal, rules=settles, on=on, by=by, from_step=response.answers_step_id):
+    if settle_deadlines(
+        response.appeal, rules=settles, on=on, by=by, from_step=response.answers_step_id, when=response.when
+    ):
         return
     settle_next_occurrence(response.appeal, on=on, by=by, response=response)
 
 
-def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step=None) -> int:
+def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step=None, when=None) -> int:
     """Close the open one-off deadlines an answer responds to: met if on time, missed if late.
 
     ``on`` is the latest day the answer may have come: an answer known only as "Feb 2021" is not
-    counted as on time for a deadline of 12 Feb 2021. An answer to a given step settles what that step
+    counted as on time for a deadline of 12 Feb 2021. ``when``, the answer's date, is kept beside it so
+    that the deadline reads "answered Feb 2021". An answer to a given step settles what that step
     set, if it set anything. Returns how many deadlines were settled.
     """
     open_ones = appeal.deadlines.filter(status=DeadlineStatus.OPEN, rule__in=rules, repeat_every__isnull=True)
@@ -123,7 +126,11 @@ def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step
     for deadline in open_ones:
         deadline.status = DeadlineStatus.MET if on <= deadline.due_on else DeadlineStatus.MISSED
         deadline.settled_on = on
-        save_record(deadline, by=by, reason=SETTLED_BY_ANSWER.written(day=on))
+        answered = when if when is not None and when.end == on else None
+        deadline.answered_start = answered.start if answered else None
+        deadline.answered_end = answered.end if answered else None
+        deadline.answered_precision = answered.precision if answered else ""
+        save_record(deadline, by=by, reason=SETTLED_BY_ANSWER.written(day=answered or on))
         settled += 1
     return settled
 

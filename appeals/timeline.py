@@ -47,7 +47,7 @@ from appeals.models import (
 )
 from appeals.states import state_name
 from cases.chronology import chronological, main_report_links, main_reports, order_reports, status_bar_reports
-from cases.enums import STATUS_FAMILY, WHEREABOUTS_STATUSES, Status, StatusFamily, Verification
+from cases.enums import STATUS_FAMILY, WHEREABOUTS_STATUSES, DatePrecision, Status, StatusFamily, Verification
 from cases.fuzzydate import FuzzyDate, format_day, format_period
 from cases.models import CaseMembership, Person, Source, StatusChange, person_label
 
@@ -665,9 +665,12 @@ def deadline_state(deadline, today: date) -> tuple[str, str]:
     if deadline.is_recurring:
         return _recurring_state(deadline, today)
     if deadline.status == DeadlineStatus.MET:
-        return "met", _("Met on %(day)s") % {"day": format_day(deadline.settled_on)}
+        when = deadline.settled_when
+        if when.precision == DatePrecision.DAY:
+            return "met", _("Met on %(day)s") % {"day": when}
+        return "met", _("Met — answered %(when)s") % {"when": when}
     if deadline.status == DeadlineStatus.MISSED:
-        return "missed", _("Missed — answered %(day)s") % {"day": format_day(deadline.settled_on)}
+        return "missed", _("Missed — answered %(day)s") % {"day": deadline.settled_when}
     days = deadline.days_left(today)
     if days < 0:
         return "overdue", _("Overdue by %(span)s") % {"span": _duration(-days)}

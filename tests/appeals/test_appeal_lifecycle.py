@@ -6,6 +6,7 @@ import pytest
 
 from appeals.enums import AppealKind, DeadlineStatus, Forum, ResponseType, StepType
 from appeals.services import add_appeal_step, record_official_response
+from appeals.timeline import deadline_state
 from cases.enums import Status, Verification
 from cases.models import Person
 from cases.services import save_record
@@ -75,6 +76,49 @@ def test_un_communication_expects_a_reply_within_sixty_days_and_an_answer_settle
 
     deadline.refresh_from_db()
     assert (deadline.status, deadline.settled_on) == (DeadlineStatus.MISSED, date(2019, 6, 10))
+
+
+def _answered(case, appeal, when):
+    record_official_response(
+        by=None,
+        reason="Test",
+        case=case,
+        appeal=appeal,
+        when=when,
+        response_type=ResponseType.DENIAL,
+        state="Russian Federation",
+    )
+    return deadline_state(appeal.deadlines.get(), date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("answered", "state"),
+    [
+        ("Jun 2019", ("missed", "Missed — answered Jun 2019")),
+        ("Apr 2019", ("met", "Met — answered Apr 2019")),
+        ("10 Jun 2019", ("missed", "Missed — answered 10 Jun 2019")),
+        ("10 Apr 2019", ("met", "Met on 10 Apr 2019")),
+    ],
+)
+def test_a_settled_deadline_reads_the_answers_date_as_precisely_as_it_is_known(case, answered, state):
+    appeal = AppealFactory(case=case, forum=Forum.UN_SPECIAL_PROCEDURES, kind=AppealKind.URGENT_APPEAL, reference="")
+    _step(appeal, StepType.COMMUNICATION_SENT, "1 Mar 2019")
+
+    # An answer known only to the month counts from its last day ("Apr 2019" is on time for 30 Apr), and is
+    # never shown as that day.
+    assert _answered(case, appeal, answered) == state
+
+
+def test_a_settlement_day_staff_enter_themselves_reads_as_that_day(alice, case):
+    appeal = AppealFactory(case=case, forum=Forum.UN_SPECIAL_PROCEDURES, kind=AppealKind.URGENT_APPEAL, reference="")
+    _step(appeal, StepType.COMMUNICATION_SENT, "1 Mar 2019")
+    _answered(case, appeal, "Jun 2019")
+    deadline = appeal.deadlines.get()
+
+    deadline.settled_on = date(2019, 6, 3)
+    save_record(deadline, by=alice, reason="The reply's letter is dated 3 June")
+
+    assert deadline_state(appeal.deadlines.get(), date(2026, 1, 1)) == ("missed", "Missed — answered 3 Jun 2019")
 
 
 def test_rule39_reply_on_time_meets_the_deadline(case):
