@@ -165,7 +165,9 @@ def settle_occurrence(deadline: Deadline, *, on: date | None, by, response=None)
             received_on=on,
             response=response,
         )
-        reason = REPORT_RECEIVED.written(due=due, day=on) if on else REPORT_NEVER_RECEIVED.written(due=due)
+        # The answer's own date where it brought the report ("Apr 2019"), rather than the day it counts from.
+        received = response.when if response is not None and response.when.end == on else on
+        reason = REPORT_RECEIVED.written(due=due, day=received) if on else REPORT_NEVER_RECEIVED.written(due=due)
         save_record(occurrence, by=by, reason=reason)
         save_record(deadline, by=by, reason=reason)
     return occurrence

@@ -490,10 +490,12 @@ def build_timeline(
     events += _step_events(
         steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id"), appeal_label
     )
-    events += _deadline_events(
-        reader.deadlines(), today, _by(reader.settled_occurrences(), "deadline_id"), appeal_label
-    )
-    events += _response_events(reader.responses(), filings(steps), cited, appeal_label)
+    responses = reader.responses()
+    # A report received by an answer is dated as the answer is: "Apr 2019", not the month's last day it counts from.
+    answered_on = {response.pk: response.when for response in responses}
+    settled = _by(reader.settled_occurrences(), "deadline_id")
+    events += _deadline_events(reader.deadlines(), today, settled, appeal_label, answered_on)
+    events += _response_events(responses, filings(steps), cited, appeal_label)
     events += _state_events(reader.state_facts(appeals), appeals)
     _add_bands(people, reports_by_person, today, as_of)
     # Appeal steps, deadlines and answers concern the people the appeal covers.
@@ -718,8 +720,15 @@ def _next_occurrence(deadline, today: date) -> date | None:
     return due
 
 
-def compliance(deadline, settled: list, today: date) -> list[Occurrence]:
-    """Every report of a recurring obligation so far, and the next: received on time, late, never, overdue."""
+def _received(occurrence, answered_on: dict):
+    """When a report came: as precisely as the answer that brought it is dated, else the day recorded."""
+    when = answered_on.get(occurrence.response_id)
+    return when if when is not None and when.end == occurrence.received_on else format_day(occurrence.received_on)
+
+
+def compliance(deadline, settled: list, today: date, answered_on: dict) -> list[Occurrence]:
+    """Every report of a recurring obligation so far, and the next: received on time, late, never, overdue.
+    ``answered_on``: the dates of the answers that may have brought them, by id."""
     by_number = {occurrence.number: occurrence for occurrence in settled}
     due_so_far = deadline.occurrences(today)
     last = max([len(due_so_far), *by_number])
@@ -728,9 +737,9 @@ def compliance(deadline, settled: list, today: date) -> list[Occurrence]:
         due = deadline.occurrence_due(number)
         settled_one = by_number.get(number)
         if settled_one is not None and settled_one.status == OccurrenceStatus.MET:
-            state, label = "met", _("received %(day)s") % {"day": format_day(settled_one.received_on)}
+            state, label = "met", _("received %(day)s") % {"day": _received(settled_one, answered_on)}
         elif settled_one is not None and settled_one.received_on:
-            state, label = "late", _("received late, %(day)s") % {"day": format_day(settled_one.received_on)}
+            state, label = "late", _("received late, %(day)s") % {"day": _received(settled_one, answered_on)}
         elif settled_one is not None:
             state, label = "missing", _("never received")
         else:
@@ -742,7 +751,7 @@ def compliance(deadline, settled: list, today: date) -> list[Occurrence]:
     return strip
 
 
-def _deadline_events(deadlines, today, settled_occurrences, appeal_label) -> list[Event]:
+def _deadline_events(deadlines, today, settled_occurrences, appeal_label, answered_on) -> list[Event]:
     events = []
     for deadline in deadlines:
         state, label = deadline_state(deadline, today)
@@ -754,7 +763,7 @@ def _deadline_events(deadlines, today, settled_occurrences, appeal_label) -> lis
                 kind="deadline",
                 when=FuzzyDate.exact(deadline.due_on),
                 title=title,
-                occurrences=compliance(deadline, settled_occurrences.get(deadline.pk, []), today)
+                occurrences=compliance(deadline, settled_occurrences.get(deadline.pk, []), today, answered_on)
                 if deadline.is_recurring
                 else [],
                 appeal=appeal_label(deadline),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from appeals.enums import AppealKind, DeadlineRule, DeadlineStatus, Forum, RepeatUnit, ResponseType, StepType
 from appeals.models import Deadline, DeadlineOccurrence
 from appeals.services import add_appeal_step, file_appeal, record_official_response
-from cases.fuzzydate import format_day
+from cases.fuzzydate import FuzzyDate, format_day
 from cases.services import save_record
 from tests.admin_forms import form_as_shown
 
@@ -98,6 +98,27 @@ def test_a_late_reply_settles_the_oldest_report_as_late(alice, case, rule39):
     save_record(response, by=alice, reason="Typo")  # saved again, it still settles one occurrence
 
     assert list(DeadlineOccurrence.objects.values_list("number", "status")) == [(1, "missed")]
+
+
+def test_a_report_received_by_an_answer_known_to_the_month_reads_as_that_month(alice, advocate_client, case, rule39):
+    month = FuzzyDate.parse(f"{TODAY - timedelta(days=40):%b %Y}")
+    record_official_response(
+        by=alice,
+        reason="Report",
+        case=case,
+        appeal=rule39,
+        state="Russia",
+        response_type=ResponseType.SUBSTANTIVE_REPLY,
+        when=str(month),
+    )
+
+    page = advocate_client.get(f"/cases/{case.pk}/").content.decode()
+
+    # Counted from the month's last day, on time or late, and never shown as that day.
+    first = re.findall(r'<li class="occurrence occurrence-(\w+)">.*?<span>(.*?)</span>', page)[0]
+    assert first in [("met", f"received {month}"), ("late", f"received late, {month}")]
+    reason = DeadlineOccurrence.history.get().history_change_reason
+    assert reason.endswith(f"received {month}")
 
 
 def test_dashboard_shows_each_missed_report_and_the_next_one_due(advocate_client, rule39):
