@@ -337,6 +337,12 @@ class DeadlineQuerySet(ScopedQuerySet):
         return self.filter(status=DeadlineStatus.OPEN, next_due_on__gte=today or timezone.localdate())
 
 
+def as_answered(day: date, answer: FuzzyDate | None) -> FuzzyDate:
+    """What settled something on ``day``, the latest day its answer may have come, dated as precisely as that answer
+    is: "Apr 2019", not 30 Apr 2019. ``day`` itself without an answer, or once staff entered a day of their own."""
+    return answer if answer is not None and answer.end == day else FuzzyDate.exact(day)
+
+
 class Deadline(Record):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("appeal"))
     # Its appeal's case, kept by appeals.services (set on every save, and moved with the appeal). Who may see a
@@ -447,13 +453,12 @@ class Deadline(Record):
 
     @property
     def settled_when(self) -> FuzzyDate | None:
-        """When it was met or missed: the date of the answer that settled it, as precisely as that is known; a day
-        staff entered themselves (no longer the answer's latest day) as that day."""
+        """When it was met or missed, dated as the answer that settled it is (``as_answered``)."""
         if self.settled_on is None:
             return None
-        if self.answered_precision and self.answered_end == self.settled_on:
-            return FuzzyDate(self.answered_start, self.answered_end, self.answered_precision)
-        return FuzzyDate.exact(self.settled_on)
+        kept = self.answered_precision
+        answer = FuzzyDate(self.answered_start, self.answered_end, self.answered_precision) if kept else None
+        return as_answered(self.settled_on, answer)
 
     def next_due(self, settled: int) -> date:
         """The day it is next due once ``settled`` of its occurrences are met or missed (a one-off: its day)."""

@@ -13,7 +13,16 @@ from django.utils.translation import gettext_noop
 
 from appeals import rules
 from appeals.enums import CLOSING_STEPS, INTERIM_STEP_STATE, DeadlineStatus, OccurrenceStatus, Party, StepType
-from appeals.models import Appeal, AppealStep, Award, Deadline, DeadlineOccurrence, OfficialResponse, steps_in_order
+from appeals.models import (
+    Appeal,
+    AppealStep,
+    Award,
+    Deadline,
+    DeadlineOccurrence,
+    OfficialResponse,
+    as_answered,
+    steps_in_order,
+)
 from cases.fuzzydate import FuzzyDate
 from cases.reasons import Day, Label, Text, automatic_reason
 from cases.services import MENTION_FIELDS, register, save_record
@@ -72,7 +81,7 @@ def _after_step_saved(step: AppealStep, *, by, **_ignored):
     _move_due_days(step, by=by)
     settled = rules.SETTLED_BY_STEP.get(step.step_type)
     if settled:
-        settle_deadlines(step.appeal, rules=settled, on=step.when.end or timezone.localdate(), by=by, when=step.when)
+        settle_deadlines(step.appeal, rules=settled, when=step.when, by=by)
     ended = rules.ended_by_step(step.step_type)
     if ended:
         end_recurring(step.appeal, rules=ended, on=step.when.anchor, by=by)
@@ -103,22 +112,21 @@ def _after_response_saved(response: OfficialResponse, *, by, **_ignored):
     settles = rules.settled_by_response(response.response_type)
     if not (response.appeal_id and settles):
         return
-    on = response.when.end or timezone.localdate()
-    if settle_deadlines(
-        response.appeal, rules=settles, on=on, by=by, from_step=response.answers_step_id, when=response.when
-    ):
+    if settle_deadlines(response.appeal, rules=settles, when=response.when, by=by, from_step=response.answers_step_id):
         return
-    settle_next_occurrence(response.appeal, on=on, by=by, response=response)
+    settle_next_occurrence(response.appeal, on=response.when.end or timezone.localdate(), by=by, response=response)
 
 
-def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step=None, when=None) -> int:
-    """Close the open one-off deadlines an answer responds to: met if on time, missed if late.
+def settle_deadlines(appeal: Appeal, *, rules: set[str], when: FuzzyDate, by, from_step=None) -> int:
+    """Close the open one-off deadlines an answer dated ``when`` responds to: met if on time, missed if late.
 
-    ``on`` is the latest day the answer may have come: an answer known only as "Feb 2021" is not
-    counted as on time for a deadline of 12 Feb 2021. ``when``, the answer's date, is kept beside it so
-    that the deadline reads "answered Feb 2021". An answer to a given step settles what that step
-    set, if it set anything. Returns how many deadlines were settled.
+    They are settled on the latest day the answer may have come (today for one known only as "since ..."): an
+    answer known only as "Feb 2021" is not counted as on time for a deadline of 12 Feb 2021, and its date is
+    kept beside that day, so that the deadline reads "answered Feb 2021". An answer to a given step settles
+    what that step set, if it set anything. Returns how many deadlines were settled.
     """
+    on = when.end or timezone.localdate()
+    kept = (when.start, when.end, when.precision) if when.end else (None, None, "")
     open_ones = appeal.deadlines.filter(status=DeadlineStatus.OPEN, rule__in=rules, repeat_every__isnull=True)
     if from_step and open_ones.filter(origin_step=from_step).exists():
         open_ones = open_ones.filter(origin_step=from_step)
@@ -126,11 +134,8 @@ def settle_deadlines(appeal: Appeal, *, rules: set[str], on: date, by, from_step
     for deadline in open_ones:
         deadline.status = DeadlineStatus.MET if on <= deadline.due_on else DeadlineStatus.MISSED
         deadline.settled_on = on
-        answered = when if when is not None and when.end == on else None
-        deadline.answered_start = answered.start if answered else None
-        deadline.answered_end = answered.end if answered else None
-        deadline.answered_precision = answered.precision if answered else ""
-        save_record(deadline, by=by, reason=SETTLED_BY_ANSWER.written(day=answered or on))
+        deadline.answered_start, deadline.answered_end, deadline.answered_precision = kept
+        save_record(deadline, by=by, reason=SETTLED_BY_ANSWER.written(day=as_answered(on, when)))
         settled += 1
     return settled
 
@@ -165,9 +170,11 @@ def settle_occurrence(deadline: Deadline, *, on: date | None, by, response=None)
             received_on=on,
             response=response,
         )
-        # The answer's own date where it brought the report ("Apr 2019"), rather than the day it counts from.
-        received = response.when if response is not None and response.when.end == on else on
-        reason = REPORT_RECEIVED.written(due=due, day=received) if on else REPORT_NEVER_RECEIVED.written(due=due)
+        if on is None:
+            reason = REPORT_NEVER_RECEIVED.written(due=due)
+        else:
+            received = as_answered(on, response.when if response is not None else None)
+            reason = REPORT_RECEIVED.written(due=due, day=received)
         save_record(occurrence, by=by, reason=reason)
         save_record(deadline, by=by, reason=reason)
     return occurrence

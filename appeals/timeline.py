@@ -42,6 +42,7 @@ from appeals.models import (
     DeadlineOccurrence,
     OfficialResponse,
     StateFact,
+    as_answered,
     filings,
     follows_filing,
 )
@@ -491,10 +492,9 @@ def build_timeline(
         steps, cited, _labels_by(reader.findings(), "step_id"), _labels_by(reader.awards(), "step_id"), appeal_label
     )
     responses = reader.responses()
-    # A report received by an answer is dated as the answer is: "Apr 2019", not the month's last day it counts from.
-    answered_on = {response.pk: response.when for response in responses}
     settled = _by(reader.settled_occurrences(), "deadline_id")
-    events += _deadline_events(reader.deadlines(), today, settled, appeal_label, answered_on)
+    answers = {response.pk: response for response in responses}
+    events += _deadline_events(reader.deadlines(), today, settled, appeal_label, answers)
     events += _response_events(responses, filings(steps), cited, appeal_label)
     events += _state_events(reader.state_facts(appeals), appeals)
     _add_bands(people, reports_by_person, today, as_of)
@@ -720,15 +720,15 @@ def _next_occurrence(deadline, today: date) -> date | None:
     return due
 
 
-def _received(occurrence, answered_on: dict):
-    """When a report came: as precisely as the answer that brought it is dated, else the day recorded."""
-    when = answered_on.get(occurrence.response_id)
-    return when if when is not None and when.end == occurrence.received_on else format_day(occurrence.received_on)
+def _received(occurrence, answers: dict) -> FuzzyDate:
+    """When a report came, dated as the answer that brought it is (``as_answered``)."""
+    answer = answers.get(occurrence.response_id)
+    return as_answered(occurrence.received_on, answer.when if answer is not None else None)
 
 
-def compliance(deadline, settled: list, today: date, answered_on: dict) -> list[Occurrence]:
+def compliance(deadline, settled: list, today: date, answers: dict) -> list[Occurrence]:
     """Every report of a recurring obligation so far, and the next: received on time, late, never, overdue.
-    ``answered_on``: the dates of the answers that may have brought them, by id."""
+    ``answers``: the case's official responses by id, which may have brought them."""
     by_number = {occurrence.number: occurrence for occurrence in settled}
     due_so_far = deadline.occurrences(today)
     last = max([len(due_so_far), *by_number])
@@ -737,9 +737,9 @@ def compliance(deadline, settled: list, today: date, answered_on: dict) -> list[
         due = deadline.occurrence_due(number)
         settled_one = by_number.get(number)
         if settled_one is not None and settled_one.status == OccurrenceStatus.MET:
-            state, label = "met", _("received %(day)s") % {"day": _received(settled_one, answered_on)}
+            state, label = "met", _("received %(day)s") % {"day": _received(settled_one, answers)}
         elif settled_one is not None and settled_one.received_on:
-            state, label = "late", _("received late, %(day)s") % {"day": _received(settled_one, answered_on)}
+            state, label = "late", _("received late, %(day)s") % {"day": _received(settled_one, answers)}
         elif settled_one is not None:
             state, label = "missing", _("never received")
         else:
@@ -751,7 +751,7 @@ def compliance(deadline, settled: list, today: date, answered_on: dict) -> list[
     return strip
 
 
-def _deadline_events(deadlines, today, settled_occurrences, appeal_label, answered_on) -> list[Event]:
+def _deadline_events(deadlines, today, settled_occurrences, appeal_label, answers) -> list[Event]:
     events = []
     for deadline in deadlines:
         state, label = deadline_state(deadline, today)
@@ -763,7 +763,7 @@ def _deadline_events(deadlines, today, settled_occurrences, appeal_label, answer
                 kind="deadline",
                 when=FuzzyDate.exact(deadline.due_on),
                 title=title,
-                occurrences=compliance(deadline, settled_occurrences.get(deadline.pk, []), today, answered_on)
+                occurrences=compliance(deadline, settled_occurrences.get(deadline.pk, []), today, answers)
                 if deadline.is_recurring
                 else [],
                 appeal=appeal_label(deadline),

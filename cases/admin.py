@@ -1,6 +1,4 @@
-from collections import defaultdict
 from functools import partial
-from operator import attrgetter
 from uuid import UUID
 
 from django.contrib import admin, messages
@@ -21,7 +19,7 @@ from cases.admin_base import (
     ReadOnlyForAdministrators,
     search_user,
 )
-from cases.chronology import chronological, main_report_links, main_reports, order_reports, report_key
+from cases.chronology import in_timeline_order
 from cases.datefields import FuzzyDateField
 from cases.duplicates import duplicates_of
 from cases.enums import AccessAction, Status
@@ -98,27 +96,9 @@ class StatusChangeRowsFormSet(InlineRowsFormSet, StatusChangeInlineFormSet):
         one order, another account beside the report it disagrees with. By the dates alone, a report known only as
         "2019" that staff said follows one of March 2019 would count as older than it, and drop off the page while
         the timeline shows it last. (People seized together are one event on the timeline, here a row each.)"""
-        reports = list(
-            rows.values_list(
-                "pk", "person_id", "differs_from_id", "follows_id", "date_start", "date_end", "created_at", named=True
-            )
-        )
-        by_person = defaultdict(list)
-        for report in reports:
-            by_person[report.person_id].append(report)
-        main = main_reports(reports)
-        after = {}
-        for person_reports in by_person.values():
-            for earlier, later in main_report_links(order_reports(person_reports), main):
-                after[later] = [earlier]
-        accounts = defaultdict(list)
-        for report in reports:
-            if main[report.pk] != report.pk:
-                accounts[main[report.pk]].append(report.pk)
-        mains = [report for report in reports if main[report.pk] == report.pk]
-        ordered = chronological(mains, key=report_key, ident=attrgetter("pk"), after=lambda r: after.get(r.pk, ()))
-        in_order = [pk for report in ordered for pk in (report.pk, *accounts[report.pk])]
-        return in_order[-self.shown_at_most :]
+        columns = ("pk", "person_id", "differs_from_id", "follows_id", "date_start", "date_end", "created_at")
+        reports = in_timeline_order(list(rows.values_list(*columns, named=True)))
+        return [report.pk for report in reports[-self.shown_at_most :]]
 
 
 class StatusChangeInline(AuditedStackedInline):
@@ -126,7 +106,6 @@ class StatusChangeInline(AuditedStackedInline):
     form = StatusChangeForm
     formset = StatusChangeRowsFormSet
     shown_at_most = SHOWN_ON_CASE_PAGE
-    latest_first = LATEST_FIRST
     fields = [
         ("person", "status"),
         ("when", "place", "verification"),

@@ -9,6 +9,7 @@ its question.
 """
 
 import heapq
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 
@@ -90,6 +91,27 @@ def main_report_links(ordered: list, main: dict) -> list[tuple]:
     report staff said follows an account follows that account's main report."""
     mains = [report.pk for report in ordered if main[report.pk] == report.pk]
     return list(zip(mains, mains[1:], strict=False))
+
+
+def in_timeline_order(reports) -> list:
+    """A case's status reports in the order its timeline shows them: main reports by their dates, each person's in
+    their one order, and each other account right after the report it stands beside."""
+    by_person = defaultdict(list)
+    for report in reports:
+        by_person[report.person_id].append(report)
+    main = main_reports(reports)
+    after = {
+        later: [earlier]
+        for people in by_person.values()
+        for earlier, later in main_report_links(order_reports(people), main)
+    }
+    accounts = defaultdict(list)
+    for report in reports:
+        if main[report.pk] != report.pk:
+            accounts[main[report.pk]].append(report)
+    mains = [report for report in reports if main[report.pk] == report.pk]
+    ordered = chronological(mains, key=report_key, ident=lambda r: r.pk, after=lambda r: after.get(r.pk, ()))
+    return [shown for report in ordered for shown in (report, *accounts[report.pk])]
 
 
 def _weight(report) -> int:
