@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +17,11 @@ class ExportsConfig(AppConfig):
         # someone in one of their cases is erased.
         ENCRYPTED_FILE_STORES.append(reencrypt_downloads)
         ERASURE_HOOKS.append(delete_downloads_of)
+        # The figures' kept counts learn of every write from triggers, put (back) after every migrate.
+        post_migrate.connect(_install_triggers, sender=self)
+
+
+def _install_triggers(sender, using, **kwargs):
+    from exports.counted import install_triggers
+
+    install_triggers(connections[using])

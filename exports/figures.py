@@ -15,6 +15,7 @@ exports/public_figures.py suppresses those counts when they are small.
 """
 
 import calendar
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,6 +62,7 @@ from cases.datefields import MONTH_UNKNOWN, OPEN_ENDED, SPANS_YEARS
 from cases.enums import STATUS_FAMILY, Consent, DatePrecision, Level, Sensitivity, Status
 from cases.fuzzydate import FuzzyDate
 from cases.models import Case, CaseMembership, Person, StatusChange
+from exports.counted import remembered
 from exports.levels import EVENT_VERIFICATIONS, NEEDS_PUBLICITY_CONSENT
 
 # Counting events month by month is offered for periods up to this many months; longer ones count by year.
@@ -79,6 +81,9 @@ class Scope:
     start: date | None = None
     end: date | None = None
     level: str = Level.INTERNAL
+    # Everything the counts depend on, said once: whose cases, the filters, the audience and the day (what is
+    # overdue changes with it). Scopes with the same identity count the same records alike.
+    identity: str = ""
 
     @property
     def public(self) -> bool:
@@ -104,7 +109,11 @@ def scope_for(user, *, today, region="", case=None, forum="", start=None, end=No
         cases = cases.filter(pk=case.pk)
     if forum:
         cases = cases.filter(Exists(Appeal.objects.filter(case=OuterRef("pk"), forum=forum)))
-    every_case = is_administrator(user) and not (region or case or forum)
+    administrator = is_administrator(user)
+    every_case = administrator and not (region or case or forum)
+    # Every administrator sees every case, and so counts the same; anyone else, the cases of their own teams.
+    viewer = "administrators" if administrator else f"user {user.pk}"
+    filters = [region, str(case.pk) if case else "", forum, str(start or ""), str(end or "")]
     return Scope(
         user=user,
         cases=None if every_case else cases,
@@ -113,6 +122,7 @@ def scope_for(user, *, today, region="", case=None, forum="", start=None, end=No
         start=start,
         end=end,
         level=Level(level),
+        identity=json.dumps([viewer, *filters, str(level), today.isoformat()]),
     )
 
 
@@ -570,6 +580,42 @@ def counted_behind(tally: Tally, records: QuerySet) -> int:
     return records.aggregate(n=Count(tally.counted, distinct=True))["n"]
 
 
+# Every tally of a scope, by slug: what the tables are laid out from.
+Counts = dict[str, dict[tuple, Cell]]
+# A cell's numbers, in the order they are kept.
+_NUMBERS = ("n", "withheld", "timed", "timed_withheld", "days")
+
+
+def count_all(scope: Scope) -> Counts:
+    """Every tally of the scope, counted now: a query each."""
+    return {slug: count(tally, scope) for slug, tally in TALLIES.items()}
+
+
+def _kept(counts: Counts) -> dict:
+    return {
+        slug: [[list(values), *(getattr(cell, name) for name in _NUMBERS)] for values, cell in cells.items()]
+        for slug, cells in counts.items()
+    }
+
+
+def _from_kept(kept: dict) -> Counts:
+    counts: Counts = {}
+    for slug, rows in kept.items():
+        by = TALLIES[slug].by
+        cells = {}
+        for values, *numbers in rows:
+            key = {dim.param: value for dim, value in zip(by, values, strict=True)}
+            cells[tuple(values)] = Cell(tally=slug, key=key, **dict(zip(_NUMBERS, numbers, strict=True)))
+        counts[slug] = cells
+    return counts
+
+
+def counts_of(scope: Scope) -> Counts:
+    """Every tally of the scope: as counted since the records last changed, or counted now and kept
+    (exports.counted); either way read back from what is kept, so a page reads the same numbers both ways."""
+    return _from_kept(remembered(scope.identity, scope.today, lambda: _kept(count_all(scope))))
+
+
 # --- Tables: counts laid out for reading, each with the sums a reader can check --------------------
 
 
@@ -637,9 +683,9 @@ STATUS_COLOURS = {
 }
 
 
-def _people_by_status(scope: Scope) -> Table:
+def _people_by_status(scope: Scope, counted: Counts) -> Table:
     tally = TALLIES["people"]
-    counts = count(tally, scope)
+    counts = counted[tally.slug]
     rows = [
         Row(Status(status).label, [counts[(status,)]], colour=STATUS_COLOURS[STATUS_FAMILY[status]])
         for status in Status.values
@@ -671,9 +717,9 @@ def _year_order(year: int) -> tuple:
     return (year < 0, -year if year < 0 else year)
 
 
-def _status_over_years(scope: Scope) -> Table:
+def _status_over_years(counted: Counts) -> Table:
     tally = TALLIES["status_years"]
-    counts = count(tally, scope)
+    counts = counted[tally.slug]
     years = sorted({year for _status, year in counts}, key=_year_order)
     statuses = [s for s in Status.values if any((s, year) in counts for year in years)]
     rows = [Row(Status(status).label, [_cell(counts, (status, year), tally) for year in years]) for status in statuses]
@@ -700,8 +746,8 @@ def _status_over_years(scope: Scope) -> Table:
 EVENT_TALLIES = ["status_reports", "appeal_steps", "responses_dated"]
 
 
-def _event_counts(scope: Scope) -> list[dict]:
-    return [count(TALLIES[slug], scope) for slug in EVENT_TALLIES]
+def _event_counts(counted: Counts) -> list[dict]:
+    return [counted[slug] for slug in EVENT_TALLIES]
 
 
 def _events_table(slug, title, buckets, counts_per_kind, notes) -> Table:
@@ -747,7 +793,7 @@ _DATES_NOTE = _(
 )
 
 
-def _events_by_year(scope: Scope, counts_per_kind: list[dict]) -> Table:
+def _events_by_year(counts_per_kind: list[dict]) -> Table:
     years = sorted({key[0] for counts in counts_per_kind for key in counts}, key=_year_order)
     buckets = []
     for year in years:
@@ -780,9 +826,8 @@ def _events_by_month(scope: Scope, counts_per_kind: list[dict]) -> Table | None:
     )
 
 
-def _grouped(tally: Tally, scope: Scope, group_dim: Dim, item_dim: Dim, columns, *, order):
+def _grouped(tally: Tally, counts: dict, group_dim: Dim, item_dim: Dim, columns, *, order):
     """A table of groups (forums) with rows under them (stages, Articles) and, per column, one value of the rest."""
-    counts = count(tally, scope)
     groups: dict = {}
     for values, cell in counts.items():
         group, item, *rest = values
@@ -816,10 +861,10 @@ def _grouped(tally: Tally, scope: Scope, group_dim: Dim, item_dim: Dim, columns,
     return rows, lines, totals
 
 
-def _appeals_by_forum(scope: Scope) -> Table:
+def _appeals_by_forum(scope: Scope, counted: Counts) -> Table:
     tally = TALLIES["appeals"]
     forums = list(Forum.values)
-    rows, lines, totals = _grouped(tally, scope, FORUM, STAGE, [()], order=forums.index)
+    rows, lines, totals = _grouped(tally, counted[tally.slug], FORUM, STAGE, [()], order=forums.index)
     notes = [_("Each appeal once, under its forum and its current stage (its latest procedural step).")]
     if scope.start or scope.end:
         notes.append(_("With a period: appeals filed within it; appeals without a filing date are not counted."))
@@ -851,8 +896,8 @@ INTERIM_COLUMNS = [
 ]
 
 
-def _interim_measures(scope: Scope) -> Table:
-    counts = {slug: count(TALLIES[slug], scope) for slug in {column[0] for column in INTERIM_COLUMNS}}
+def _interim_measures(counted: Counts) -> Table:
+    counts = {slug: counted[slug] for slug in {column[0] for column in INTERIM_COLUMNS}}
     forums = [f for f in Forum.values if any(key[0] == f for c in counts.values() for key in c)]
     rows = []
     for forum in forums:
@@ -885,9 +930,9 @@ def _interim_measures(scope: Scope) -> Table:
     )
 
 
-def _responses_by_type(scope: Scope) -> Table:
+def _responses_by_type(counted: Counts) -> Table:
     tally = TALLIES["responses"]
-    counts = count(tally, scope)
+    counts = counted[tally.slug]
     states = sorted({state for _type, state in counts}, key=lambda s: (s == "", s))
     types = [t for t in ResponseType.values if any((t, state) in counts for state in states)]
     rows, lines = [], []
@@ -920,9 +965,9 @@ def _responses_by_type(scope: Scope) -> Table:
 REPLY_OUTCOMES = [DeadlineStatus.MET, DeadlineStatus.MISSED, OVERDUE, PENDING, DeadlineStatus.ENDED]
 
 
-def _replies_owed(scope: Scope) -> Table:
+def _replies_owed(counted: Counts) -> Table:
     tally = TALLIES["replies"]
-    counts = count(tally, scope)
+    counts = counted[tally.slug]
     forums = list(Forum.values)
     groups = sorted(
         {values[:3] for values in counts},
@@ -978,9 +1023,9 @@ def _days(cell: Cell) -> str:
     return "" if days is None else str(days)
 
 
-def _findings_per_article(scope: Scope) -> Table:
+def _findings_per_article(counted: Counts) -> Table:
     tally = TALLIES["findings"]
-    counts = count(tally, scope)
+    counts = counted[tally.slug]
     merged: dict = {}
     for (forum, article, taken_with, finding), cell in counts.items():
         merged[(forum, (article, taken_with), finding)] = cell
@@ -1033,18 +1078,19 @@ def _article_order(articles: tuple) -> tuple:
 
 
 def build_tables(scope: Scope) -> list[Table]:
-    """Every table of the figures page for this scope, in a fixed number of queries."""
-    events = _event_counts(scope)
+    """Every table of the figures page for this scope, from its counts (``counts_of``)."""
+    counted = counts_of(scope)
+    events = _event_counts(counted)
     tables = [
-        _people_by_status(scope),
-        _status_over_years(scope),
-        _events_by_year(scope, events),
+        _people_by_status(scope, counted),
+        _status_over_years(counted),
+        _events_by_year(events),
         _events_by_month(scope, events),
-        _appeals_by_forum(scope),
-        _interim_measures(scope),
-        _responses_by_type(scope),
-        _replies_owed(scope),
-        _findings_per_article(scope),
+        _appeals_by_forum(scope, counted),
+        _interim_measures(counted),
+        _responses_by_type(counted),
+        _replies_owed(counted),
+        _findings_per_article(counted),
     ]
     return [table for table in tables if table is not None]
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,3 +106,30 @@ class Worker(models.Model):
 
     def __str__(self):
         return _("worker %(pid)s on %(host)s") % {"pid": self.pid, "host": self.host}
+
+
+class RecordsChange(models.Model):
+    """That the records the figures count were written, noted by the database itself (exports.counted installs
+    the triggers): on PostgreSQL a row per writing transaction, on SQLite one row counting the writes."""
+
+    # PostgreSQL: the writing transaction's id (txid_current()); SQLite: how many writes the one row has counted.
+    txid = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"records change {self.txid}"
+
+
+class CountedFigures(models.Model):
+    """One scope's figures on one day, as counted from the records in the state ``mark`` names (exports.counted):
+    read again while the records have not changed since. Numbers only, no record or name."""
+
+    # The SHA-256 of the scope's identity (exports.figures.Scope.identity), its day included.
+    key = models.CharField(max_length=64, unique=True)
+    day = models.DateField(db_index=True)
+    mark = models.TextField()
+    counts = models.JSONField()
+    counted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"figures counted {self.day}"

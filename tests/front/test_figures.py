@@ -21,6 +21,7 @@ from cases.chronology import current_report, order_reports
 from cases.enums import Status
 from cases.models import Case, Person, StatusChange
 from cases.services import record_status_change
+from exports.models import CountedFigures
 from tests.factories import CaseFactory, DeadlineFactory, MembershipFactory
 
 FIGURES = "/figures/"
@@ -228,7 +229,7 @@ def test_a_crafted_link_gets_a_message_not_an_error(alice_client, case, query, m
     assert message in response.content.decode()
 
 
-def _case_with_everything(user, n):
+def case_with_everything(user, n):
     case = CaseFactory(title=f"Case {n}", team=[user])
     person = MembershipFactory(case=case).person
     record_status_change(
@@ -245,34 +246,42 @@ def _case_with_everything(user, n):
 # The page and a records page, pinned for one and for many cases: the counts are made in the database. One of
 # each is the navigation's count of the reader's due deadlines (reminders/context_processors.py); the regions
 # of the filter and of the public export's form are read once; whether the reader is an administrator is asked
-# once a request.
-PAGE_QUERIES = 21
+# once a request. Counting makes a query per tally and keeps the counts (exports.counted); the next view reads
+# them back, with one query to ask whether anything was written since (PostgreSQL also drops old notes of writes
+# when it keeps counts).
+PAGE_QUERIES = {"counted": 27 + (connection.vendor == "postgresql"), "kept": 11}
 # Per list of records behind a number: its count, its page of rows and how many it counts.
 RECORDS_QUERIES = {"people": 11, "status_reports,appeal_steps,responses_dated": 15, "replies": 11, "findings": 11}
 
 
+# Committed, as requests are: on PostgreSQL counts are never read back within a transaction that wrote records.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("cases", [1, 4])
 @pytest.mark.parametrize("query", [{}, {"level": "public"}, {"region": "Chechnya", "forum": "ecthr", "start": "2020"}])
 def test_figures_page_queries_do_not_grow_with_the_records(client, alice, cases, query):
     for n in range(cases):
-        _case_with_everything(alice, n)
+        case_with_everything(alice, n)
     client.force_login(alice)
     client.get(FIGURES)  # the session and the user, as a browser's next page finds them
+    CountedFigures.objects.all().delete()
 
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(FIGURES, query)
+    with CaptureQueriesContext(connection) as counting:
+        counted = client.get(FIGURES, query)
+    with CaptureQueriesContext(connection) as reading:
+        kept = client.get(FIGURES, query)
 
-    assert response.status_code == 200
     indicated = "<5" if query.get("level") == "public" else str(cases)
-    assert read_table(response.content, "interim")["All forums"][1] == indicated
-    assert len(captured) == PAGE_QUERIES
+    for response in (counted, kept):
+        assert response.status_code == 200
+        assert read_table(response.content, "interim")["All forums"][1] == indicated
+    assert {"counted": len(counting), "kept": len(reading)} == PAGE_QUERIES
 
 
 @pytest.mark.parametrize("cases", [1, 4])
 @pytest.mark.parametrize("figure", list(RECORDS_QUERIES))
 def test_records_page_queries_do_not_grow_with_the_records(client, alice, cases, figure):
     for n in range(cases):
-        _case_with_everything(alice, n)
+        case_with_everything(alice, n)
     client.force_login(alice)
     client.get(FIGURES)
 

@@ -1,0 +1,150 @@
+"""Counts kept until the records change.
+
+Counting every record of a scope takes a second or more at a register's size (docs/performance.md), and the
+counts change only when the records do. So each scope's counts are kept (``CountedFigures``) with a *mark* of the
+state of the records they were counted from, and read back while nothing has been written since. The database
+itself says whether something has: triggers on every table the figures read (``counted_tables``) note each write,
+whatever made it (a form, an import, a bulk statement, a shell), so no code path can forget to.
+
+- PostgreSQL: a statement-level trigger notes the writing transaction's id, once per transaction
+  (``RecordsChange``). The mark is the database's snapshot (``pg_current_snapshot()``) taken before counting;
+  kept counts are current while every noted transaction is visible in it. A note commits with its transaction,
+  so one still open is noted when it commits and a rolled-back one never is; and each writer inserts a row of its
+  own, so writers do not wait for each other.
+- SQLite: a row trigger adds one to a single counter, and the mark is its value. SQLite has one writer at a time,
+  so the counter makes no writer wait either.
+
+The mark is taken before counting: a write that commits while the counts are made is missing from the mark, so
+those counts are counted again at the next read instead of being kept as if they held it.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from appeals.models import Appeal, AppealStep, ArticleFinding, Deadline, DeadlineOccurrence, OfficialResponse
+from cases.models import Case, CaseMembership, Person, StatusChange
+from exports.models import CountedFigures, RecordsChange
+
+# A note outlives any kept counts it could concern: counts are kept for their day only, and a transaction is
+# noted as of when it began.
+NOTES_KEPT = timedelta(days=7)
+
+
+def counted_tables() -> list[str]:
+    """Every table whose rows the figures count or filter by: the records, who is in which case, and who is on
+    which case's team."""
+    models = [
+        Person,
+        Case,
+        Case.team.through,
+        CaseMembership,
+        StatusChange,
+        Appeal,
+        Appeal.people.through,
+        AppealStep,
+        Deadline,
+        DeadlineOccurrence,
+        OfficialResponse,
+        ArticleFinding,
+    ]
+    return [model._meta.db_table for model in models]
+
+
+def remembered(identity: str, day: date, count: Callable[[], dict]) -> dict:
+    """The counts of the scope ``identity`` names (a JSON-ready dict made by ``count``): as kept, while the records
+    have not changed since they were counted; otherwise counted now, and kept."""
+    if connection.vendor not in MARKS:
+        return count()
+    key = hashlib.sha256(identity.encode()).hexdigest()
+    kept = CountedFigures.objects.filter(key=key).values_list("mark", "counts").first()
+    if kept is not None and _unchanged_since(kept[0]):
+        return kept[1]
+    mark = MARKS[connection.vendor]()
+    counts = count()
+    _keep(key, day, mark, counts)
+    return counts
+
+
+def _postgresql_mark() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return cursor.fetchone()[0]
+
+
+def _sqlite_mark() -> str:
+    return str(RecordsChange.objects.filter(pk=1).values_list("txid", flat=True).first() or 0)
+
+
+MARKS = {"postgresql": _postgresql_mark, "sqlite": _sqlite_mark}
+
+
+def _unchanged_since(mark: str) -> bool:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Transactions older than the snapshot's xmin had all ended when it was taken: only later ones can be
+            # missing from it, and the unique index on txid finds those.
+            cursor.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM exports_recordschange"
+                " WHERE txid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"
+                " AND NOT pg_visible_in_snapshot(txid::text::xid8, %s::pg_snapshot))",
+                [mark, mark],
+            )
+            return cursor.fetchone()[0]
+    return mark == _sqlite_mark()
+
+
+@transaction.atomic
+def _keep(key: str, day: date, mark: str, counts: dict) -> None:
+    # Counts of an earlier day are no one's any more: what is overdue has moved on.
+    CountedFigures.objects.filter(day__lt=day).delete()
+    # One statement whoever else keeps this scope's counts at the same moment: the later counts replace the other.
+    CountedFigures.objects.bulk_create(
+        [CountedFigures(key=key, day=day, mark=mark, counts=counts, counted_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["day", "mark", "counts", "counted_at"],
+    )
+    if connection.vendor == "postgresql":
+        RecordsChange.objects.filter(at__lt=timezone.now() - NOTES_KEPT).delete()
+
+
+_POSTGRESQL_NOTE = """
+CREATE OR REPLACE FUNCTION exports_records_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO exports_recordschange (txid) VALUES (txid_current()) ON CONFLICT (txid) DO NOTHING;
+    RETURN NULL;
+END
+$$
+"""
+
+_SQLITE_NOTE = (
+    "INSERT INTO exports_recordschange (id, txid) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET txid = txid + 1"
+)
+
+
+def install_triggers(using_connection) -> None:
+    """Put the triggers that note writes on every counted table (again: a table SQLite rebuilds in a migration
+    loses its triggers). Run after every ``migrate`` (exports.apps)."""
+    existing = set(using_connection.introspection.table_names())
+    if RecordsChange._meta.db_table not in existing:
+        return
+    quote = using_connection.ops.quote_name
+    tables = [table for table in counted_tables() if table in existing]
+    with using_connection.cursor() as cursor:
+        if using_connection.vendor == "postgresql":
+            cursor.execute(_POSTGRESQL_NOTE)
+            for table in tables:
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER exports_records_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                    f" ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION exports_records_changed()"
+                )
+        elif using_connection.vendor == "sqlite":
+            for table in tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    name = quote(f"exports_changed_{table}_{event.lower()}")
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                    cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} BEGIN {_SQLITE_NOTE}; END")
