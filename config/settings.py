@@ -268,6 +268,9 @@ TASKS = {
 # taken for stopped.
 WORKER_BEAT_SECONDS = env_float("WORKER_BEAT_SECONDS", 5, minimum=0.05)
 WORKER_LEASE_SECONDS = env_float("WORKER_LEASE_SECONDS", 30, minimum=3 * WORKER_BEAT_SECONDS)
+# The worker also counts again, every FIGURES_RECOUNT_SECONDS, the figures viewed today that records changed
+# since (exports/counted.py), so that their next view reads them instead of counting every record.
+FIGURES_RECOUNT_SECONDS = env_float("FIGURES_RECOUNT_SECONDS", 10, minimum=0.05)
 # A bulk export interrupted this many times (its worker stopped, or the database went away) fails, saying so,
 # with a button to try again: a job that kills its worker every time must not do so for ever.
 EXPORT_ATTEMPTS = env_int("EXPORT_ATTEMPTS", 3, minimum=1)

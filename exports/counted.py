@@ -32,6 +32,9 @@ from exports.models import CountedFigures, RecordsChange
 # A note outlives any kept counts it could concern: counts are kept for their day only, and a transaction is
 # noted as of when it began.
 NOTES_KEPT = timedelta(days=7)
+# However often the records change, the worker counts a scope again at most this often; a view in between counts
+# it itself.
+RECOUNTED_AT_MOST_EVERY = timedelta(minutes=1)
 
 
 def counted_tables() -> list[str]:
@@ -54,9 +57,9 @@ def counted_tables() -> list[str]:
     return [model._meta.db_table for model in models]
 
 
-def remembered(identity: str, day: date, count: Callable[[], dict]) -> dict:
+def remembered(identity: str, day: date, count: Callable[[], dict], viewer=None) -> dict:
     """The counts of the scope ``identity`` names (a JSON-ready dict made by ``count``): as kept, while the records
-    have not changed since they were counted; otherwise counted now, and kept."""
+    have not changed since they were counted; otherwise counted now, and kept for ``viewer``, who is viewing them."""
     if connection.vendor not in MARKS:
         return count()
     key = hashlib.sha256(identity.encode()).hexdigest()
@@ -65,8 +68,26 @@ def remembered(identity: str, day: date, count: Callable[[], dict]) -> dict:
         return kept[1]
     mark = MARKS[connection.vendor]()
     counts = count()
-    _keep(key, day, mark, counts)
+    _keep(CountedFigures(key=key, identity=identity, day=day, viewer=viewer, viewed_at=timezone.now()), mark, counts)
     return counts
+
+
+def changed_since_viewed() -> list[CountedFigures]:
+    """Today's counts that someone viewed and the records have changed since, not counted again within the last
+    ``RECOUNTED_AT_MOST_EVERY``: what the worker counts again (``recount``), so that the next view reads them at
+    once. Counts of an earlier day are nobody's any more."""
+    now = timezone.now()
+    kept = CountedFigures.objects.filter(
+        day=timezone.localdate(), viewer__is_active=True, counted_at__lt=now - RECOUNTED_AT_MOST_EVERY
+    )
+    return [counted for counted in kept if not _unchanged_since(counted.mark)]
+
+
+def recount(counted: CountedFigures, count: Callable[[], dict]) -> None:
+    """Count ``counted`` again now, keeping who viewed it and when."""
+    if connection.vendor in MARKS:
+        mark = MARKS[connection.vendor]()
+        _keep(counted, mark, count(), viewed=False)
 
 
 def _postgresql_mark() -> str:
@@ -98,15 +119,16 @@ def _unchanged_since(mark: str) -> bool:
 
 
 @transaction.atomic
-def _keep(key: str, day: date, mark: str, counts: dict) -> None:
+def _keep(counted: CountedFigures, mark: str, counts: dict, *, viewed: bool = True) -> None:
     # Counts of an earlier day are no one's any more: what is overdue has moved on.
-    CountedFigures.objects.filter(day__lt=day).delete()
+    CountedFigures.objects.filter(day__lt=counted.day).delete()
+    counted.mark, counted.counts, counted.counted_at = mark, counts, timezone.now()
     # One statement whoever else keeps this scope's counts at the same moment: the later counts replace the other.
     CountedFigures.objects.bulk_create(
-        [CountedFigures(key=key, day=day, mark=mark, counts=counts, counted_at=timezone.now())],
+        [counted],
         update_conflicts=True,
         unique_fields=["key"],
-        update_fields=["day", "mark", "counts", "counted_at"],
+        update_fields=["mark", "counts", "counted_at", *(["viewer", "viewed_at"] if viewed else [])],
     )
     if connection.vendor == "postgresql":
         RecordsChange.objects.filter(at__lt=timezone.now() - NOTES_KEPT).delete()

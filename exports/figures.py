@@ -62,7 +62,7 @@ from cases.datefields import MONTH_UNKNOWN, OPEN_ENDED, SPANS_YEARS
 from cases.enums import STATUS_FAMILY, Consent, DatePrecision, Level, Sensitivity, Status
 from cases.fuzzydate import FuzzyDate
 from cases.models import Case, CaseMembership, Person, StatusChange
-from exports.counted import remembered
+from exports.counted import changed_since_viewed, recount, remembered
 from exports.levels import EVENT_VERIFICATIONS, NEEDS_PUBLICITY_CONSENT
 
 # Counting events month by month is offered for periods up to this many months; longer ones count by year.
@@ -613,7 +613,42 @@ def _from_kept(kept: dict) -> Counts:
 def counts_of(scope: Scope) -> Counts:
     """Every tally of the scope: as counted since the records last changed, or counted now and kept
     (exports.counted); either way read back from what is kept, so a page reads the same numbers both ways."""
-    return _from_kept(remembered(scope.identity, scope.today, lambda: _kept(count_all(scope))))
+    viewer = scope.user if getattr(scope.user, "pk", None) else None
+    return _from_kept(remembered(scope.identity, scope.today, lambda: _kept(count_all(scope)), viewer))
+
+
+def _scope_again(counted) -> Scope | None:
+    """The scope kept counts were made for, as their viewer's now: None once it is another (their role changed, or
+    the case filtered by is gone), as their next view would count another scope."""
+    _viewer, region, case_id, forum, start, end, level, day = json.loads(counted.identity)
+    case = Case.objects.filter(pk=case_id).first() if case_id else None
+    if case_id and case is None:
+        return None
+    scope = scope_for(
+        counted.viewer,
+        today=date.fromisoformat(day),
+        region=region,
+        case=case,
+        forum=forum,
+        start=date.fromisoformat(start) if start else None,
+        end=date.fromisoformat(end) if end else None,
+        level=level,
+    )
+    return scope if scope.identity == counted.identity else None
+
+
+def recount_viewed_figures() -> int:
+    """Count again the figures viewed today that the records have changed since (exports.counted), so that the
+    next view reads them at once; the worker does it in the background (exports/worker.py). How many it counted."""
+    recounted = 0
+    for counted in changed_since_viewed():
+        scope = _scope_again(counted)
+        if scope is None:
+            counted.delete()
+            continue
+        recount(counted, lambda scope=scope: _kept(count_all(scope)))
+        recounted += 1
+    return recounted
 
 
 # --- Tables: counts laid out for reading, each with the sums a reader can check --------------------

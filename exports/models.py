@@ -126,10 +126,14 @@ class CountedFigures(models.Model):
 
     # The SHA-256 of the scope's identity (exports.figures.Scope.identity), its day included.
     key = models.CharField(max_length=64, unique=True)
+    identity = models.TextField()
     day = models.DateField(db_index=True)
     mark = models.TextField()
     counts = models.JSONField()
     counted_at = models.DateTimeField(default=timezone.now)
+    # Who last had them counted by viewing them, and when: the worker counts them again for them after a write.
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    viewed_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"figures counted {self.day}"

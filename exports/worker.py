@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
+from exports.figures import recount_viewed_figures
 from exports.jobs import beat, forget, requeue_abandoned_tasks
 
 logger = logging.getLogger("django_tasks_db")
@@ -53,6 +54,29 @@ class Heartbeat(threading.Thread):
             _close_connection()
 
 
+class Recounter(threading.Thread):
+    """Counts again, every FIGURES_RECOUNT_SECONDS, the figures viewed today that records have changed since: their
+    next view then reads them, where it would count every record in its scope (seconds, at a register's size)."""
+
+    def __init__(self):
+        super().__init__(name="figures-recounter", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopping.wait(settings.FIGURES_RECOUNT_SECONDS):
+                try:
+                    recount_viewed_figures()
+                except DATABASE_GONE:
+                    # The worker's loop reports the outage; the next pass tries again.
+                    _close_connection()
+                except Exception:
+                    # One failed pass must not stop the counting for good: a view counts for itself meanwhile.
+                    logger.exception("Counting the figures again failed")
+        finally:
+            _close_connection()
+
+
 class ResilientWorker(Worker):
     def __init__(self, **options):
         super().__init__(**options)
@@ -61,6 +85,7 @@ class ResilientWorker(Worker):
 
     def run(self):
         heartbeat = Heartbeat(self.worker_id)
+        recounter = Recounter()
         try:
             while True:
                 try:
@@ -70,6 +95,8 @@ class ResilientWorker(Worker):
                     self.unfinished.clear()
                     if not heartbeat.is_alive():
                         heartbeat.start()
+                    if not recounter.is_alive():
+                        recounter.start()
                     super().run()
                     return
                 except DATABASE_GONE as error:
@@ -81,6 +108,7 @@ class ResilientWorker(Worker):
                     self.startup_delay = False
         finally:
             heartbeat.stopping.set()
+            recounter.stopping.set()
             with contextlib.suppress(DatabaseError):
                 forget(self.worker_id)
 

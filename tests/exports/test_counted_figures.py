@@ -8,19 +8,23 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection, connections
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.roles import ADMINISTRATORS
 from appeals.enums import Finding, OccurrenceStatus, StepType
 from appeals.models import AppealStep, ArticleFinding, Deadline, DeadlineOccurrence
 from cases.enums import Level, Status
 from cases.models import Case, Person, StatusChange
 from cases.services import record_status_change
-from exports.counted import counted_tables, install_triggers, remembered
-from exports.figures import count_all, scope_for
+from exports.counted import changed_since_viewed, counted_tables, install_triggers, remembered
+from exports.figures import count_all, recount_viewed_figures, scope_for
 from exports.models import CountedFigures
-from tests.front.test_figures import FIGURES, case_with_everything, read_table
+from exports.worker import Recounter
+from tests.front.test_figures import FIGURES, PAGE_QUERIES, case_with_everything, read_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,3 +178,68 @@ def test_a_write_committed_while_counting_has_the_counts_made_again(alice):
         other.close()
 
     assert (kept_while_open, after_commit) == ({"made": 1}, {"made": 2})
+
+
+def viewed_then_changed(client, user):
+    """Figures ``user`` viewed over a minute ago, and a report entered since: the person is now released."""
+    case_with_everything(user, 0)
+    client.force_login(user)
+    client.get(FIGURES)
+    record_status_change(
+        by=user,
+        reason="Test",
+        person=Person.objects.get(),
+        case=Case.objects.get(),
+        status=Status.RELEASED,
+        when="Jan 2022",
+        verification="confirmed",
+    )
+    CountedFigures.objects.update(counted_at=F("counted_at") - timedelta(minutes=2))
+
+
+def test_figures_viewed_and_changed_since_are_counted_again_for_the_next_view(client, alice):
+    viewed_then_changed(client, alice)
+
+    recounted = recount_viewed_figures()
+    with CaptureQueriesContext(connection) as reading:
+        page = client.get(FIGURES).content
+
+    assert recounted == 1
+    assert read_table(page, "people") == {"Released": ["1"], "All people counted": ["1"]}
+    assert len(reading) == PAGE_QUERIES["kept"]
+    assert recount_viewed_figures() == 0
+
+
+def test_figures_counted_within_the_last_minute_wait_for_the_next_pass(client, alice):
+    viewed_then_changed(client, alice)
+    CountedFigures.objects.update(counted_at=timezone.now())
+
+    assert recount_viewed_figures() == 0
+
+
+def test_counts_of_a_scope_no_longer_the_viewers_are_dropped_not_counted_again(client, alice):
+    viewed_then_changed(client, alice)
+    alice.groups.add(Group.objects.get(name=ADMINISTRATORS))
+
+    assert recount_viewed_figures() == 0
+    assert not CountedFigures.objects.exists()
+
+
+def test_the_worker_counts_changed_figures_again_and_carries_on_after_a_failed_pass(client, alice, monkeypatch, caplog):
+    viewed_then_changed(client, alice)
+    passes = iter([False, False, True])  # two passes, then told to stop
+    failures = iter([RuntimeError("a fault in one pass")])
+
+    def recount_once_failing():
+        for failure in failures:
+            raise failure
+        return recount_viewed_figures()
+
+    monkeypatch.setattr("exports.worker.recount_viewed_figures", recount_once_failing)
+    recounter = Recounter()
+    recounter.stopping.wait = lambda timeout: next(passes)
+    recounter.run()
+
+    assert "Counting the figures again failed" in caplog.text
+    assert changed_since_viewed() == []
+    assert read_table(client.get(FIGURES).content, "people") == {"Released": ["1"], "All people counted": ["1"]}
