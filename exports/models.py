@@ -117,7 +117,7 @@ class RecordsChange(models.Model):
     at = models.DateTimeField(db_default=Now())
 
     def __str__(self) -> str:
-        return f"records change {self.txid}"
+        return str(_("Records written (%(number)s)") % {"number": self.txid})
 
 
 class CountedFigures(models.Model):
@@ -136,4 +136,4 @@ class CountedFigures(models.Model):
     viewed_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
-        return f"figures counted {self.day}"
+        return str(_("Figures counted on %(day)s") % {"day": self.day.isoformat()})

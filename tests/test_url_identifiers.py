@@ -30,6 +30,8 @@ NOT_UUID_MODELS = {
     "accounts.LanguagePreference": "its key is the user's; a person's language choice is never in an address",
     "reminders.ReminderSettings": "a user's own settings, found by their session or their calendar key, never by id",
     "reminders.DigestDelivery": "a record that a digest went out, never in an address",
+    "exports.RecordsChange": "a note that records were written, by the database's triggers; never in an address",
+    "exports.CountedFigures": "counts kept for a figures page, found by their scope; never in an address",
 }
 
 
