@@ -19,6 +19,7 @@ those counts are counted again at the next read instead of being kept as if they
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -28,6 +29,8 @@ from django.utils import timezone
 from appeals.models import Appeal, AppealStep, ArticleFinding, Deadline, DeadlineOccurrence, OfficialResponse
 from cases.models import Case, CaseMembership, Person, StatusChange
 from exports.models import CountedFigures, RecordsChange
+
+logger = logging.getLogger(__name__)
 
 # A note outlives any kept counts it could concern: counts are kept for their day only, and a transaction is
 # noted as of when it began.
@@ -68,7 +71,11 @@ def remembered(identity: str, day: date, count: Callable[[], dict], viewer=None)
         return kept[1]
     mark = MARKS[connection.vendor]()
     counts = count()
-    _keep(CountedFigures(key=key, identity=identity, day=day, viewer=viewer, viewed_at=timezone.now()), mark, counts)
+    if mark is None:
+        logger.warning("The triggers that note writes are missing: figures are counted at every view until migrate")
+    else:
+        viewed = CountedFigures(key=key, identity=identity, day=day, viewer=viewer, viewed_at=timezone.now())
+        _keep(viewed, mark, counts)
     return counts
 
 
@@ -85,19 +92,35 @@ def changed_since_viewed() -> list[CountedFigures]:
 
 def recount(counted: CountedFigures, count: Callable[[], dict]) -> None:
     """Count ``counted`` again now, keeping who viewed it and when."""
-    if connection.vendor in MARKS:
-        mark = MARKS[connection.vendor]()
+    mark = MARKS[connection.vendor]() if connection.vendor in MARKS else None
+    if mark is not None:
         _keep(counted, mark, count(), viewed=False)
 
 
-def _postgresql_mark() -> str:
+# Each vendor's mark of the records' state, None while a trigger is missing (a table rebuilt or restored without
+# them): nothing can then be kept, as writes would go unnoticed.
+def _triggers_expected() -> int:
+    return len(counted_tables()) * (1 if connection.vendor == "postgresql" else len(_SQLITE_EVENTS))
+
+
+def _postgresql_mark() -> str | None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT pg_current_snapshot()::text,"
+            " (SELECT count(*) FROM pg_trigger WHERE tgname = 'exports_records_changed')"
+        )
+        snapshot, triggers = cursor.fetchone()
+    return snapshot if triggers == _triggers_expected() else None
 
 
-def _sqlite_mark() -> str:
-    return str(RecordsChange.objects.filter(pk=1).values_list("txid", flat=True).first() or 0)
+def _sqlite_mark() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name GLOB 'exports_changed_*'),"
+            " (SELECT txid FROM exports_recordschange WHERE id = 1)"
+        )
+        triggers, writes = cursor.fetchone()
+    return str(writes or 0) if triggers == _triggers_expected() else None
 
 
 MARKS = {"postgresql": _postgresql_mark, "sqlite": _sqlite_mark}
@@ -109,10 +132,11 @@ def _unchanged_since(mark: str) -> bool:
             # Transactions older than the snapshot's xmin had all ended when it was taken: only later ones can be
             # missing from it, and the unique index on txid finds those.
             cursor.execute(
-                "SELECT NOT EXISTS (SELECT 1 FROM exports_recordschange"
+                "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'exports_records_changed') = %s"
+                " AND NOT EXISTS (SELECT 1 FROM exports_recordschange"
                 " WHERE txid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"
                 " AND NOT pg_visible_in_snapshot(txid::text::xid8, %s::pg_snapshot))",
-                [mark, mark],
+                [_triggers_expected(), mark, mark],
             )
             return cursor.fetchone()[0]
     return mark == _sqlite_mark()
@@ -143,6 +167,7 @@ END
 $$
 """
 
+_SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
 _SQLITE_NOTE = (
     "INSERT INTO exports_recordschange (id, txid) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET txid = txid + 1"
 )
@@ -150,7 +175,8 @@ _SQLITE_NOTE = (
 
 def install_triggers(using_connection) -> None:
     """Put the triggers that note writes on every counted table (again: a table SQLite rebuilds in a migration
-    loses its triggers). Run after every ``migrate`` (exports.apps)."""
+    loses its triggers, and a database restored without them has none). Run after every ``migrate``
+    (exports.apps)."""
     existing = set(using_connection.introspection.table_names())
     if RecordsChange._meta.db_table not in existing:
         return
@@ -166,7 +192,9 @@ def install_triggers(using_connection) -> None:
                 )
         elif using_connection.vendor == "sqlite":
             for table in tables:
-                for event in ("INSERT", "UPDATE", "DELETE"):
+                for event in _SQLITE_EVENTS:
                     name = quote(f"exports_changed_{table}_{event.lower()}")
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                     cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} BEGIN {_SQLITE_NOTE}; END")
+    # Writes made while a trigger was missing went unnoticed: no counts kept before may be trusted.
+    CountedFigures.objects.using(using_connection.alias).all().delete()

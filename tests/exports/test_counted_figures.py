@@ -243,3 +243,28 @@ def test_the_worker_counts_changed_figures_again_and_carries_on_after_a_failed_p
     assert "Counting the figures again failed" in caplog.text
     assert changed_since_viewed() == []
     assert read_table(client.get(FIGURES).content, "people") == {"Released": ["1"], "All people counted": ["1"]}
+
+
+def drop_a_trigger():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER exports_records_changed ON cases_statuschange")
+        else:
+            cursor.execute("DROP TRIGGER exports_changed_cases_statuschange_update")
+
+
+def test_without_every_trigger_nothing_is_kept_and_migrate_puts_them_back(alice, caplog):
+    every_counted_table_filled(alice)
+    count = Counter()
+    today = timezone.localdate()
+    remembered("scope", today, count)
+
+    drop_a_trigger()
+    StatusChange.objects.update(description="Written while no trigger noticed")
+    without = [remembered("scope", today, count), remembered("scope", today, count)]
+    install_triggers(connection)
+    after_install = [remembered("scope", today, count), remembered("scope", today, count)]
+
+    assert without == [{"made": 2}, {"made": 3}]
+    assert "The triggers that note writes are missing" in caplog.text
+    assert after_install == [{"made": 4}, {"made": 4}]
