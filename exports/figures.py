@@ -6,7 +6,8 @@ the queryset of its records, so a number on the page leads to exactly the record
 (``records_behind``). Reported dates count no more precisely than they are known: by the year and month
 the database keeps beside each reported date (``cases.datefields.certain_year_and_month``), so an event
 known only to the year counts in that year with its month unknown, never in January, and the counts read
-an index rather than the records.
+an index rather than the records. A scope's counts are kept until the records change (``counts_of``,
+exports.counted): a view reads them back rather than counting every record again.
 
 At the public level only what a public document may state is counted (exports/levels.py):
 established reports, and nothing that concerns only restricted people without consent to publicity.
