@@ -268,7 +268,7 @@ TASKS = {
 # taken for stopped.
 WORKER_BEAT_SECONDS = env_float("WORKER_BEAT_SECONDS", 5, minimum=0.05)
 WORKER_LEASE_SECONDS = env_float("WORKER_LEASE_SECONDS", 30, minimum=3 * WORKER_BEAT_SECONDS)
-# The worker also counts again, every FIGURES_RECOUNT_SECONDS, the figures viewed today that records changed
+# The worker also counts again, every FIGURES_RECOUNT_SECONDS, the figures viewed within the hour that records changed
 # since (exports/counted.py), so that their next view reads them instead of counting every record.
 FIGURES_RECOUNT_SECONDS = env_float("FIGURES_RECOUNT_SECONDS", 10, minimum=0.05)
 # A bulk export interrupted this many times (its worker stopped, or the database went away) fails, saying so,

@@ -38,6 +38,10 @@ NOTES_KEPT = timedelta(days=7)
 # However often the records change, the worker counts a scope again at most this often; a view in between counts
 # it itself.
 RECOUNTED_AT_MOST_EVERY = timedelta(minutes=1)
+# The worker counts again only what someone is still looking at: viewed within this. A view notes itself again at
+# most this often, so that reading kept counts seldom writes.
+RECOUNTED_IF_VIEWED_WITHIN = timedelta(hours=1)
+VIEWED_NOTED_EVERY = timedelta(minutes=10)
 
 
 def counted_tables() -> list[str]:
@@ -66,8 +70,11 @@ def remembered(identity: str, day: date, count: Callable[[], dict], viewer=None)
     if connection.vendor not in MARKS:
         return count()
     key = hashlib.sha256(identity.encode()).hexdigest()
-    kept = CountedFigures.objects.filter(key=key).values_list("mark", "counts").first()
+    kept = CountedFigures.objects.filter(key=key).values_list("mark", "counts", "viewed_at").first()
     if kept is not None and _unchanged_since(kept[0]):
+        now = timezone.now()
+        if viewer is not None and (kept[2] is None or kept[2] < now - VIEWED_NOTED_EVERY):
+            CountedFigures.objects.filter(key=key).update(viewer=viewer, viewed_at=now)
         return kept[1]
     mark = MARKS[connection.vendor]()
     counts = count()
@@ -80,12 +87,15 @@ def remembered(identity: str, day: date, count: Callable[[], dict], viewer=None)
 
 
 def changed_since_viewed() -> list[CountedFigures]:
-    """Today's counts that someone viewed and the records have changed since, not counted again within the last
-    ``RECOUNTED_AT_MOST_EVERY``: what the worker counts again (``recount``), so that the next view reads them at
-    once. Counts of an earlier day are nobody's any more."""
+    """Today's counts that someone viewed within ``RECOUNTED_IF_VIEWED_WITHIN`` and the records have changed since,
+    not counted again within ``RECOUNTED_AT_MOST_EVERY``: what the worker counts again (``recount``), so that the
+    next view reads them at once. Counts of an earlier day are nobody's any more."""
     now = timezone.now()
     kept = CountedFigures.objects.filter(
-        day=timezone.localdate(), viewer__is_active=True, counted_at__lt=now - RECOUNTED_AT_MOST_EVERY
+        day=timezone.localdate(),
+        viewer__is_active=True,
+        viewed_at__gte=now - RECOUNTED_IF_VIEWED_WITHIN,
+        counted_at__lt=now - RECOUNTED_AT_MOST_EVERY,
     )
     return [counted for counted in kept if not _unchanged_since(counted.mark)]
 

@@ -639,7 +639,7 @@ def _scope_again(counted) -> Scope | None:
 
 
 def recount_viewed_figures() -> int:
-    """Count again the figures viewed today that the records have changed since (exports.counted), so that the
+    """Count again the figures viewed lately that the records have changed since (exports.counted), so that the
     next view reads them at once; the worker does it in the background (exports/worker.py). How many it counted."""
     recounted = 0
     for counted in changed_since_viewed():

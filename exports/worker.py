@@ -55,7 +55,7 @@ class Heartbeat(threading.Thread):
 
 
 class Recounter(threading.Thread):
-    """Counts again, every FIGURES_RECOUNT_SECONDS, the figures viewed today that records have changed since: their
+    """Counts again, every FIGURES_RECOUNT_SECONDS, the figures viewed lately that records have changed since: their
     next view then reads them, where it would count every record in its scope (seconds, at a register's size)."""
 
     def __init__(self):

@@ -217,6 +217,28 @@ def test_figures_counted_within_the_last_minute_wait_for_the_next_pass(client, a
     assert recount_viewed_figures() == 0
 
 
+def test_figures_no_one_viewed_within_the_hour_wait_for_their_next_view(client, alice):
+    viewed_then_changed(client, alice)
+    CountedFigures.objects.update(viewed_at=timezone.now() - timedelta(minutes=61))
+
+    assert recount_viewed_figures() == 0
+
+
+def test_reading_kept_counts_notes_the_view_at_most_every_ten_minutes(client, alice):
+    case_with_everything(alice, 0)
+    client.force_login(alice)
+    client.get(FIGURES)
+    long_ago = timezone.now() - timedelta(minutes=11)
+    CountedFigures.objects.update(viewed_at=long_ago)
+
+    client.get(FIGURES)
+    noted = CountedFigures.objects.get().viewed_at
+    client.get(FIGURES)
+
+    assert noted > long_ago
+    assert CountedFigures.objects.get().viewed_at == noted
+
+
 def test_counts_of_a_scope_no_longer_the_viewers_are_dropped_not_counted_again(client, alice):
     viewed_then_changed(client, alice)
     alice.groups.add(Group.objects.get(name=ADMINISTRATORS))
