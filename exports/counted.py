@@ -140,13 +140,15 @@ def _unchanged_since(mark: str) -> bool:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Transactions older than the snapshot's xmin had all ended when it was taken: only later ones can be
-            # missing from it, and the unique index on txid finds those.
+            # missing from it, and the unique index on txid finds those. A snapshot ahead of the server's own
+            # numbering comes from another server (a dump restored elsewhere): its numbers say nothing here.
             cursor.execute(
                 "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'exports_records_changed') = %s"
+                " AND pg_snapshot_xmax(%s::pg_snapshot) <= pg_snapshot_xmax(pg_current_snapshot())"
                 " AND NOT EXISTS (SELECT 1 FROM exports_recordschange"
                 " WHERE txid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"
                 " AND NOT pg_visible_in_snapshot(txid::text::xid8, %s::pg_snapshot))",
-                [_triggers_expected(), mark, mark],
+                [_triggers_expected(), mark, mark, mark],
             )
             return cursor.fetchone()[0]
     return mark == _sqlite_mark()
