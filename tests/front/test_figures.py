@@ -290,3 +290,15 @@ def test_records_page_queries_do_not_grow_with_the_records(client, alice, cases,
 
     assert response.status_code == 200
     assert len(captured) == RECORDS_QUERIES[figure]
+
+
+def test_charts_in_russian_shade_their_squares_as_svg_reads_them(client, demo_editor):
+    """SVG reads 0.54, not the Russian "0,54": a shade it cannot read is drawn full, every square alike."""
+    client.force_login(get_user_model().objects.get(username="redaktor"))
+
+    page = client.get(FIGURES).content.decode()
+
+    shades = re.findall(r'fill-opacity="([^"]*)"', page)
+    assert '<html lang="ru">' in page
+    assert len(shades) > 10
+    assert [shade for shade in shades if not re.fullmatch(r"\d+(\.\d+)?", shade)] == []
