@@ -25,7 +25,7 @@ from appeals.models import (
 )
 from cases.fuzzydate import FuzzyDate
 from cases.reasons import Day, Label, Text, automatic_reason
-from cases.services import MENTION_FIELDS, register, save_record
+from cases.services import MENTION_FIELDS, check_sources_of_case, register, save_record
 
 # What the history says of changes these life cycles make themselves (cases.reasons: stored in English, read
 # in the reader's language).
@@ -242,6 +242,7 @@ def file_appeal(*, by, reason: str, case, people=(), **fields) -> Appeal:
 def add_appeal_step(*, by, reason: str, appeal: Appeal, step_type: str, when, sources=(), **fields) -> AppealStep:
     step = AppealStep(appeal=appeal, step_type=step_type, **fields)
     step.when = when if isinstance(when, FuzzyDate) else FuzzyDate.parse(when)
+    check_sources_of_case(appeal.case_id, sources)
     with transaction.atomic():
         save_record(step, by=by, reason=reason)
         if sources:
@@ -252,6 +253,7 @@ def add_appeal_step(*, by, reason: str, appeal: Appeal, step_type: str, when, so
 def record_official_response(*, by, reason: str, case, response_type: str, when, sources=(), **fields):
     response = OfficialResponse(case=case, response_type=response_type, **fields)
     response.when = when if isinstance(when, FuzzyDate) else FuzzyDate.parse(when)
+    check_sources_of_case(case.pk, sources)
     with transaction.atomic():
         save_record(response, by=by, reason=reason)
         if sources:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import uploads
 from cases.datefields import FuzzyDateField, FuzzyDatesForm
 from cases.models import CaseMembership, StatusChange
-from cases.services import conflict_message
+from cases.services import check_sources_of_case, conflict_message
 
 
 class VersionedForm(FuzzyDatesForm):
@@ -30,7 +30,26 @@ class VersionedForm(FuzzyDatesForm):
             if current is not None and current != seen:
                 raise ValidationError(conflict_message(self.instance), code="conflict")
         self.instance._seen_version = seen
+        if cleaned.get("sources"):
+            try:
+                check_sources_of_case(_case_id(self.instance, cleaned), cleaned["sources"])
+            except ValidationError as error:
+                self.add_error("sources", error.message_dict["sources"])
         return cleaned
+
+
+def _case_id(record, cleaned):
+    """The case a record citing sources belongs to, as posted: its case, or its appeal's. Inline on a case or an
+    appeal being added, that unsaved parent (its key is made before it is saved)."""
+    if cleaned.get("case"):
+        return cleaned["case"].pk
+    if cleaned.get("appeal"):
+        return cleaned["appeal"].case_id
+    if getattr(record, "case_id", None):
+        return record.case_id
+    if getattr(record, "appeal_id", None):
+        return record.appeal.case_id
+    return None
 
 
 class ReasonForm(VersionedForm):

@@ -390,11 +390,26 @@ def add_source(*, by, reason: str, case: Case, **fields) -> Source:
     return save_record(Source(case=case, **fields), by=by, reason=reason)
 
 
+def check_sources_of_case(case_id, sources) -> None:
+    """A record cites only its own case's sources: a report citing another case's source would carry that source
+    into this case's exports, to whoever receives them, and read as this case's evidence."""
+    if any(source.case_id != case_id for source in sources):
+        raise ValidationError(
+            {
+                "sources": _(
+                    "One of these sources belongs to another case; a record cites only its own case's sources. "
+                    "Add the source to this case first."
+                )
+            }
+        )
+
+
 def record_status_change(
     *, by, reason: str, person: Person, case: Case, status: str, when: str | FuzzyDate, sources=(), **fields
 ) -> StatusChange:
     change = StatusChange(person=person, case=case, status=status, **fields)
     change.when = when if isinstance(when, FuzzyDate) else FuzzyDate.parse(when)
+    check_sources_of_case(case.pk, sources)
     with transaction.atomic():
         save_record(change, by=by, reason=reason)
         if sources:
