@@ -34,7 +34,7 @@ from django.db.models import (
 )
 from django.db.models import Case as Choose
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from accounts.roles import is_administrator
 from appeals.enums import (
@@ -392,6 +392,18 @@ def _forum_at(path: str) -> Dim:
     return Dim(FORUM.param, f"{path}forum", FORUM.parse, FORUM.label)
 
 
+# How many of a tally's unit, in the grammar of the number ("1 person", "3 people"; Russian has three forms).
+PEOPLE = ngettext_lazy("%(n)s person", "%(n)s people", "n")
+STATUS_REPORTS = ngettext_lazy("%(n)s status report", "%(n)s status reports", "n")
+APPEAL_STEPS = ngettext_lazy("%(n)s appeal step", "%(n)s appeal steps", "n")
+RESPONSES = ngettext_lazy("%(n)s response", "%(n)s responses", "n")
+APPEALS = ngettext_lazy("%(n)s appeal", "%(n)s appeals", "n")
+DEADLINES = ngettext_lazy("%(n)s deadline", "%(n)s deadlines", "n")
+REPORTS_DUE = ngettext_lazy("%(n)s report due", "%(n)s reports due", "n")
+REPLIES_DUE = ngettext_lazy("%(n)s reply due", "%(n)s replies due", "n")
+DECISIONS = ngettext_lazy("%(n)s judgment or decision", "%(n)s judgments and decisions", "n")
+
+
 @dataclass(frozen=True)
 class Tally:
     """One GROUP BY: the records behind a family of figures, the columns that tell its counts apart, and
@@ -407,6 +419,8 @@ class Tally:
     person: str | None = None
     appeal: str | None = None
     timed: bool = False
+    # How many it counts, said in the grammar of the number (the records page's "3 people").
+    how_many: object = None
 
     def dim(self, param: str) -> Dim | None:
         return next((d for d in self.by if d.param == param), None)
@@ -415,26 +429,60 @@ class Tally:
 TALLIES = {
     tally.slug: tally
     for tally in [
-        Tally("people", _("People by current status"), _people, (STATUS,), _("people"), person=""),
+        Tally("people", _("People by current status"), _people, (STATUS,), _("people"), how_many=PEOPLE, person=""),
         Tally(
             "status_years",
             _("People reported in each status, by year"),
             _reports,
             (REPORTED_STATUS, YEAR),
             _("people"),
+            how_many=PEOPLE,
             counted="person",
             person="person__",
         ),
-        Tally("status_reports", _("Status reports"), _reports, (YEAR, MONTH), _("status reports"), person="person__"),
-        Tally("appeal_steps", _("Appeal steps"), _steps, (YEAR, MONTH), _("appeal steps"), appeal="appeal"),
-        Tally("responses_dated", _("Official responses"), _responses, (YEAR, MONTH), _("responses"), appeal="appeal"),
-        Tally("appeals", _("Appeals by forum and stage"), _appeals, (FORUM, STAGE), _("appeals"), appeal="pk"),
+        Tally(
+            "status_reports",
+            _("Status reports"),
+            _reports,
+            (YEAR, MONTH),
+            _("status reports"),
+            how_many=STATUS_REPORTS,
+            person="person__",
+        ),
+        Tally(
+            "appeal_steps",
+            _("Appeal steps"),
+            _steps,
+            (YEAR, MONTH),
+            _("appeal steps"),
+            how_many=APPEAL_STEPS,
+            appeal="appeal",
+        ),
+        Tally(
+            "responses_dated",
+            _("Official responses"),
+            _responses,
+            (YEAR, MONTH),
+            _("responses"),
+            how_many=RESPONSES,
+            appeal="appeal",
+        ),
+        Tally(
+            "appeals",
+            _("Appeals by forum and stage"),
+            _appeals,
+            (FORUM, STAGE),
+            _("appeals"),
+            how_many=APPEALS,
+            appeal="pk",
+        ),
         Tally(
             "interim",
             _("Interim measures"),
             _interim_steps,
             (_forum_at("appeal__"), STEP),
             _("appeals"),
+            how_many=APPEALS,
             counted="appeal",
             appeal="appeal",
         ),
@@ -444,6 +492,7 @@ TALLIES = {
             _interim_deadlines,
             (_forum_at("appeal__"), RULE, OUTCOME),
             _("deadlines"),
+            how_many=DEADLINES,
             appeal="appeal",
         ),
         Tally(
@@ -452,6 +501,7 @@ TALLIES = {
             _interim_reports,
             (_forum_at("deadline__appeal__"), OCCURRENCE),
             _("reports due"),
+            how_many=REPORTS_DUE,
             appeal="deadline__appeal",
         ),
         Tally(
@@ -460,6 +510,7 @@ TALLIES = {
             _responses,
             (RESPONSE_TYPE, RESPONSE_STATE),
             _("responses"),
+            how_many=RESPONSES,
             appeal="appeal",
         ),
         Tally(
@@ -468,6 +519,7 @@ TALLIES = {
             _replies,
             (RESPONDENT, _forum_at("appeal__"), OWED_BY, OUTCOME),
             _("replies due"),
+            how_many=REPLIES_DUE,
             appeal="appeal",
             timed=True,
         ),
@@ -477,6 +529,7 @@ TALLIES = {
             _findings,
             (_forum_at("step__appeal__"), ARTICLE, TAKEN_WITH, FINDING),
             _("judgments and decisions"),
+            how_many=DECISIONS,
             counted="step",
             appeal="step__appeal",
         ),

@@ -421,8 +421,7 @@ def figure_records(request):
         {
             "title": " + ".join(described),
             "labels": _described(tallies[0], key),
-            "unit": tallies[0].unit,
-            "counted": counted,
+            "counted": tallies[0].how_many % {"n": counted},
             "total": total,
             "rows": rows,
             "page": number,

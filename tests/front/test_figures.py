@@ -194,6 +194,7 @@ def test_a_team_sees_only_its_own_cases_figures(client, alice, charlie):
     assert read_table(page, "events_years") == {"2021": ["1", "0", "0", "1"], "All dates": ["1", "0", "0", "1"]}
     assert [codename for codename in others if codename in records] == []
     assert Person.objects.get(memberships__case=own).codename in records
+    assert "1 person, from 1 record." in records
     assert asked_for_other.status_code == 400
     assert "No case you may see has the reference" in asked_for_other.content.decode()
     assert "Released" not in asked_for_other.content.decode()
