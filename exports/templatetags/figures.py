@@ -47,7 +47,7 @@ def figure_table(table) -> SafeString:
                 f'\n    <tr class="row-{escape(row.style or "plain")}">\n'
                 f'      <th scope="row">{escape(row.label)}</th>\n'
                 f"      {_cells(row.cells)}\n"
-                f"      {_row_ends(row, table)}\n"
+                f"      {_ends(row, table, '      ')}\n"
                 f"    </tr>\n  "
             )
         else:
@@ -62,23 +62,18 @@ def figure_table(table) -> SafeString:
         parts.append(
             f'<tfoot><tr>\n    <th scope="row">{escape(totals.label)}</th>\n'
             f"    {_cells(totals.cells)}\n"
-            f"    {_foot_ends(totals, table)}\n"
+            f"    {_ends(totals, table, '    ')}\n"
             f"  </tr></tfoot>"
         )
     parts.append("\n</table>\n")
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 - every value above escaped as it went in
 
 
-def _row_ends(row, table) -> str:
+def _ends(row, table, indent: str) -> str:
+    """A row's total and extra value, in the columns the table has for them, each on a line of its own."""
     total = f'<td class="total">{figure_cell(row.total) if row.total else ""}</td>' if table.has_totals else ""
     extra = f"<td>{escape(row.extra) if row.extra else '—'}</td>" if table.extra_column else ""
-    return f"{total}\n      {extra}"
-
-
-def _foot_ends(row, table) -> str:
-    total = f'<td class="total">{figure_cell(row.total) if row.total else ""}</td>' if table.has_totals else ""
-    extra = f"<td>{escape(row.extra) if row.extra else '—'}</td>" if table.extra_column else ""
-    return f"{total}\n    {extra}"
+    return f"{total}\n{indent}{extra}"
 
 
 def _n(number) -> str:
