@@ -30,7 +30,10 @@ class VersionedForm(FuzzyDatesForm):
             if current is not None and current != seen:
                 raise ValidationError(conflict_message(self.instance), code="conflict")
         self.instance._seen_version = seen
-        if cleaned.get("sources"):
+        # Checked when the citation is made or its case changes: a record cited another case's source before this
+        # rule must not stop every later save of its case's page.
+        citing = self.instance._state.adding or {"sources", "case", "appeal"} & set(self.changed_data)
+        if citing and cleaned.get("sources"):
             try:
                 check_sources_of_case(_case_id(self.instance, cleaned), cleaned["sources"])
             except ValidationError as error:

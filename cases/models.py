@@ -737,6 +737,30 @@ class Source(Record):
     def __str__(self):
         return f"{self.get_source_type_display()}: {self.title}"[:120]
 
+    def clean(self):
+        super().clean()
+        moved = (
+            not self._state.adding
+            and Source._base_manager.filter(pk=self.pk).exclude(case_id=self.case_id).exists()
+            and self.is_cited()
+        )
+        if moved:
+            raise ValidationError(
+                {
+                    "case": _(
+                        "Reports, steps or answers of its case cite this source: it stays with that case. Add it to "
+                        "the other case as a source of its own."
+                    )
+                }
+            )
+
+    def is_cited(self) -> bool:
+        """Whether any record cites it (status changes here, appeal steps and answers in the appeals app)."""
+        citing = [relation for relation in self._meta.related_objects if relation.many_to_many]
+        return any(
+            relation.related_model._base_manager.filter(**{relation.field.name: self}).exists() for relation in citing
+        )
+
     def read_file(self) -> bytes:
         """The copy served, without metadata: it is stored encrypted."""
         return read_decrypted(self.file)

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from appeals.models import AppealStep, OfficialResponse
 from appeals.services import add_appeal_step, file_appeal, record_official_response
-from cases.models import CaseMembership, StatusChange
-from cases.services import record_status_change
+from cases.models import Case, CaseMembership, Source, StatusChange
+from cases.services import record_status_change, save_record
 from tests.admin_forms import case_form, formset
 from tests.conftest import VerifiedClient
 from tests.factories import CaseFactory, MembershipFactory, PersonFactory, SourceFactory
@@ -127,3 +127,66 @@ def test_the_services_refuse_another_cases_source_too(alice, case):
             attempt()
 
     assert (StatusChange.objects.count(), AppealStep.objects.count(), OfficialResponse.objects.count()) == (0, 0, 0)
+
+
+def test_a_cited_source_stays_with_its_case(alice, case):
+    person = MembershipFactory(case=case).person
+    source = SourceFactory(case=case, title="Call from the mother")
+    record_status_change(
+        by=alice, reason="Test", person=person, case=case, status="detained", when="2021", sources=[source]
+    )
+    source.case = CaseFactory(team=[alice])
+
+    with pytest.raises(ValidationError, match="it stays with that case"):
+        save_record(source, by=alice, reason="Moved by mistake")
+
+    assert Source.objects.get(pk=source.pk).case_id == case.pk
+
+
+def test_a_report_that_cited_another_cases_source_before_the_rule_does_not_block_saving_its_case(alice, case):
+    membership = MembershipFactory(case=case)
+    report = record_status_change(
+        by=alice, reason="Test", person=membership.person, case=case, status="detained", when="2021"
+    )
+    elsewhere = SourceFactory(case=CaseFactory(team=[alice]))
+    report.sources.add(elsewhere)  # as cited before sources were held to their case
+    data = case_form(
+        team=[alice],
+        memberships=formset("memberships", [{**_membership_row(membership, case)}], initial=1),
+        status_changes=formset(
+            "status_changes",
+            [
+                {
+                    "id": str(report.pk),
+                    "case": str(case.pk),
+                    "person": str(membership.person.pk),
+                    "status": "detained",
+                    "when": "2021",
+                    "place": "",
+                    "verification": report.verification,
+                    "description": "",
+                    "internal_notes": "",
+                    "sources": [str(elsewhere.pk)],
+                    "seen_version": str(report.version),
+                }
+            ],
+            initial=1,
+        ),
+    )
+    data["title"] = "Two men seized in Argun"
+
+    response = _client(alice).post(f"/admin/cases/case/{case.pk}/change/", data, follow=True)
+
+    assert response.status_code == 200
+    assert Case.objects.get(pk=case.pk).title == "Two men seized in Argun"
+
+
+def _membership_row(membership, case):
+    return {
+        "id": str(membership.pk),
+        "case": str(case.pk),
+        "person": str(membership.person.pk),
+        "role": membership.role,
+        "note": "",
+        "seen_version": str(membership.version),
+    }
