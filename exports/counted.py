@@ -100,15 +100,22 @@ def changed_since_viewed() -> list[CountedFigures]:
     return [counted for counted in kept if not _unchanged_since(counted.mark)]
 
 
-def recount(counted: CountedFigures, count: Callable[[], dict]) -> None:
-    """Count ``counted`` again now, keeping who viewed it and when."""
+def recount(counted: CountedFigures, count: Callable[[], dict]) -> bool:
+    """Count ``counted`` again now, keeping who viewed it and when; False if another worker has just taken it (each
+    claims a scope by moving its ``counted_at`` on from the value it read) or nothing can be kept."""
     mark = MARKS[connection.vendor]() if connection.vendor in MARKS else None
-    if mark is not None:
+    if mark is None:
+        return False
+    claimed = CountedFigures.objects.filter(pk=counted.pk, counted_at=counted.counted_at).update(
+        counted_at=timezone.now()
+    )
+    if claimed:
         _keep(counted, mark, count(), viewed=False)
+    return bool(claimed)
 
 
 # Each vendor's mark of the records' state, None while a trigger is missing (a table rebuilt or restored without
-# them): nothing can then be kept, as writes would go unnoticed.
+# them) or, on PostgreSQL, disabled: nothing can then be kept, as writes would go unnoticed.
 def _triggers_expected() -> int:
     return len(counted_tables()) * (1 if connection.vendor == "postgresql" else len(_SQLITE_EVENTS))
 
@@ -117,7 +124,7 @@ def _postgresql_mark() -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_current_snapshot()::text,"
-            " (SELECT count(*) FROM pg_trigger WHERE tgname = 'exports_records_changed')"
+            " (SELECT count(*) FROM pg_trigger WHERE tgname = 'exports_records_changed' AND tgenabled IN ('O', 'A'))"
         )
         snapshot, triggers = cursor.fetchone()
     return snapshot if triggers == _triggers_expected() else None
@@ -143,7 +150,8 @@ def _unchanged_since(mark: str) -> bool:
             # missing from it, and the unique index on txid finds those. A snapshot ahead of the server's own
             # numbering comes from another server (a dump restored elsewhere): its numbers say nothing here.
             cursor.execute(
-                "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'exports_records_changed') = %s"
+                "SELECT (SELECT count(*) FROM pg_trigger"
+                " WHERE tgname = 'exports_records_changed' AND tgenabled IN ('O', 'A')) = %s"
                 " AND pg_snapshot_xmax(%s::pg_snapshot) <= pg_snapshot_xmax(pg_current_snapshot())"
                 " AND NOT EXISTS (SELECT 1 FROM exports_recordschange"
                 " WHERE txid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"

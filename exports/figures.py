@@ -700,8 +700,7 @@ def recount_viewed_figures() -> int:
         if scope is None:
             counted.delete()
             continue
-        recount(counted, lambda scope=scope: _kept(count_all(scope)))
-        recounted += 1
+        recounted += recount(counted, lambda scope=scope: _kept(count_all(scope)))
     return recounted
 
 

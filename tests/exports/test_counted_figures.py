@@ -20,7 +20,7 @@ from appeals.models import AppealStep, ArticleFinding, Deadline, DeadlineOccurre
 from cases.enums import Level, Status
 from cases.models import Case, Person, StatusChange
 from cases.services import record_status_change
-from exports.counted import changed_since_viewed, counted_tables, install_triggers, remembered
+from exports.counted import changed_since_viewed, counted_tables, install_triggers, recount, remembered
 from exports.figures import count_all, recount_viewed_figures, scope_for
 from exports.models import CountedFigures
 from exports.worker import Recounter
@@ -307,3 +307,28 @@ def test_counts_kept_on_another_server_are_not_trusted(alice):
     again = remembered("scope", today, count)
 
     assert again == {"made": 2}
+
+
+def test_two_workers_do_not_count_the_same_figures_again_at_once(client, alice):
+    viewed_then_changed(client, alice)
+    [seen_by_one] = changed_since_viewed()
+    [seen_by_other] = changed_since_viewed()
+    count = Counter()
+
+    taken = [recount(seen_by_one, count), recount(seen_by_other, count)]
+
+    assert taken == [True, False]
+    assert count.made == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's disabled triggers")
+def test_with_a_trigger_disabled_nothing_is_kept(alice):
+    count = Counter()
+    today = timezone.localdate()
+    remembered("scope", today, count)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_statuschange DISABLE TRIGGER exports_records_changed")
+
+    again = [remembered("scope", today, count), remembered("scope", today, count)]
+
+    assert again == [{"made": 2}, {"made": 3}]
