@@ -16,6 +16,8 @@ exports/public_figures.py suppresses those counts when they are small.
 """
 
 import calendar
+import functools
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -123,7 +125,7 @@ def scope_for(user, *, today, region="", case=None, forum="", start=None, end=No
         start=start,
         end=end,
         level=Level(level),
-        identity=json.dumps([viewer, *filters, str(level), today.isoformat()]),
+        identity=json.dumps([viewer, *filters, str(level), today.isoformat(), _tallies_shape()]),
     )
 
 
@@ -634,6 +636,14 @@ def counted_behind(tally: Tally, records: QuerySet) -> int:
     return records.aggregate(n=Count(tally.counted, distinct=True))["n"]
 
 
+@functools.cache
+def _tallies_shape() -> str:
+    """What the tallies count and by which columns, in short: kept counts of another shape (made by other code, as
+    in a deploy under way) belong to another scope."""
+    shape = [(slug, [dim.field for dim in tally.by], tally.counted, tally.timed) for slug, tally in TALLIES.items()]
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
+
+
 # Every tally of a scope, by slug: what the tables are laid out from.
 Counts = dict[str, dict[tuple, Cell]]
 # A cell's numbers, in the order they are kept.
@@ -674,7 +684,7 @@ def counts_of(scope: Scope) -> Counts:
 def _scope_again(counted) -> Scope | None:
     """The scope kept counts were made for, as their viewer's now: None once it is another (their role changed, or
     the case filtered by is gone), as their next view would count another scope."""
-    _viewer, region, case_id, forum, start, end, level, day = json.loads(counted.identity)
+    _viewer, region, case_id, forum, start, end, level, day, _shape = json.loads(counted.identity)
     case = Case.objects.filter(pk=case_id).first() if case_id else None
     if case_id and case is None:
         return None

@@ -122,7 +122,9 @@ class RecordsChange(models.Model):
 
 class CountedFigures(models.Model):
     """One scope's figures on one day, as counted from the records in the state ``mark`` names (exports.counted):
-    read again while the records have not changed since. Numbers only, no record or name."""
+    read again while the records have not changed since. Counts by the values the figures group by (statuses, years,
+    forums, States as staff typed them), with the scope (filters, a case's id) and who last viewed them: no person
+    is named, but the rows say who looked at which figures that day."""
 
     # The SHA-256 of the scope's identity (exports.figures.Scope.identity), its day included.
     key = models.CharField(max_length=64, unique=True)

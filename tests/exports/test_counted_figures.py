@@ -4,6 +4,7 @@ These tests commit their writes (``transactional_db``), as requests do: on Postg
 still open is rightly never counted as seen, which is all a test wrapped in one transaction would show.
 """
 
+import dataclasses
 import re
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from cases.enums import Level, Status
 from cases.models import Case, Person, StatusChange
 from cases.services import record_status_change
 from exports.counted import changed_since_viewed, counted_tables, install_triggers, recount, remembered
-from exports.figures import count_all, recount_viewed_figures, scope_for
+from exports.figures import TALLIES, _tallies_shape, count_all, recount_viewed_figures, scope_for
 from exports.models import CountedFigures
 from exports.worker import Recounter
 from tests.front.test_figures import FIGURES, PAGE_QUERIES, case_with_everything, read_table
@@ -332,3 +333,20 @@ def test_with_a_trigger_disabled_nothing_is_kept(alice):
     again = [remembered("scope", today, count), remembered("scope", today, count)]
 
     assert again == [{"made": 2}, {"made": 3}]
+
+
+def test_counts_kept_by_code_that_counted_otherwise_belong_to_another_scope(alice, monkeypatch):
+    """During a deploy, a process of the old code may keep counts of the old shape: the new code must not read them."""
+    today = timezone.localdate()
+    kept_by_this_code = scope_for(alice, today=today).identity
+    counting_otherwise = {**TALLIES, "people": dataclasses.replace(TALLIES["people"], counted="person")}
+    monkeypatch.setattr("exports.figures.TALLIES", counting_otherwise)
+    _tallies_shape.cache_clear()
+    try:
+        kept_by_other_code = scope_for(alice, today=today).identity
+    finally:
+        monkeypatch.undo()
+        _tallies_shape.cache_clear()
+
+    assert kept_by_other_code != kept_by_this_code
+    assert scope_for(alice, today=today).identity == kept_by_this_code
