@@ -350,3 +350,28 @@ def test_counts_kept_by_code_that_counted_otherwise_belong_to_another_scope(alic
 
     assert kept_by_other_code != kept_by_this_code
     assert scope_for(alice, today=today).identity == kept_by_this_code
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent transactions on a server")
+def test_a_write_committed_between_the_mark_and_the_counting_has_the_counts_made_again(alice):
+    """Counts made after another transaction committed may hold its write, or part of it if it committed while they
+    were counted: they were kept under a mark that does not, so they are made again."""
+    every_counted_table_filled(alice)
+    other = connections.create_connection("default")
+    count = Counter()
+    today = timezone.localdate()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("UPDATE cases_statuschange SET status = 'released'")
+
+            def committing_then_counting():
+                cursor.execute("COMMIT")
+                return count()
+
+            remembered("scope", today, committing_then_counting)
+        again = remembered("scope", today, count)
+    finally:
+        other.close()
+
+    assert again == {"made": 2}
