@@ -420,7 +420,7 @@ def figure_records(request):
         "front/figure_records.html",
         {
             "title": " + ".join(described),
-            "labels": _described(tallies[0], key),
+            "labels": _described(tallies[0], _with_forum(tallies[0], key, form.cleaned_data.get("forum"))),
             "counted": tallies[0].how_many % {"n": counted},
             "total": total,
             "rows": rows,
@@ -431,6 +431,13 @@ def figure_records(request):
             "public": scope.level == Level.PUBLIC,
         },
     )
+
+
+def _with_forum(tally, key: dict, forum: str) -> dict:
+    """The number's values with its forum, which its link carries as the page's filter of the same name, in the
+    order of the tally's columns."""
+    values = {**key, "forum": forum} if forum and tally.dim("forum") is not None else key
+    return {dim.param: values[dim.param] for dim in tally.by if dim.param in values}
 
 
 def _described(tally, key: dict) -> list[str]:

@@ -170,6 +170,22 @@ def test_every_number_leads_to_the_records_it_counts(client, demo_editor):
         assert counted_on(response.content) == int(number), href
 
 
+def test_a_numbers_records_are_titled_with_every_value_it_stands_for(client, demo_editor):
+    client.force_login(demo_editor)
+    replies = lxml_html.fromstring(client.get(FIGURES).content).get_element_by_id("table-replies")
+
+    rows = replies.xpath("./tbody/tr[td/a]")
+    titles = []
+    for row in rows:
+        records = client.get(row.xpath("./td/a")[0].get("href")).content
+        titles.append(lxml_html.fromstring(records).xpath("//p[@class='figure-title']")[0].text_content())
+
+    assert len(rows) > 2
+    for row, title in zip(rows, titles, strict=True):
+        label = row.find("th").text_content().strip()
+        assert [part for part in label.split(" · ") if part not in title] == [], title
+
+
 def _team_case(user, title, status, people):
     case = CaseFactory(title=title, team=[user], region="Chechnya")
     for _ in range(people):
