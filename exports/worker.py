@@ -5,6 +5,8 @@
 - When the database goes away (restarted, or down a while) it waits for it, with growing pauses, and carries on,
   instead of exiting; a task whose end it could not record is queued again. A supervisor still restarts it if it
   dies of anything else (deploy/, docs/operations.md).
+- From another thread it counts again the figures viewed lately that records have changed since
+  (exports/counted.py), so that their next view reads them.
 """
 
 import contextlib
