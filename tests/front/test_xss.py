@@ -52,7 +52,13 @@ def poisoned(case, alice):
     )
     DeadlineFactory(appeal=appeal, description=payload[:300], note=payload)
     OfficialResponseFactory(
-        case=case, appeal=appeal, body=payload[:200], official=payload[:200], summary=payload, quote=payload
+        case=case,
+        appeal=appeal,
+        body=payload[:200],
+        official=payload[:200],
+        summary=payload,
+        quote=payload,
+        state=payload[:100],
     )
     return {"case": case, "person": person, "appeal": appeal, "change": change}
 
