@@ -77,19 +77,11 @@ def test_a_report_citing_another_cases_source_is_refused_and_nothing_saved(alice
         "description": "",
         "internal_notes": "",
     }
-    membership_row = {
-        "id": str(membership.pk),
-        "case": str(case.pk),
-        "person": str(membership.person.pk),
-        "role": "victim",
-        "note": "",
-        "seen_version": str(membership.version),
-    }
 
     def submit(sources):
         data = case_form(
             team=[alice],
-            memberships=formset("memberships", [membership_row], initial=1),
+            memberships=formset("memberships", [_membership_row(membership, case)], initial=1),
             status_changes=formset("status_changes", [{**report, "sources": [str(s.pk) for s in sources]}]),
         )
         data["title"] = case.title
@@ -152,7 +144,7 @@ def test_a_report_that_cited_another_cases_source_before_the_rule_does_not_block
     report.sources.add(elsewhere)  # as cited before sources were held to their case
     data = case_form(
         team=[alice],
-        memberships=formset("memberships", [{**_membership_row(membership, case)}], initial=1),
+        memberships=formset("memberships", [_membership_row(membership, case)], initial=1),
         status_changes=formset(
             "status_changes",
             [

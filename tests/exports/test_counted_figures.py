@@ -4,6 +4,7 @@ These tests commit their writes (``transactional_db``), as requests do: on Postg
 still open is rightly never counted as seen, which is all a test wrapped in one transaction would show.
 """
 
+import contextlib
 import dataclasses
 import re
 from datetime import timedelta
@@ -159,24 +160,31 @@ def test_installing_the_triggers_again_notices_each_write_once(alice):
     assert count.made == 2
 
 
+@contextlib.contextmanager
+def another_transaction_writing():
+    """A write to the status changes by another connection, in a transaction left open until ``commit()``."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("UPDATE cases_statuschange SET status = 'released'")
+            yield lambda: cursor.execute("COMMIT")
+    finally:
+        other.close()
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent transactions on a server")
 def test_a_write_committed_while_counting_has_the_counts_made_again(alice):
     """The write of another transaction, open while the counts were made and kept, committed after: those counts
     may lack it, so they are made again."""
     every_counted_table_filled(alice)
-    other = connections.create_connection("default")
     count = Counter()
     today = timezone.localdate()
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("BEGIN")
-            cursor.execute("UPDATE cases_statuschange SET status = 'released'")
-            remembered("scope", today, count)
-            kept_while_open = remembered("scope", today, count)
-            cursor.execute("COMMIT")
+    with another_transaction_writing() as commit:
+        remembered("scope", today, count)
+        kept_while_open = remembered("scope", today, count)
+        commit()
         after_commit = remembered("scope", today, count)
-    finally:
-        other.close()
 
     assert (kept_while_open, after_commit) == ({"made": 1}, {"made": 2})
 
@@ -357,21 +365,15 @@ def test_a_write_committed_between_the_mark_and_the_counting_has_the_counts_made
     """Counts made after another transaction committed may hold its write, or part of it if it committed while they
     were counted: they were kept under a mark that does not, so they are made again."""
     every_counted_table_filled(alice)
-    other = connections.create_connection("default")
     count = Counter()
     today = timezone.localdate()
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("BEGIN")
-            cursor.execute("UPDATE cases_statuschange SET status = 'released'")
+    with another_transaction_writing() as commit:
 
-            def committing_then_counting():
-                cursor.execute("COMMIT")
-                return count()
+        def committing_then_counting():
+            commit()
+            return count()
 
-            remembered("scope", today, committing_then_counting)
+        remembered("scope", today, committing_then_counting)
         again = remembered("scope", today, count)
-    finally:
-        other.close()
 
     assert again == {"made": 2}
